@@ -1,0 +1,158 @@
+# pam_polyns: see README.md.  `make`, `make check`, `make demo`, `make install`.
+VERSION := 0.1.0
+
+CC ?= gcc
+PKG_CONFIG ?= pkg-config
+BUILDDIR ?= build
+
+PREFIX ?= /usr
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+LIBDIR ?= $(PREFIX)/lib$(if $(MULTIARCH),/$(MULTIARCH))
+PAMDIR ?= $(LIBDIR)/security
+LIBEXECDIR ?= $(PREFIX)/libexec
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2);
+endif
+
+WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wvla \
+	-Wwrite-strings -Wundef -Wcast-align -Wimplicit-fallthrough \
+	-Wnull-dereference -Wmissing-declarations -Wold-style-definition
+HARDEN_CFLAGS := -fstack-protector-strong -fstack-clash-protection \
+	-fcf-protection -fno-strict-aliasing -fno-common
+HARDEN_LDFLAGS := -Wl,-z,relro -Wl,-z,now -Wl,--as-needed -Wl,-z,noexecstack
+
+ifeq ($(SAN),1)
+# ASan/UBSan build of the unit tests: no fortify (it conflicts with ASan).
+OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=address,undefined
+else
+OPT := -O2 -g -D_FORTIFY_SOURCE=3
+SAN_LDFLAGS :=
+endif
+
+PKGS_HELPER := libseccomp libcap-ng libselinux libmd
+PKGS_MODULE := pam
+PKGS_CHECK := libselinux libmd
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+
+CPPFLAGS_ALL := -Isrc/common -Isrc/helper -DPOLYNS_VERSION='"$(VERSION)"' \
+	-DPOLYNS_DEFAULT_HELPER='"$(LIBEXECDIR)/polyns-helper"'
+CFLAGS_ALL := -std=gnu11 -U_FORTIFY_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) $(CPPFLAGS_ALL) \
+	$(CPPFLAGS) $(CFLAGS)
+LDFLAGS_ALL := $(HARDEN_LDFLAGS) $(SAN_LDFLAGS) $(LDFLAGS)
+
+COMMON_SRC := src/common/options.c
+CONF_SRC := src/helper/diag.c src/helper/conf_lex.c src/helper/conf_parse.c \
+	src/helper/conf_expand.c src/helper/conf_resolve.c \
+	src/helper/instance_name.c src/helper/conf_load.c
+HELPER_SRC := src/helper/main.c $(CONF_SRC) $(COMMON_SRC)
+MODULE_SRC := src/module/pam_polyns.c $(COMMON_SRC)
+CHECK_SRC := src/check/polyns-check.c $(CONF_SRC) $(COMMON_SRC)
+
+obj = $(patsubst src/%.c,$(BUILDDIR)/obj/$(2)/%.o,$(1))
+
+MODULE := $(BUILDDIR)/pam_polyns.so
+HELPER := $(BUILDDIR)/polyns-helper
+CHECKER := $(BUILDDIR)/polyns-check
+
+.PHONY: all check demo fuzz bench install uninstall clean deps deps-check unit \
+	lint distclean
+.DEFAULT_GOAL := all
+
+all: deps-build $(MODULE) $(HELPER) $(CHECKER)
+
+.PHONY: deps-build
+deps-build:
+	$(Q)scripts/deps.sh build
+
+# Position-independent objects: PIE for programs, PIC for the module.
+$(BUILDDIR)/obj/pie/%.o: src/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE $(call pkg_cflags,$(PKGS_HELPER)) -MMD -MP -c -o $@ $<
+
+$(BUILDDIR)/obj/pic/%.o: src/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden $(call pkg_cflags,$(PKGS_MODULE)) -MMD -MP -c -o $@ $<
+
+$(MODULE): $(call obj,$(MODULE_SRC),pic) src/module/pam_polyns.map
+	$(call msg,LD,$@)
+	$(Q)$(CC) -shared -Wl,--version-script=src/module/pam_polyns.map \
+		-Wl,--no-undefined $(LDFLAGS_ALL) -o $@ $(call obj,$(MODULE_SRC),pic) \
+		$(call pkg_libs,$(PKGS_MODULE))
+
+$(HELPER): $(call obj,$(HELPER_SRC),pie)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_HELPER))
+
+$(CHECKER): $(call obj,$(CHECK_SRC),pie)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_CHECK))
+
+# ---- unit tests (cmocka) ----
+UNIT_TESTS := test_options test_conf_lex test_conf_parse test_conf_expand \
+	test_conf_resolve test_instance_name test_conf_load
+UNIT_BINS := $(addprefix $(BUILDDIR)/unit/,$(UNIT_TESTS))
+UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC)
+
+$(BUILDDIR)/obj/pie/tests/%.o: tests/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE $(call pkg_cflags,cmocka libmd) -MMD -MP -c -o $@ $<
+
+$(BUILDDIR)/unit/%: $(BUILDDIR)/obj/pie/tests/unit/%.o $(call obj,$(UNIT_LIB_SRC),pie)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,cmocka libmd)
+
+unit: $(UNIT_BINS)
+
+# ---- checks ----
+check: deps-check
+	$(Q)tests/run.sh
+
+deps-check:
+	$(Q)scripts/deps.sh check
+
+demo: deps-build all
+	$(Q)examples/demo.sh $(BUILDDIR)
+
+fuzz:
+	$(Q)scripts/deps.sh fuzz
+	$(Q)$(MAKE) -f fuzz/Makefile BUILDDIR=$(BUILDDIR)/fuzz all
+	@echo "Fuzzers are in $(BUILDDIR)/fuzz; see fuzz/README.md for campaigns."
+
+# ---- install ----
+install: all
+	install -d $(DESTDIR)$(PAMDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SBINDIR) \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_polyns.so
+	install -m 0755 $(HELPER) $(DESTDIR)$(LIBEXECDIR)/polyns-helper
+	install -m 0755 $(CHECKER) $(DESTDIR)$(SBINDIR)/polyns-check
+	install -m 0644 man/pam_polyns.8 man/polyns-helper.8 man/polyns-check.8 \
+		$(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/polyns.conf.5 $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(PAMDIR)/pam_polyns.so $(DESTDIR)$(LIBEXECDIR)/polyns-helper \
+		$(DESTDIR)$(SBINDIR)/polyns-check \
+		$(DESTDIR)$(MANDIR)/man8/pam_polyns.8 $(DESTDIR)$(MANDIR)/man8/polyns-helper.8 \
+		$(DESTDIR)$(MANDIR)/man8/polyns-check.8 $(DESTDIR)$(MANDIR)/man5/polyns.conf.5
+
+clean:
+	rm -rf $(BUILDDIR)
+
+-include $(shell find $(BUILDDIR)/obj -name '*.d' 2>/dev/null)

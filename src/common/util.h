@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Small helpers both halves use: scope-bound cleanup and the error convention.
+ *
+ * Error convention (one for the whole tree): functions return 0 (or a
+ * non-negative count) on success and -errno on failure.  The caller that knows
+ * the context logs once; callees never log.
+ */
+#ifndef POLYNS_UTIL_H
+#define POLYNS_UTIL_H
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static inline void closep(const int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+
+		(void)close(*fd);
+		errno = saved;
+	}
+}
+
+#define _cleanup_free_ __attribute__((cleanup(freep)))
+#define _cleanup_close_ __attribute__((cleanup(closep)))
+
+/* Hand ownership out of a _cleanup_ variable. */
+#define TAKE_PTR(p)                                                            \
+	({                                                                     \
+		__typeof__(p) take_ptr_tmp_ = (p);                             \
+		(p) = NULL;                                                    \
+		take_ptr_tmp_;                                                 \
+	})
+
+#endif

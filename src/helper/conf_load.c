@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE
+#include "conf_load.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+
+static int check_trusted(const struct stat *st, mode_t type)
+{
+	if ((st->st_mode & S_IFMT) != type)
+		return -EBADFD;
+	if (st->st_uid != 0 || (st->st_mode & (S_IWGRP | S_IWOTH)))
+		return -EPERM;
+	return 0;
+}
+
+static void report_untrusted(struct diag_list *diags, const char *path,
+			     int err, const char *kind)
+{
+	if (err == -EBADFD)
+		diag_add(diags, DIAG_ERROR, path, 0, "not a %s", kind);
+	else
+		diag_add(diags, DIAG_ERROR, path, 0,
+			 "refusing a %s not owned by root or writable by group or others",
+			 kind);
+}
+
+/* Whole file into *buf.  O_NONBLOCK: a FIFO planted here must not hang us. */
+static int read_file_at(int dirfd, const char *name, const char *path,
+			char **buf, size_t *len, struct diag_list *diags)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, OPEN_FLAGS);
+	_cleanup_free_ char *data = NULL;
+	struct stat st;
+	size_t got = 0;
+	int r;
+
+	if (fd < 0) {
+		diag_add(diags, DIAG_ERROR, path, 0, "cannot open: %s", strerror(errno));
+		return -EINVAL;
+	}
+	if (fstat(fd, &st) < 0) {
+		diag_add(diags, DIAG_ERROR, path, 0, "cannot stat: %s", strerror(errno));
+		return -EINVAL;
+	}
+	r = check_trusted(&st, S_IFREG);
+	if (r < 0) {
+		report_untrusted(diags, path, r, "regular file");
+		return -EINVAL;
+	}
+	if (st.st_size > CONF_MAX_FILE_SIZE) {
+		diag_add(diags, DIAG_ERROR, path, 0, "larger than %d bytes",
+			 CONF_MAX_FILE_SIZE);
+		return -EINVAL;
+	}
+	/* One byte more than allowed, to notice a file that grew meanwhile. */
+	data = malloc(CONF_MAX_FILE_SIZE + 1);
+	if (!data)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n = read(fd, data + got, CONF_MAX_FILE_SIZE + 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			diag_add(diags, DIAG_ERROR, path, 0, "read failed: %s",
+				 strerror(errno));
+			return -EINVAL;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		if (got > CONF_MAX_FILE_SIZE) {
+			diag_add(diags, DIAG_ERROR, path, 0, "larger than %d bytes",
+				 CONF_MAX_FILE_SIZE);
+			return -EINVAL;
+		}
+	}
+	*buf = TAKE_PTR(data);
+	*len = got;
+	return 0;
+}
+
+static int parse_file_at(struct conf *conf, int dirfd, const char *name,
+			 const char *path, const char *iscript_dir,
+			 bool ignore_errors, struct diag_list *diags)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0;
+	int r = read_file_at(dirfd, name, path, &buf, &len, diags);
+
+	if (r < 0)
+		return r;
+	return conf_parse_buffer(conf, path, buf, len, iscript_dir, ignore_errors,
+				 diags);
+}
+
+static bool is_dropin_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	/* glob("*.conf") semantics: no dot-files; ".conf" alone is a dot-file. */
+	return name[0] != '.' && len > 5 && strcmp(name + len - 5, ".conf") == 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct name_list {
+	char **v;
+	size_t n;
+};
+
+static void name_list_free(struct name_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static int list_dropins(int dfd, const char *dir, struct name_list *out,
+			struct diag_list *diags)
+{
+	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	DIR *d;
+	struct dirent *de;
+
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+
+		(void)close(fd);
+		return -e;
+	}
+	while ((errno = 0, de = readdir(d))) {
+		if (!is_dropin_name(de->d_name))
+			continue;
+		if (out->n == CONF_MAX_DROPINS) {
+			diag_add(diags, DIAG_ERROR, dir, 0, "more than %d drop-in files",
+				 CONF_MAX_DROPINS);
+			(void)closedir(d);
+			return -EINVAL;
+		}
+		char **v = reallocarray(out->v, out->n + 1, sizeof(*v));
+		if (!v || !(v[out->n] = strdup(de->d_name))) {
+			if (v)
+				out->v = v;
+			(void)closedir(d);
+			return -ENOMEM;
+		}
+		out->v = v;
+		out->n++;
+	}
+	int e = errno;
+	(void)closedir(d);
+	if (e) {
+		diag_add(diags, DIAG_ERROR, dir, 0, "cannot list: %s", strerror(e));
+		return -EINVAL;
+	}
+	qsort(out->v, out->n, sizeof(*out->v), cmp_names);
+	return 0;
+}
+
+static int load_dropins(struct conf *conf, const char *dir, bool ignore_errors,
+			struct diag_list *diags)
+{
+	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct name_list names = { 0 };
+	struct stat st;
+	int ret = 0;
+
+	if (dfd < 0 && errno == ENOENT)
+		return 0; /* no namespace.d: no drop-ins, as with pam_namespace */
+	if (dfd < 0) {
+		diag_add(diags, DIAG_ERROR, dir, 0, "cannot open: %s", strerror(errno));
+		return -EINVAL;
+	}
+	if (fstat(dfd, &st) < 0) {
+		diag_add(diags, DIAG_ERROR, dir, 0, "cannot stat: %s", strerror(errno));
+		return -EINVAL;
+	}
+	ret = check_trusted(&st, S_IFDIR);
+	if (ret < 0) {
+		report_untrusted(diags, dir, ret, "directory");
+		return -EINVAL;
+	}
+	ret = list_dropins(dfd, dir, &names, diags);
+	for (size_t i = 0; ret >= 0 && i < names.n; i++) {
+		_cleanup_free_ char *path = NULL;
+		int r;
+
+		if (asprintf(&path, "%s/%s", dir, names.v[i]) < 0) {
+			path = NULL;
+			ret = -ENOMEM;
+			break;
+		}
+		r = parse_file_at(conf, dfd, names.v[i], path, dir, ignore_errors, diags);
+		if (r == -EINVAL)
+			ret = r; /* keep going: report every file's errors */
+		else if (r < 0)
+			ret = r;
+	}
+	name_list_free(&names);
+	return ret;
+}
+
+int conf_load(struct conf *conf, const char *main_path, const char *dropin_dir,
+	      bool ignore_errors, struct diag_list *diags)
+{
+	int r1 = parse_file_at(conf, AT_FDCWD, main_path, main_path, dropin_dir,
+			       ignore_errors, diags);
+	int r2;
+
+	if (r1 < 0 && r1 != -EINVAL)
+		return r1;
+	r2 = load_dropins(conf, dropin_dir, ignore_errors, diags);
+	if (r2 < 0 && r2 != -EINVAL)
+		return r2;
+	return (r1 < 0 || r2 < 0 || diags->n_errors) ? -EINVAL : 0;
+}
