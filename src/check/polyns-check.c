@@ -192,21 +192,20 @@ static void print_instance(const struct conf_rule *r,
 static int show_user_plan(const struct conf *conf, const struct check_args *a,
 			  struct diag_list *diags)
 {
-	struct passwd *pw = getpwnam(a->user);
-	_cleanup_free_ char *name = NULL, *home = NULL;
+	/* Own storage: the resolver's getpwnam() calls would reuse libc's. */
+	static char buf[65536];
+	struct passwd pwd, *pw = NULL;
 	int errors = 0;
+	int lookup = getpwnam_r(a->user, &pwd, buf, sizeof(buf), &pw);
 
 	if (!pw) {
-		(void)fprintf(stderr, "polyns-check: unknown user '%s'\n", a->user);
+		(void)fprintf(stderr, "polyns-check: unknown user '%s'%s%s\n", a->user,
+			      lookup ? ": " : "", lookup ? strerror(lookup) : "");
 		return -ENOENT;
 	}
-	/* Copies: the resolver's own getpwnam() calls reuse pw's storage. */
-	name = strdup(pw->pw_name);
-	home = strdup(pw->pw_dir);
-	if (!name || !home)
-		return -ENOMEM;
 	struct session_user u = {
-		.name = name, .uid = pw->pw_uid, .gid = pw->pw_gid, .home = home,
+		.name = pw->pw_name, .uid = pw->pw_uid, .gid = pw->pw_gid,
+		.home = pw->pw_dir,
 	};
 	(void)printf("user %s (uid %u, gid %u, home %s)\n", u.name, (unsigned int)u.uid,
 		     (unsigned int)u.gid, u.home);

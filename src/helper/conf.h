@@ -17,7 +17,7 @@
 #include "diag.h"
 
 /* Hard limits.  Each one, when hit, is a diagnostic naming file and line. */
-#define CONF_MAX_FILE_SIZE (1024 * 1024)
+#define CONF_MAX_FILE_SIZE 1048576
 #define CONF_MAX_LINE 8192     /* bytes, without the newline */
 #define CONF_MAX_FIELDS 64     /* whitespace-separated fields on a line */
 #define CONF_MAX_RULES 1024    /* polydir entries over all files */

@@ -42,7 +42,7 @@ static int read_file_at(int dirfd, const char *name, const char *path,
 	_cleanup_close_ int fd = openat(dirfd, name, OPEN_FLAGS);
 	_cleanup_free_ char *data = NULL;
 	struct stat st;
-	size_t got = 0;
+	size_t got = 0, cap;
 	int r;
 
 	if (fd < 0) {
@@ -63,12 +63,13 @@ static int read_file_at(int dirfd, const char *name, const char *path,
 			 CONF_MAX_FILE_SIZE);
 		return -EINVAL;
 	}
-	/* One byte more than allowed, to notice a file that grew meanwhile. */
-	data = malloc(CONF_MAX_FILE_SIZE + 1);
+	/* One byte more than fstat says, to notice a file that grew meanwhile. */
+	cap = (size_t)st.st_size + 1;
+	data = malloc(cap);
 	if (!data)
 		return -ENOMEM;
 	for (;;) {
-		ssize_t n = read(fd, data + got, CONF_MAX_FILE_SIZE + 1 - got);
+		ssize_t n = read(fd, data + got, cap - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -80,9 +81,8 @@ static int read_file_at(int dirfd, const char *name, const char *path,
 		if (n == 0)
 			break;
 		got += (size_t)n;
-		if (got > CONF_MAX_FILE_SIZE) {
-			diag_add(diags, DIAG_ERROR, path, 0, "larger than %d bytes",
-				 CONF_MAX_FILE_SIZE);
+		if (got == cap) {
+			diag_add(diags, DIAG_ERROR, path, 0, "changed while being read");
 			return -EINVAL;
 		}
 	}
@@ -171,7 +171,8 @@ static int list_dropins(int dfd, const char *dir, struct name_list *out,
 		diag_add(diags, DIAG_ERROR, dir, 0, "cannot list: %s", strerror(e));
 		return -EINVAL;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), cmp_names);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_names);
 	return 0;
 }
 
@@ -199,7 +200,8 @@ static int load_dropins(struct conf *conf, const char *dir, bool ignore_errors,
 		return -EINVAL;
 	}
 	ret = list_dropins(dfd, dir, &names, diags);
-	for (size_t i = 0; ret >= 0 && i < names.n; i++) {
+	/* After a configuration error, go on: report every file's errors. */
+	for (size_t i = 0; (ret == 0 || ret == -EINVAL) && i < names.n; i++) {
 		_cleanup_free_ char *path = NULL;
 		int r;
 
@@ -209,9 +211,7 @@ static int load_dropins(struct conf *conf, const char *dir, bool ignore_errors,
 			break;
 		}
 		r = parse_file_at(conf, dfd, names.v[i], path, dir, ignore_errors, diags);
-		if (r == -EINVAL)
-			ret = r; /* keep going: report every file's errors */
-		else if (r < 0)
+		if (r < 0)
 			ret = r;
 	}
 	name_list_free(&names);

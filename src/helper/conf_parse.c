@@ -123,7 +123,6 @@ static int parse_create(struct line_ctx *ctx, struct conf_rule *r,
 {
 	const char *part[3];
 	size_t plen[3], n = 0;
-	int ret;
 
 	/* Each create flag starts from the defaults, as in pam_namespace. */
 	r->flags |= RULE_CREATE;
@@ -148,7 +147,7 @@ static int parse_create(struct line_ctx *ctx, struct conf_rule *r,
 		}
 	}
 	if (plen[0]) {
-		ret = parse_mode(part[0], plen[0], &r->create_mode);
+		int ret = parse_mode(part[0], plen[0], &r->create_mode);
 		if (ret == -ERANGE)
 			return LINE_ERROR(ctx, "'%s': create mode is above 07777", word);
 		if (ret < 0)
@@ -415,7 +414,7 @@ static int add_file(struct conf *conf, const char *file, const char **stored)
 	return 0;
 }
 
-static int add_rule(struct conf *conf, struct conf_rule *r)
+static int add_rule(struct conf *conf, const struct conf_rule *r)
 {
 	struct conf_rule *rules;
 

@@ -52,7 +52,7 @@ static int valid_component(const char *name)
 int instance_name(enum conf_method method, bool shared, const char *user,
 		  const char *context, bool gen_hash, char *out, size_t outlen)
 {
-	_cleanup_free_ char *diff = NULL;
+	char diff[CONF_PATH_MAX];
 	int r;
 
 	switch (method) {
@@ -63,12 +63,8 @@ int instance_name(enum conf_method method, bool shared, const char *user,
 	case METHOD_CONTEXT:
 	case METHOD_LEVEL:
 		if (context) {
-			r = shared ? asprintf(&diff, "%s", context)
-				   : asprintf(&diff, "%s_%s", context, user);
-			if (r < 0) {
-				diff = NULL;
-				return -ENOMEM;
-			}
+			r = shared ? snprintf(diff, sizeof(diff), "%s", context)
+				   : snprintf(diff, sizeof(diff), "%s_%s", context, user);
 			break;
 		}
 		if (shared)
@@ -76,13 +72,13 @@ int instance_name(enum conf_method method, bool shared, const char *user,
 		/* Without a context, pam_namespace falls back to the user method. */
 		__attribute__((fallthrough));
 	case METHOD_USER:
-		diff = strdup(user);
-		if (!diff)
-			return -ENOMEM;
+		r = snprintf(diff, sizeof(diff), "%s", user);
 		break;
 	default:
 		return -EINVAL;
 	}
+	if (r < 0 || (size_t)r >= sizeof(diff))
+		return -ENAMETOOLONG;
 	if (*diff == '\0')
 		return -EINVAL;
 	r = shorten(diff, gen_hash, out, outlen);

@@ -1,0 +1,79 @@
+#!/bin/bash
+# `make check`: every test and static check; ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.." || exit 1
+MAKE=${MAKE:-make}
+FUZZ_RUNS=${FUZZ_RUNS:-20000}
+LOG=build/check-logs
+mkdir -p "$LOG"
+passed=0
+failed=0
+
+# Count TAP lines from a log; print failures with their diagnostics.
+count_tap() {
+	local log=$1 p f
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	passed=$((passed + p))
+	failed=$((failed + f))
+	grep -A15 '^not ok ' "$log" | grep -E '^(not ok|#)' | sed 's/^/    /'
+	echo "    $p passed, $f failed"
+}
+
+# One pass/fail step (a build, a linter).
+step() {
+	local name=$1 log="$LOG/$1.log"
+	shift
+	printf '== %s\n' "$name"
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		echo "    ok"
+	else
+		failed=$((failed + 1))
+		echo "    FAILED; last lines of $log:"
+		tail -n 25 "$log" | sed 's/^/    /'
+	fi
+}
+
+# Run every binary in a directory as cmocka TAP.
+run_unit() {
+	local dir=$1 label=$2 log="$LOG/$2.log" bin
+	printf '== %s\n' "$label"
+	: >"$log"
+	for bin in "$dir"/test_*; do
+		[ -x "$bin" ] || continue
+		echo "# $bin" >>"$log"
+		if ! CMOCKA_MESSAGE_OUTPUT=TAP "$bin" >>"$log" 2>&1; then
+			grep -q '^not ok ' "$log" || echo "not ok - $bin exited non-zero" >>"$log"
+		fi
+	done
+	count_tap "$log"
+}
+
+step build $MAKE -s all
+step build-unit $MAKE -s unit
+run_unit build/unit unit
+step build-unit-asan-ubsan $MAKE -s BUILDDIR=build/san SAN=1 unit
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	run_unit build/san/unit unit-asan-ubsan
+step clang-tidy scripts/lint.sh clang-tidy
+step cppcheck scripts/lint.sh cppcheck
+step build-fuzz $MAKE -s -f fuzz/Makefile BUILDDIR=build/fuzz libfuzzer replay
+for target in fuzz_config fuzz_args; do
+	dict=fuzz/${target#fuzz_}.dict
+	work=build/fuzz/work/$target
+	rm -rf "$work" && mkdir -p "$work"
+	step "fuzz-smoke-$target" build/fuzz/libfuzzer/$target -runs="$FUZZ_RUNS" -seed=1 \
+		-dict="$dict" -max_len=4096 "$work" "fuzz/corpus/${target#fuzz_}"
+done
+for t in tests/integration/test_*.sh; do
+	name=$(basename "$t" .sh)
+	printf '== %s\n' "$name"
+	bash "$t" >"$LOG/$name.log" 2>&1 || grep -q '^not ok ' "$LOG/$name.log" ||
+		echo "not ok - $t exited non-zero" >>"$LOG/$name.log"
+	count_tap "$LOG/$name.log"
+done
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
