@@ -135,7 +135,7 @@ static void print_flags(const struct conf_rule *r, const struct resolved_rule *r
 	if (r->flags & RULE_CREATE) {
 		(void)printf("  create");
 		if (r->create_mode_set)
-			(void)printf(" mode=%04o", (unsigned int)r->create_mode);
+			(void)printf(" mode=%#o", (unsigned int)r->create_mode);
 		if (rr->owner_set)
 			(void)printf(" owner=%u", (unsigned int)rr->owner);
 		if (rr->group_set)

@@ -154,6 +154,11 @@ static int parse_create(struct line_ctx *ctx, struct conf_rule *r,
 			return LINE_ERROR(ctx, "'%s': create mode '%.*s' is not a number",
 					  word, (int)plen[0], part[0]);
 		r->create_mode_set = true;
+		if (plen[0] >= 3 && part[0][0] != '0' &&
+		    strspn(part[0], "01234567") >= plen[0])
+			LINE_WARN(ctx, "create mode '%.*s' is decimal (octal %#o); "
+				  "write it with a leading 0 for octal",
+				  (int)plen[0], part[0], (unsigned int)r->create_mode);
 	}
 	if (n > 1 && dup_part(part[1], plen[1], &r->create_owner) < 0)
 		return -ENOMEM;

@@ -1,0 +1,238 @@
+#!/bin/bash
+# polyns-check against configs written from the pam_namespace manual: the
+# verdict, the exit code and the FILE:LINE of every error.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+CHECK=$PWD/build/polyns-check
+T=$(mktemp -d /tmp/polyns-check.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+mkdir -p "$T/empty.d"
+
+# conf NAME <<EOF: write a config file
+conf() { cat >"$T/$1"; }
+
+# expect_valid NAME CONF [DIR]: exit 0, nothing on stderr but warnings
+expect_valid() {
+	local name=$1 cf=$2 dir=${3:-$T/empty.d} out rc
+	out=$("$CHECK" --config "$T/$cf" --config-dir "$dir" 2>&1 >/dev/null)
+	rc=$?
+	if [ $rc -eq 0 ] && ! grep -v ': warning: ' <<<"$out" | grep -q .; then
+		ok "$name"
+	else
+		not_ok "$name" "rc=$rc" "$out"
+	fi
+}
+
+# expect_error NAME CONF "FILE:LINE: text" [DIR]: exit 1 and that line
+expect_error() {
+	local name=$1 cf=$2 want=$3 dir=${4:-$T/empty.d} out rc
+	out=$("$CHECK" --config "$T/$cf" --config-dir "$dir" 2>&1 >/dev/null)
+	rc=$?
+	if [ $rc -eq 1 ] && grep -qF -- "$want" <<<"$out"; then
+		ok "$name"
+	else
+		not_ok "$name" "rc=$rc, wanted: $want" "$out"
+	fi
+}
+
+conf manual.conf <<'X'
+# The examples of namespace.conf(5)
+/tmp     /tmp-inst/       level      root,adm
+/var/tmp /var/tmp/tmp-inst/   level      root,adm
+$HOME    $HOME/$USER.inst/inst- context
+X
+expect_valid check_accepts_manual_example manual.conf
+
+conf methods.conf <<'X'
+/tmp /tmp-inst/ user
+/var/tmp /var/tmp-inst/ tmpdir:create=0700,root,root
+/run/x whatever tmpfs:mntopts=size=1m,nosuid,nodev:noinit ~root
+/srv/c /srv/c-inst/ context:shared
+/srv/l /srv/l-inst/ level:iscript=my.init
+"/srv/with space" "/srv/inst\tx/" user
+X
+expect_valid check_accepts_every_method_and_flag methods.conf
+
+conf comments.conf <<'X'
+
+   # indented comment
+/tmp /tmp-inst/ user # trailing comment
+	
+X
+expect_valid check_accepts_blank_and_comment_lines comments.conf
+
+conf bad1.conf <<'X'
+# ok line then a one-field line
+/tmp /tmp-inst/ user
+/tmp
+X
+expect_error check_rejects_line_with_one_field bad1.conf "$T/bad1.conf:3: missing instance_prefix and method fields"
+
+conf bad2.conf <<'X'
+/tmp /tmp-inst/
+X
+expect_error check_rejects_missing_method bad2.conf "$T/bad2.conf:1: missing method field"
+
+conf bad3.conf <<'X'
+/tmp /tmp-inst/ User
+X
+expect_error check_rejects_unknown_method bad3.conf "$T/bad3.conf:1: unknown method 'User'"
+
+conf bad4.conf <<'X'
+/tmp /tmp-inst/ ::
+X
+expect_error check_rejects_empty_method bad4.conf "$T/bad4.conf:1: empty method field"
+
+conf bad5.conf <<'X'
+tmp /tmp-inst/ user
+X
+expect_error check_rejects_relative_polydir bad5.conf "$T/bad5.conf:1: polydir 'tmp' must start with '/'"
+
+conf bad6.conf <<'X'
+/tmp tmp-inst/ user
+X
+expect_error check_rejects_relative_instance_prefix bad6.conf "$T/bad6.conf:1: instance_prefix 'tmp-inst/' must start with '/'"
+
+conf bad7.conf <<'X'
+/srv/a..b /srv/i/ user
+X
+expect_error check_rejects_dotdot_substring bad7.conf "$T/bad7.conf:1: polydir '/srv/a..b' must not contain '..'"
+
+conf bad8.conf <<'X'
+/ /inst/ user
+X
+expect_error check_rejects_root_polydir bad8.conf "$T/bad8.conf:1: polydir must not be '/'"
+
+conf bad9.conf <<'X'
+/tmp /tmp-inst/ user:create=rwx
+X
+expect_error check_rejects_non_numeric_create_mode bad9.conf "$T/bad9.conf:1: 'create=rwx': create mode 'rwx' is not a number"
+
+conf bad10.conf <<'X'
+/tmp /tmp-inst/ user:create=0700,no-such-user-xyz
+X
+expect_error check_rejects_unknown_create_owner bad10.conf "$T/bad10.conf:1: create=: unknown owner 'no-such-user-xyz'"
+
+conf bad11.conf <<'X'
+/tmp /tmp-inst/ user:create=0700,root,no-such-group-xyz
+X
+expect_error check_rejects_unknown_create_group bad11.conf "$T/bad11.conf:1: create=: unknown group 'no-such-group-xyz'"
+
+conf bad12.conf <<'X'
+"/p#x" /q/ user
+X
+expect_error check_hash_in_quotes_cuts_line bad12.conf "$T/bad12.conf:1: missing instance_prefix and method fields"
+
+# Several errors: every one is reported, each with its line.
+conf multi.conf <<'X'
+/a
+/tmp /tmp-inst/ user
+/b /c/ bogus
+X
+out=$("$CHECK" --config "$T/multi.conf" --config-dir "$T/empty.d" 2>&1 >/dev/null)
+if grep -q "multi.conf:1: " <<<"$out" && grep -q "multi.conf:3: " <<<"$out" &&
+	! grep -q "multi.conf:2: " <<<"$out"; then
+	ok check_reports_every_error_with_its_line
+else
+	not_ok check_reports_every_error_with_its_line "$out"
+fi
+
+# Warnings do not fail the check.
+conf warn.conf <<'X'
+/tmp /tmp-inst/ user:bogusflag root,no-such-user-xyz extra field
+X
+out=$("$CHECK" --config "$T/warn.conf" --config-dir "$T/empty.d" 2>&1)
+if [ $? -eq 0 ] && grep -q "warn.conf:1: warning: unknown method flag 'bogusflag'" <<<"$out" &&
+	grep -q "warn.conf:1: warning: unknown user 'no-such-user-xyz'" <<<"$out" &&
+	grep -q "warn.conf:1: warning: 2 extra fields" <<<"$out"; then
+	ok check_warns_but_accepts_what_pam_namespace_ignores
+else
+	not_ok check_warns_but_accepts_what_pam_namespace_ignores "$out"
+fi
+
+# ignore_config_error turns line errors into warnings.
+if "$CHECK" --config "$T/multi.conf" --config-dir "$T/empty.d" --ignore-config-error >/dev/null 2>&1; then
+	ok check_ignore_config_error_skips_bad_lines
+else
+	not_ok check_ignore_config_error_skips_bad_lines
+fi
+
+# Drop-ins: only *.conf, byte order, errors name the drop-in.
+mkdir -p "$T/d"
+echo '/d1 /d1-inst/ user' >"$T/d/b.conf"
+echo '/d2 /d2-inst/ user' >"$T/d/B.conf"
+echo 'garbage' >"$T/d/skipped.txt"
+echo 'garbage' >"$T/d/.hidden.conf"
+echo '/d3 /d3-inst/ nomethod' >"$T/d/z.conf"
+expect_error check_reports_error_in_dropin manual.conf "$T/d/z.conf:1: unknown method 'nomethod'" "$T/d"
+rm "$T/d/z.conf"
+out=$("$CHECK" --config "$T/methods.conf" --config-dir "$T/d" --user root 2>/dev/null)
+if [ "$(grep -o '^/d[12]' <<<"$out" | tr '\n' ' ')" = "/d2 /d1 " ]; then
+	ok check_reads_dropins_in_byte_order
+else
+	not_ok check_reads_dropins_in_byte_order "$out"
+fi
+
+expect_error check_rejects_missing_main_file nonexistent.conf "$T/nonexistent.conf: cannot open: No such file or directory"
+
+conf writable.conf <<'X'
+/tmp /tmp-inst/ user
+X
+chmod 0666 "$T/writable.conf"
+expect_error check_refuses_world_writable_config writable.conf "$T/writable.conf: refusing a regular file not owned by root"
+
+mkfifo "$T/fifo.conf"
+if timeout 5 "$CHECK" --config "$T/fifo.conf" --config-dir "$T/empty.d" 2>"$T/fifo.err"; then
+	not_ok check_does_not_hang_on_fifo "accepted a FIFO"
+elif [ $? -eq 124 ]; then
+	not_ok check_does_not_hang_on_fifo "hung"
+elif grep -q "fifo.conf: not a regular file" "$T/fifo.err"; then
+	ok check_does_not_hang_on_fifo
+else
+	not_ok check_does_not_hang_on_fifo "$(cat "$T/fifo.err")"
+fi
+
+# --user: instance paths as pam_namespace names them.
+conf user.conf <<'X'
+/tmp /tmp-inst/ user
+$HOME $HOME/.inst/inst- user
+/srv/x /srv/x-inst/ user ~nobody
+X
+out=$("$CHECK" --config "$T/user.conf" --config-dir "$T/empty.d" --user root 2>&1)
+if grep -qx '  instance: /tmp-inst/root' <<<"$out" &&
+	grep -qx '  instance: /root/.inst/inst-root' <<<"$out" &&
+	grep -q 'not polyinstantiated for root' <<<"$out"; then
+	ok check_user_plan_shows_instance_paths
+else
+	not_ok check_user_plan_shows_instance_paths "$out"
+fi
+want=$(printf %s root | md5sum | cut -c1-32)
+out=$("$CHECK" --config "$T/user.conf" --config-dir "$T/empty.d" --user root --gen-hash 2>&1)
+if grep -qx "  instance: /tmp-inst/$want" <<<"$out"; then
+	ok check_user_plan_gen_hash_uses_md5
+else
+	not_ok check_user_plan_gen_hash_uses_md5 "want $want" "$out"
+fi
+
+"$CHECK" --config "$T/user.conf" --user no-such-user-xyz >/dev/null 2>&1
+rc=$?
+[ $rc -eq 1 ] && ok check_unknown_user_fails || not_ok check_unknown_user_fails "rc=$rc"
+"$CHECK" --bogus >/dev/null 2>&1
+rc=$?
+[ $rc -eq 2 ] && ok check_bad_usage_exits_2 || not_ok check_bad_usage_exits_2 "rc=$rc"
+
+# A 90-byte user name (in a private mount namespace with its own passwd).
+long=$(printf 'u%.0s' $(seq 90))
+cp /etc/passwd "$T/passwd"
+echo "$long:x:4242:4242::/home/$long:/bin/sh" >>"$T/passwd"
+out=$(unshare -m --propagation private sh -c \
+	"mount --bind '$T/passwd' /etc/passwd && '$CHECK' --config '$T/user.conf' --config-dir '$T/empty.d' --user '$long'" 2>&1)
+want="/tmp-inst/$(printf 'u%.0s' $(seq 47))_$(printf %s "$long" | md5sum | cut -c1-32)"
+if grep -qx "  instance: $want" <<<"$out"; then
+	ok check_user_plan_shortens_long_names_with_md5
+else
+	not_ok check_user_plan_shortens_long_names_with_md5 "want $want" "$out"
+fi
+
+tap_done
