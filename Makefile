@@ -53,11 +53,13 @@ CFLAGS_ALL := -std=gnu11 -U_FORTIFY_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) $
 	$(CPPFLAGS) $(CFLAGS)
 LDFLAGS_ALL := $(HARDEN_LDFLAGS) $(SAN_LDFLAGS) $(LDFLAGS)
 
-COMMON_SRC := src/common/options.c
+COMMON_SRC := src/common/options.c src/common/wire.c src/common/channel.c
 CONF_SRC := src/helper/diag.c src/helper/conf_lex.c src/helper/conf_parse.c \
 	src/helper/conf_expand.c src/helper/conf_resolve.c \
 	src/helper/instance_name.c src/helper/conf_load.c
-HELPER_SRC := src/helper/main.c $(CONF_SRC) $(COMMON_SRC)
+HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/peer.c \
+	src/helper/privs.c src/helper/sandbox.c src/helper/names.c \
+	src/helper/nsmake.c src/helper/session.c $(CONF_SRC) $(COMMON_SRC)
 MODULE_SRC := src/module/pam_polyns.c $(COMMON_SRC)
 CHECK_SRC := src/check/polyns-check.c $(CONF_SRC) $(COMMON_SRC)
 

@@ -217,7 +217,7 @@ static int show_user_plan(const struct conf *conf, const struct check_args *a,
 
 		if (conf_resolve_rule(r, &nss_resolver, a->ignore_config_error, &rr,
 				      diags) < 0) {
-			errors++;
+			errors += !a->ignore_config_error;
 			continue;
 		}
 		if (conf_expand_rule(r, &u, &u, &er, err, sizeof(err)) < 0) {
@@ -258,7 +258,7 @@ static int check_rules(const struct conf *conf, const struct check_args *a,
 
 		if (conf_resolve_rule(r, &nss_resolver, a->ignore_config_error, &rr,
 				      diags) < 0)
-			errors++;
+			errors += !a->ignore_config_error;
 		resolved_rule_free(&rr);
 		if (conf_expand_rule(r, &stand_in, &stand_in, &er, err, sizeof(err)) < 0) {
 			diag_add(diags, a->ignore_config_error ? DIAG_WARNING : DIAG_ERROR,

@@ -200,6 +200,11 @@ static int load_dropins(struct conf *conf, const char *dir, bool ignore_errors,
 		return -EINVAL;
 	}
 	ret = list_dropins(dfd, dir, &names, diags);
+	if (ret < 0) {
+		/* An incomplete, unsorted list: read none of it. */
+		name_list_free(&names);
+		return ret;
+	}
 	/* After a configuration error, go on: report every file's errors. */
 	for (size_t i = 0; (ret == 0 || ret == -EINVAL) && i < names.n; i++) {
 		_cleanup_free_ char *path = NULL;

@@ -104,6 +104,8 @@ int instance_path_split(const char *prefix, const char *name, char *parent,
 	if (!slash)
 		return -EINVAL;
 	plen = (size_t)(slash - full);
+	while (plen > 1 && full[plen - 1] == '/')
+		plen--; /* "/tmp-inst//alice": the parent is "/tmp-inst" */
 	if (plen == 0)
 		plen = 1; /* the parent is "/" */
 	if (plen >= parent_len || strlen(slash + 1) >= base_len)

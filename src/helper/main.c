@@ -1,13 +1,107 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * polyns-helper: started by pam_polyns.so, never by hand.
+ * polyns-helper: started by pam_polyns.so with its socket at fd 3, an empty
+ * environment, no other fds, uid/gid 0.  Never run by hand.
+ *
+ * Order: check the peer; drop to the capabilities we can ever need, set
+ * no_new_privs and load the seccomp allowlist; only then read the request
+ * and the configuration.
  */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
-#include <unistd.h>
+#include <string.h>
 
-int main(void)
+#include "channel.h"
+#include "hlog.h"
+#include "nsmake.h"
+#include "options.h"
+#include "peer.h"
+#include "privs.h"
+#include "sandbox.h"
+#include "session.h"
+#include "test_hook.h"
+#include "wire.h"
+
+#define SOCK WIRE_FD_SLOT
+
+static int send_reply(enum wire_status status, const struct made_ns *made)
 {
-	(void)fprintf(stderr, "polyns-helper: the session protocol is not "
-			      "implemented in this build\n");
-	return 2;
+	static struct wire_buf b;
+	struct wire_reply reply = { .status = status, .n_ns = (uint32_t)made->n };
+	int r;
+
+	memcpy(reply.ns, made->id, sizeof(made->id[0]) * made->n);
+	test_hook("reply", SOCK);
+	r = wire_encode_reply(&b, &reply);
+	if (r == 0)
+		r = channel_send(SOCK, &b, made->fds, made->n);
+	return r;
+}
+
+static int read_request(uint8_t *msg, struct wire_request *req)
+{
+	struct wire_reader rd;
+	uint32_t type;
+	size_t n_fds;
+	ssize_t len = channel_recv(SOCK, msg, NULL, 0, &n_fds);
+
+	if (len < 0)
+		return (int)len;
+	if (wire_open(msg, (size_t)len, &type, &rd) < 0 || type != MSG_REQUEST)
+		return -EBADMSG;
+	return wire_decode_request(&rd, req);
+}
+
+static int fail(const char *what, int r)
+{
+	struct made_ns none = { 0 };
+
+	hlog(LOG_ERR, "%s: %s", what, strerror(-r));
+	(void)send_reply(STATUS_SYSTEM_ERR, &none);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	static uint8_t msg[WIRE_MAX_MSG];
+	struct wire_request req;
+	struct made_ns made = { 0 };
+	enum wire_status status = STATUS_OK;
+	int r;
+
+	(void)argv;
+	if (argc != 1) {
+		(void)fprintf(stderr, "polyns-helper is started by pam_polyns.so; "
+				      "it takes no arguments (see polyns-helper(8))\n");
+		return 2;
+	}
+	test_hook_load();
+	test_hook("start", SOCK);
+	r = peer_check(SOCK);
+	if (r < 0) {
+		(void)fprintf(stderr, "polyns-helper: fd %d is not a socket from a "
+				      "root parent: %s\n", SOCK, strerror(-r));
+		return 2;
+	}
+	hlog_init(SOCK, 0);
+	r = privs_init();
+	if (r < 0)
+		return fail("dropping capabilities", r);
+	r = sandbox_enter();
+	if (r < 0)
+		return fail("entering the seccomp sandbox", r);
+	test_hook("sandboxed", SOCK);
+
+	r = read_request(msg, &req);
+	if (r < 0)
+		return fail("reading the request", r);
+	hlog_init(SOCK, req.flags & POLYNS_OPT_DEBUG);
+	test_hook("request", SOCK);
+	if (req.op == OP_OPEN)
+		status = session_open(SOCK, &req, &made);
+	test_hook("namespaces", SOCK);
+	r = send_reply(status, &made);
+	made_ns_close(&made);
+	return r < 0 ? 1 : 0;
 }

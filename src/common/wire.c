@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "wire.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "options.h"
+
+struct wire_header {
+	uint32_t magic;
+	uint16_t version;
+	uint16_t type;
+	uint32_t length;
+};
+
+/* ---- writing ---- */
+
+static void put(struct wire_buf *b, const void *p, size_t n)
+{
+	if (b->overflow || n > sizeof(b->data) - b->len) {
+		b->overflow = true;
+		return;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+static void put_u32(struct wire_buf *b, uint32_t v)
+{
+	put(b, &v, sizeof(v));
+}
+
+static void put_u64(struct wire_buf *b, uint64_t v)
+{
+	put(b, &v, sizeof(v));
+}
+
+static void put_str(struct wire_buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n > WIRE_MAX_STRING) {
+		b->overflow = true;
+		return;
+	}
+	put_u32(b, (uint32_t)n);
+	put(b, s ? s : "", n + 1);
+}
+
+static void begin(struct wire_buf *b, enum wire_type type)
+{
+	struct wire_header h = { WIRE_MAGIC, WIRE_VERSION, (uint16_t)type, 0 };
+
+	b->len = 0;
+	b->overflow = false;
+	put(b, &h, sizeof(h));
+}
+
+static int finish(struct wire_buf *b)
+{
+	uint32_t payload = (uint32_t)(b->len - sizeof(struct wire_header));
+
+	if (b->overflow)
+		return -EMSGSIZE;
+	memcpy(b->data + offsetof(struct wire_header, length), &payload,
+	       sizeof(payload));
+	return 0;
+}
+
+static void put_user(struct wire_buf *b, const struct wire_user *u)
+{
+	put_str(b, u->name);
+	put_u32(b, u->uid);
+	put_u32(b, u->gid);
+	put_str(b, u->home);
+}
+
+int wire_encode_request(struct wire_buf *b, const struct wire_request *r)
+{
+	begin(b, MSG_REQUEST);
+	put_u32(b, r->op);
+	put_u32(b, r->flags);
+	put_u32(b, r->unmnt);
+	put_u32(b, r->share);
+	put_u32(b, r->ns_mask);
+	put_str(b, r->config);
+	put_str(b, r->config_dir);
+	put_str(b, r->init);
+	put_str(b, r->runtime_dir);
+	put_str(b, r->service);
+	put_user(b, &r->user);
+	put_user(b, &r->ruser);
+	return finish(b);
+}
+
+int wire_encode_log(struct wire_buf *b, const struct wire_log *l)
+{
+	begin(b, MSG_LOG);
+	put_u32(b, l->priority);
+	put_str(b, l->text);
+	return finish(b);
+}
+
+int wire_encode_names(struct wire_buf *b, const struct wire_names *n)
+{
+	if (n->n_users > WIRE_MAX_NAMES || n->n_groups > WIRE_MAX_NAMES)
+		return -EMSGSIZE;
+	begin(b, MSG_NAMES_QUERY);
+	put_u32(b, n->n_users);
+	for (uint32_t i = 0; i < n->n_users; i++)
+		put_str(b, n->users[i]);
+	put_u32(b, n->n_groups);
+	for (uint32_t i = 0; i < n->n_groups; i++)
+		put_str(b, n->groups[i]);
+	return finish(b);
+}
+
+int wire_encode_answer(struct wire_buf *b, const struct wire_answer *a)
+{
+	if (a->n_users > WIRE_MAX_NAMES || a->n_groups > WIRE_MAX_NAMES)
+		return -EMSGSIZE;
+	begin(b, MSG_NAMES_ANSWER);
+	put_u32(b, a->n_users);
+	for (uint32_t i = 0; i < a->n_users; i++) {
+		put_u32(b, a->users[i].found);
+		put_u32(b, a->users[i].uid);
+		put_u32(b, a->users[i].gid);
+	}
+	put_u32(b, a->n_groups);
+	for (uint32_t i = 0; i < a->n_groups; i++) {
+		put_u32(b, a->groups[i].found);
+		put_u32(b, a->groups[i].gid);
+	}
+	return finish(b);
+}
+
+int wire_encode_reply(struct wire_buf *b, const struct wire_reply *r)
+{
+	if (r->n_ns > WIRE_MAX_FDS)
+		return -EMSGSIZE;
+	begin(b, MSG_REPLY);
+	put_u32(b, r->status);
+	put_u32(b, r->n_ns);
+	for (uint32_t i = 0; i < r->n_ns; i++) {
+		put_u32(b, r->ns[i].ns_bit);
+		put_u64(b, r->ns[i].dev);
+		put_u64(b, r->ns[i].ino);
+	}
+	return finish(b);
+}
+
+/* ---- reading ---- */
+
+static void get(struct wire_reader *rd, void *p, size_t n)
+{
+	if (rd->bad || n > rd->left) {
+		rd->bad = true;
+		memset(p, 0, n);
+		return;
+	}
+	memcpy(p, rd->p, n);
+	rd->p += n;
+	rd->left -= n;
+}
+
+static uint32_t get_u32(struct wire_reader *rd)
+{
+	uint32_t v;
+
+	get(rd, &v, sizeof(v));
+	return v;
+}
+
+static uint64_t get_u64(struct wire_reader *rd)
+{
+	uint64_t v;
+
+	get(rd, &v, sizeof(v));
+	return v;
+}
+
+/* A string: length, bytes, NUL; no NUL inside.  Empty allowed if may_be_empty. */
+static const char *get_str(struct wire_reader *rd, bool may_be_empty)
+{
+	uint32_t n = get_u32(rd);
+	const char *s;
+
+	if (rd->bad || n > WIRE_MAX_STRING || (size_t)n + 1 > rd->left ||
+	    (n == 0 && !may_be_empty)) {
+		rd->bad = true;
+		return "";
+	}
+	s = (const char *)rd->p;
+	if (s[n] != '\0' || memchr(s, '\0', n)) {
+		rd->bad = true;
+		return "";
+	}
+	rd->p += (size_t)n + 1;
+	rd->left -= (size_t)n + 1;
+	return s;
+}
+
+static int done(const struct wire_reader *rd)
+{
+	return (rd->bad || rd->left != 0) ? -EBADMSG : 0;
+}
+
+int wire_open(const uint8_t *msg, size_t len, uint32_t *type,
+	      struct wire_reader *rd)
+{
+	struct wire_header h;
+
+	if (len < sizeof(h) || len > WIRE_MAX_MSG)
+		return -EBADMSG;
+	memcpy(&h, msg, sizeof(h));
+	if (h.magic != WIRE_MAGIC || h.version != WIRE_VERSION ||
+	    h.length != len - sizeof(h) || h.type < MSG_REQUEST ||
+	    h.type > MSG_REPLY)
+		return -EBADMSG;
+	*type = h.type;
+	*rd = (struct wire_reader){ .p = msg + sizeof(h), .left = h.length };
+	return 0;
+}
+
+static void get_user(struct wire_reader *rd, struct wire_user *u)
+{
+	u->name = get_str(rd, false);
+	u->uid = get_u32(rd);
+	u->gid = get_u32(rd);
+	u->home = get_str(rd, true);
+}
+
+static bool is_path(const char *s)
+{
+	return s[0] == '/';
+}
+
+int wire_decode_request(struct wire_reader *rd, struct wire_request *r)
+{
+	r->op = get_u32(rd);
+	r->flags = get_u32(rd);
+	r->unmnt = get_u32(rd);
+	r->share = get_u32(rd);
+	r->ns_mask = get_u32(rd);
+	r->config = get_str(rd, false);
+	r->config_dir = get_str(rd, false);
+	r->init = get_str(rd, false);
+	r->runtime_dir = get_str(rd, false);
+	r->service = get_str(rd, true);
+	get_user(rd, &r->user);
+	get_user(rd, &r->ruser);
+	if (rd->bad)
+		return -EBADMSG;
+	if ((r->op != OP_OPEN && r->op != OP_CLOSE) ||
+	    r->unmnt > POLYNS_UNMNT_ONLY || r->share > POLYNS_SHARE_GROUP ||
+	    (r->ns_mask & ~POLYNS_NS_ALL) ||
+	    r->flags >= (POLYNS_OPT_MOUNT_PRIVATE << 1) || !is_path(r->config) ||
+	    !is_path(r->config_dir) || !is_path(r->init) ||
+	    !is_path(r->runtime_dir))
+		return -EBADMSG;
+	return done(rd);
+}
+
+int wire_decode_log(struct wire_reader *rd, struct wire_log *l)
+{
+	l->priority = get_u32(rd);
+	l->text = get_str(rd, true);
+	if (l->priority > 7)
+		return -EBADMSG;
+	return done(rd);
+}
+
+int wire_decode_names(struct wire_reader *rd, struct wire_names *n)
+{
+	n->n_users = get_u32(rd);
+	if (n->n_users > WIRE_MAX_NAMES)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < n->n_users; i++)
+		n->users[i] = get_str(rd, false);
+	n->n_groups = get_u32(rd);
+	if (n->n_groups > WIRE_MAX_NAMES)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < n->n_groups; i++)
+		n->groups[i] = get_str(rd, false);
+	return done(rd);
+}
+
+int wire_decode_answer(struct wire_reader *rd, struct wire_answer *a)
+{
+	a->n_users = get_u32(rd);
+	if (a->n_users > WIRE_MAX_NAMES)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < a->n_users; i++) {
+		a->users[i].found = get_u32(rd);
+		a->users[i].uid = get_u32(rd);
+		a->users[i].gid = get_u32(rd);
+		if (a->users[i].found > 1)
+			return -EBADMSG;
+	}
+	a->n_groups = get_u32(rd);
+	if (a->n_groups > WIRE_MAX_NAMES)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < a->n_groups; i++) {
+		a->groups[i].found = get_u32(rd);
+		a->groups[i].gid = get_u32(rd);
+		if (a->groups[i].found > 1)
+			return -EBADMSG;
+	}
+	return done(rd);
+}
+
+int wire_decode_reply(struct wire_reader *rd, struct wire_reply *r)
+{
+	r->status = get_u32(rd);
+	r->n_ns = get_u32(rd);
+	if (r->status > STATUS_SYSTEM_ERR || r->n_ns > WIRE_MAX_FDS)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < r->n_ns; i++) {
+		r->ns[i].ns_bit = get_u32(rd);
+		r->ns[i].dev = get_u64(rd);
+		r->ns[i].ino = get_u64(rd);
+		if (!polyns_ns_name(r->ns[i].ns_bit))
+			return -EBADMSG;
+	}
+	return done(rd);
+}

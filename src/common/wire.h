@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The module <-> helper protocol: framed messages on a SOCK_SEQPACKET pair.
+ *
+ * Every message is one datagram: a fixed header (magic, version, type,
+ * payload length) and a payload of fields in a fixed order per type.  Fields
+ * are u32/u64 in host byte order (both ends are the same machine) and strings
+ * as u32 length + bytes + a NUL, with no NUL inside.  The reader checks every length
+ * against what is left, and a message with bytes left over is rejected: a
+ * malformed message ends the conversation, never "best effort".
+ *
+ * Conversation (open):
+ *   module  -> helper   MSG_REQUEST
+ *   helper  -> module   MSG_LOG*                 (forwarded to pam_syslog)
+ *   helper  -> module   MSG_NAMES_QUERY          (only if the config names users/groups)
+ *   module  -> helper   MSG_NAMES_ANSWER
+ *   helper  -> module   MSG_LOG*
+ *   helper  -> module   MSG_REPLY + SCM_RIGHTS   (namespace fds, status)
+ */
+#ifndef POLYNS_WIRE_H
+#define POLYNS_WIRE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define WIRE_MAGIC 0x534e4c50U /* "PLNS" */
+#define WIRE_VERSION 1U
+#define WIRE_MAX_MSG 65536U
+#define WIRE_MAX_STRING 4096U
+#define WIRE_MAX_NAMES 256U
+#define WIRE_MAX_FDS 8U
+#define WIRE_FD_SLOT 3 /* the helper's end of the socket */
+
+enum wire_type {
+	MSG_REQUEST = 1,
+	MSG_LOG,
+	MSG_NAMES_QUERY,
+	MSG_NAMES_ANSWER,
+	MSG_REPLY,
+};
+
+enum wire_op {
+	OP_OPEN = 1,
+	OP_CLOSE,
+};
+
+struct wire_user {
+	const char *name;
+	uint32_t uid;
+	uint32_t gid;
+	const char *home;
+};
+
+struct wire_request {
+	uint32_t op; /* enum wire_op */
+	uint32_t flags; /* POLYNS_OPT_* */
+	uint32_t unmnt;
+	uint32_t share;
+	uint32_t ns_mask;
+	const char *config;
+	const char *config_dir;
+	const char *init;
+	const char *runtime_dir;
+	const char *service;
+	struct wire_user user;
+	struct wire_user ruser;
+};
+
+struct wire_log {
+	uint32_t priority; /* syslog priority */
+	const char *text;
+};
+
+struct wire_names {
+	uint32_t n_users;
+	const char *users[WIRE_MAX_NAMES];
+	uint32_t n_groups;
+	const char *groups[WIRE_MAX_NAMES];
+};
+
+struct wire_answer {
+	uint32_t n_users;
+	struct {
+		uint32_t found, uid, gid;
+	} users[WIRE_MAX_NAMES];
+	uint32_t n_groups;
+	struct {
+		uint32_t found, gid;
+	} groups[WIRE_MAX_NAMES];
+};
+
+struct wire_ns {
+	uint32_t ns_bit; /* POLYNS_NS_* */
+	uint64_t dev;
+	uint64_t ino;
+};
+
+enum wire_status {
+	STATUS_OK = 0,
+	STATUS_SESSION_ERR,  /* PAM_SESSION_ERR */
+	STATUS_USER_UNKNOWN, /* PAM_USER_UNKNOWN */
+	STATUS_SYSTEM_ERR,   /* PAM_SYSTEM_ERR */
+};
+
+struct wire_reply {
+	uint32_t status; /* enum wire_status */
+	uint32_t n_ns;   /* also the number of fds attached, in this order */
+	struct wire_ns ns[WIRE_MAX_FDS];
+};
+
+/* A message being built: fixed capacity, sticky overflow flag. */
+struct wire_buf {
+	uint8_t data[WIRE_MAX_MSG];
+	size_t len;
+	bool overflow;
+};
+
+/* A message being read: the payload, a cursor and a sticky error flag. */
+struct wire_reader {
+	const uint8_t *p;
+	size_t left;
+	bool bad;
+};
+
+/* Encoders: return 0, or -EMSGSIZE when the message would not fit. */
+int wire_encode_request(struct wire_buf *b, const struct wire_request *r);
+int wire_encode_log(struct wire_buf *b, const struct wire_log *l);
+int wire_encode_names(struct wire_buf *b, const struct wire_names *n);
+int wire_encode_answer(struct wire_buf *b, const struct wire_answer *a);
+int wire_encode_reply(struct wire_buf *b, const struct wire_reply *r);
+
+/*
+ * Check a received datagram's header; on success *type is the message type
+ * and rd reads its payload.  -EBADMSG on a bad magic, version, length or type.
+ */
+int wire_open(const uint8_t *msg, size_t len, uint32_t *type,
+	      struct wire_reader *rd);
+
+/*
+ * Decoders: fill the struct from rd.  Strings point into the message buffer,
+ * which must outlive the struct.
+ * Return 0 or -EBADMSG (truncated, trailing bytes, bad count, empty or
+ * embedded NUL where not allowed, unknown enum value).
+ */
+int wire_decode_request(struct wire_reader *rd, struct wire_request *r);
+int wire_decode_log(struct wire_reader *rd, struct wire_log *l);
+int wire_decode_names(struct wire_reader *rd, struct wire_names *n);
+int wire_decode_answer(struct wire_reader *rd, struct wire_answer *a);
+int wire_decode_reply(struct wire_reader *rd, struct wire_reply *r);
+
+#endif

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The helper's only log channel: MSG_LOG on the socket; the module forwards
+ * each line to pam_syslog.  The helper has no stderr worth writing to.
+ */
+#ifndef POLYNS_HLOG_H
+#define POLYNS_HLOG_H
+
+#include <syslog.h>
+
+void hlog_init(int sock, int debug);
+
+__attribute__((format(printf, 2, 3))) void hlog(int priority, const char *fmt, ...);
+
+/* Debug lines are sent only with the module's debug option. */
+#define hlog_debug(...) hlog(LOG_DEBUG, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE
+#include "nsmake.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "util.h"
+
+#define LOOPBACK_IFINDEX 1 /* lo is always ifindex 1 in a new network namespace */
+
+static int loopback_up(void)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+	} req = {
+		.nh = {
+			.nlmsg_len = sizeof(req),
+			.nlmsg_type = RTM_NEWLINK,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+			.nlmsg_seq = 1,
+		},
+		.ifi = {
+			.ifi_family = AF_UNSPEC,
+			.ifi_index = LOOPBACK_IFINDEX,
+			.ifi_flags = IFF_UP,
+			.ifi_change = IFF_UP,
+		},
+	};
+	struct {
+		struct nlmsghdr nh;
+		struct nlmsgerr err;
+	} ack;
+	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+					NETLINK_ROUTE);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	if (send(fd, &req, sizeof(req), 0) != (ssize_t)sizeof(req))
+		return errno ? -errno : -EIO;
+	n = recv(fd, &ack, sizeof(ack), 0);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n < sizeof(ack) || ack.nh.nlmsg_type != NLMSG_ERROR ||
+	    ack.nh.nlmsg_seq != 1)
+		return -EPROTO;
+	return ack.err.error; /* 0 or -errno from the kernel */
+}
+
+static int open_ns(unsigned int bit, struct made_ns *out)
+{
+	char path[64];
+	struct stat st;
+	int fd;
+
+	(void)snprintf(path, sizeof(path), "/proc/self/ns/%s", polyns_ns_name(bit));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		(void)close(fd);
+		return -e;
+	}
+	out->fds[out->n] = fd;
+	out->id[out->n] = (struct wire_ns){ bit, st.st_dev, st.st_ino };
+	out->n++;
+	return 0;
+}
+
+int ns_create(unsigned int mask, bool mount_private, struct made_ns *out,
+	      const char **stage)
+{
+	int flags = 0, r;
+
+	*out = (struct made_ns){ 0 };
+	for (unsigned int bit = 1; bit & POLYNS_NS_ALL; bit <<= 1)
+		if (mask & bit)
+			flags |= polyns_ns_clone_flag(bit);
+	*stage = "unshare";
+	if (unshare(flags) < 0)
+		return -errno;
+	if (mask & POLYNS_NS_MNT) {
+		/* Before any mount: nothing of ours may propagate to the host. */
+		*stage = "mount propagation";
+		if (mount(NULL, "/", NULL, MS_REC | (mount_private ? MS_PRIVATE : MS_SLAVE),
+			  NULL) < 0)
+			return -errno;
+	}
+	if (mask & POLYNS_NS_NET) {
+		*stage = "loopback up";
+		r = loopback_up();
+		if (r < 0)
+			return r;
+	}
+	*stage = "open namespace fd";
+	for (unsigned int bit = 1; bit & POLYNS_NS_ALL; bit <<= 1) {
+		if (!(mask & bit))
+			continue;
+		r = open_ns(bit, out);
+		if (r < 0) {
+			made_ns_close(out);
+			return r;
+		}
+	}
+	return 0;
+}
+
+void made_ns_close(struct made_ns *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		(void)close(m->fds[i]);
+	m->n = 0;
+}

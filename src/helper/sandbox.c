@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The helper's seccomp policy: one table, read top to bottom.  Default
+ * action: kill the process.  Only the native architecture is allowed (other
+ * ABIs, i386 int 0x80 and x32, are killed too).  policy/ and SECURITY.md
+ * mirror this table.
+ */
+#define _GNU_SOURCE
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+#include "util.h"
+
+struct rule {
+	int nr;
+	unsigned int n_args;
+	struct scmp_arg_cmp args[3];
+	const char *why;
+};
+
+/* Argument conditions, spelled out (libseccomp's SCMP_A* are not constant). */
+#define ARG_EQ(n, v) { (n), SCMP_CMP_EQ, (v), 0 }
+#define ARG_MASKED_EQ(n, mask, v) { (n), SCMP_CMP_MASKED_EQ, (mask), (v) }
+
+#define ALLOW(name, reason) { SCMP_SYS(name), 0, { { 0 } }, reason }
+#define ALLOW_IF(name, reason, cond) { SCMP_SYS(name), 1, { cond }, reason }
+#define ALLOW_IF3(name, reason, c0, c1, c2)                                    \
+	{ SCMP_SYS(name), 3, { c0, c1, c2 }, reason }
+
+#define NEW_NAMESPACES                                                         \
+	(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP)
+
+static const struct rule rules[] = {
+	/* process lifetime */
+	ALLOW(exit_group, "normal exit"),
+	ALLOW(exit, "normal exit (single thread)"),
+	ALLOW(rt_sigreturn, "kernel-required after any signal delivery"),
+	ALLOW(restart_syscall, "kernel-required after an interrupted sleep"),
+
+	/* memory for malloc; never new executable memory (so no dlopen, no NSS) */
+	ALLOW(brk, "malloc"),
+	ALLOW_IF(mmap, "malloc of large blocks, without PROT_EXEC",
+		 ARG_MASKED_EQ(2, PROT_EXEC, 0)),
+	ALLOW_IF(mprotect, "glibc heap management, without PROT_EXEC",
+		 ARG_MASKED_EQ(2, PROT_EXEC, 0)),
+	ALLOW(munmap, "free of large blocks"),
+	ALLOW(mremap, "realloc of large blocks"),
+	ALLOW(madvise, "free() returning memory"),
+	ALLOW(futex, "glibc internal locks"),
+	ALLOW(getrandom, "glibc malloc hardening"),
+
+	/* the conversation with the module (fd 3) */
+	ALLOW(recvmsg, "read the request and answers from the module"),
+	ALLOW(sendmsg, "send logs, queries and the reply with namespace fds"),
+
+	/* reading the configuration and opening namespace fds */
+	ALLOW_IF(openat, "config files, namespace.d, /proc/self/ns/*: always O_CLOEXEC",
+		 ARG_MASKED_EQ(2, O_CLOEXEC, O_CLOEXEC)),
+	ALLOW(read, "config file contents"),
+	ALLOW(close, "closing fds"),
+	ALLOW(newfstatat, "owner, mode and type checks; namespace identity"),
+	ALLOW(fstat, "owner, mode and type checks"),
+	ALLOW(getdents64, "listing namespace.d"),
+	ALLOW_IF(fcntl, "fdopendir() checks the access mode",
+		 ARG_EQ(1, F_GETFL)),
+	ALLOW_IF(fcntl, "duplicating the namespace.d fd for fdopendir()",
+		 ARG_EQ(1, F_DUPFD_CLOEXEC)),
+
+	/* capabilities: each phase only drops */
+	ALLOW(capget, "libcap-ng reads the current sets"),
+	ALLOW(capset, "dropping capabilities at each phase"),
+
+	/* namespaces and mounts */
+	ALLOW_IF(unshare, "new namespaces; never CLONE_NEWUSER or non-namespace flags",
+		 ARG_MASKED_EQ(0, (uint32_t)~NEW_NAMESPACES, 0)),
+	ALLOW_IF(mount, "mount propagation of the new mount namespace: slave",
+		 ARG_EQ(3, MS_REC | MS_SLAVE)),
+	ALLOW_IF(mount, "mount propagation with mount_private: private",
+		 ARG_EQ(3, MS_REC | MS_PRIVATE)),
+
+	/* loopback up in a new network namespace, over rtnetlink only */
+	ALLOW_IF3(socket, "rtnetlink socket to bring up lo",
+		 ARG_EQ(0, AF_NETLINK),
+		 ARG_EQ(1, SOCK_RAW | SOCK_CLOEXEC),
+		 ARG_EQ(2, NETLINK_ROUTE)),
+	ALLOW(sendto, "rtnetlink request"),
+	ALLOW(recvfrom, "rtnetlink acknowledgement"),
+};
+
+int sandbox_enter(void)
+{
+	scmp_filter_ctx ctx;
+	int r = 0;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	if (!ctx)
+		return -ENOMEM;
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(rules); i++)
+		r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, rules[i].nr,
+					   rules[i].n_args, rules[i].args);
+	if (r == 0)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return r;
+}

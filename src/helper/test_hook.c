@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Test-only fault injection; see test_hook.h.  Not linked into the release helper. */
+#define _GNU_SOURCE
+#include "test_hook.h"
+
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "wire.h"
+
+#define HOOK_FILE "/run/polyns-test-hook"
+
+static char hook_step[32];
+static char hook_action[64];
+
+void test_hook_load(void)
+{
+	char buf[128] = { 0 };
+	int fd = open(HOOK_FILE, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0 || sscanf(buf, "%31s %63s", hook_step, hook_action) != 2)
+		hook_step[0] = '\0';
+}
+
+static void forbidden_syscall(const char *name)
+{
+	static char *const argv[] = { "true", NULL };
+
+	if (strcmp(name, "execve") == 0)
+		(void)execve("/bin/true", argv, argv + 1);
+	else if (strcmp(name, "ptrace") == 0)
+		(void)ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	else if (strcmp(name, "socket") == 0)
+		(void)socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	else if (strcmp(name, "open_by_handle_at") == 0)
+		(void)syscall(SYS_open_by_handle_at, -1, NULL, O_RDONLY);
+	else if (strcmp(name, "unshare_user") == 0)
+		(void)unshare(CLONE_NEWUSER);
+	else if (strcmp(name, "mount_bind") == 0)
+		(void)mount("/", "/mnt", NULL, MS_BIND, NULL);
+	else if (strcmp(name, "open_no_cloexec") == 0)
+		(void)open("/etc/hostname", O_RDONLY);
+}
+
+static void send_garbage(int sock)
+{
+	static const char junk[] = "not a polyns message";
+
+	(void)send(sock, junk, sizeof(junk), MSG_NOSIGNAL);
+}
+
+/* A well-formed reply that attaches more fds than it declares. */
+static void send_extra_fds(int sock)
+{
+	static struct wire_buf b;
+	struct wire_reply reply = { .status = STATUS_OK };
+	int fds[WIRE_MAX_FDS];
+	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	for (size_t i = 0; i < WIRE_MAX_FDS; i++)
+		fds[i] = fd;
+	if (wire_encode_reply(&b, &reply) == 0)
+		(void)channel_send(sock, &b, fds, WIRE_MAX_FDS);
+}
+
+void test_hook(const char *step, int sock)
+{
+	char buf[1];
+
+	if (strcmp(step, hook_step) != 0)
+		return;
+	if (strcmp(hook_action, "kill") == 0)
+		(void)raise(SIGKILL);
+	else if (strcmp(hook_action, "crash") == 0)
+		(void)raise(SIGSEGV);
+	else if (strcmp(hook_action, "hang") == 0)
+		for (;;)
+			(void)recv(sock, buf, sizeof(buf), 0);
+	else if (strcmp(hook_action, "garbage") == 0)
+		send_garbage(sock);
+	else if (strcmp(hook_action, "extra-fds") == 0)
+		send_extra_fds(sock);
+	else if (strcmp(hook_action, "exit") == 0)
+		_exit(0);
+	else if (strncmp(hook_action, "syscall=", 8) == 0)
+		forbidden_syscall(hook_action + 8);
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+#include "wire.h"
+
+#define HELPER_FD_SLOT 4 /* the helper binary's O_PATH fd, for execveat */
+
+static int check_dir(int fd, const char *name, char *why, size_t why_len)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_uid != 0 ||
+	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
+		(void)snprintf(why, why_len, "directory '%s' of the helper path is not "
+			       "root-owned or is writable by others", name);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* Walk path component by component, never following a symlink. */
+static int open_helper(const char *path, char *why, size_t why_len)
+{
+	char buf[4096], *save = NULL, *comp, *next;
+	_cleanup_close_ int dir = -1;
+	struct stat st;
+	int fd, r;
+
+	if (path[0] != '/' || strlen(path) >= sizeof(buf)) {
+		(void)snprintf(why, why_len, "helper path must be absolute");
+		return -EINVAL;
+	}
+	memcpy(buf, path, strlen(path) + 1);
+	dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -errno;
+	r = check_dir(dir, "/", why, why_len);
+	for (comp = strtok_r(buf, "/", &save); r == 0 && comp; comp = next) {
+		next = strtok_r(NULL, "/", &save);
+		fd = openat(dir, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC | (next ? O_DIRECTORY : 0));
+		if (fd < 0) {
+			r = -errno;
+			(void)snprintf(why, why_len, "cannot open '%s' in the helper path%s: %s",
+				       comp, errno == ELOOP || errno == ENOTDIR ?
+				       " (symlinks are refused)" : "", strerror(errno));
+			return r;
+		}
+		(void)close(dir);
+		dir = fd;
+		if (next)
+			r = check_dir(dir, comp, why, why_len);
+	}
+	if (r < 0)
+		return r;
+	if (fstat(dir, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    !(st.st_mode & S_IXUSR)) {
+		(void)snprintf(why, why_len, "helper %s must be a regular file, root-owned, "
+			       "executable and not writable by group or others", path);
+		return -EPERM;
+	}
+	fd = dir;
+	dir = -1;
+	return fd;
+}
+
+/* In the child: everything between fork and exec.  Never returns. */
+__attribute__((noreturn)) static void exec_helper(int sock, int helper_fd)
+{
+	static const struct {
+		int resource;
+		struct rlimit lim;
+	} limits[] = {
+		{ RLIMIT_CORE, { 0, 0 } },
+		{ RLIMIT_NOFILE, { 1024, 1024 } },
+		{ RLIMIT_STACK, { 8 << 20, RLIM_INFINITY } },
+		{ RLIMIT_CPU, { RLIM_INFINITY, RLIM_INFINITY } },
+		{ RLIMIT_FSIZE, { RLIM_INFINITY, RLIM_INFINITY } },
+		{ RLIMIT_DATA, { RLIM_INFINITY, RLIM_INFINITY } },
+		{ RLIMIT_AS, { RLIM_INFINITY, RLIM_INFINITY } },
+		{ RLIMIT_NPROC, { RLIM_INFINITY, RLIM_INFINITY } },
+		{ RLIMIT_MEMLOCK, { 8 << 20, 8 << 20 } },
+	};
+	static char *const argv[] = { "polyns-helper", NULL };
+	static char *const envp[] = { NULL };
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+	int devnull;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		(void)sigaction(sig, &dfl, NULL); /* SIGKILL/SIGSTOP fail: fine */
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		_exit(127);
+	/* Park both fds above the target slots, then place them. */
+	sock = fcntl(sock, F_DUPFD_CLOEXEC, 10);
+	helper_fd = fcntl(helper_fd, F_DUPFD_CLOEXEC, 10);
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (sock < 0 || helper_fd < 0 || devnull < 0)
+		_exit(127);
+	if (dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0 ||
+	    dup2(sock, WIRE_FD_SLOT) < 0 || dup3(helper_fd, HELPER_FD_SLOT, O_CLOEXEC) < 0)
+		_exit(127);
+	if (syscall(SYS_close_range, HELPER_FD_SLOT + 1, ~0U, 0) < 0)
+		_exit(127);
+	/* Behind su the real uid is the user's: make every id root's. */
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		_exit(127);
+	for (size_t i = 0; i < ARRAY_SIZE(limits); i++)
+		if (setrlimit(limits[i].resource, &limits[i].lim) < 0)
+			_exit(127);
+	umask(077);
+	if (setsid() < 0 || chdir("/") < 0)
+		_exit(127);
+	(void)syscall(SYS_execveat, HELPER_FD_SLOT, "", argv, envp, AT_EMPTY_PATH);
+	_exit(127);
+}
+
+int helper_spawn(const char *path, struct helper_proc *h, char *why, size_t why_len)
+{
+	_cleanup_close_ int helper_fd = open_helper(path, why, why_len);
+	int sv[2];
+	sigset_t all, old;
+	pid_t pid;
+
+	*h = (struct helper_proc){ .pid = -1, .pidfd = -1, .sock = -1 };
+	if (helper_fd < 0)
+		return helper_fd;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		(void)snprintf(why, why_len, "socketpair: %s", strerror(errno));
+		return -errno;
+	}
+	/* No handler of the host application may run in the child before exec. */
+	sigfillset(&all);
+	(void)sigprocmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	if (pid == 0)
+		exec_helper(sv[1], helper_fd);
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	(void)close(sv[1]);
+	if (pid < 0) {
+		(void)snprintf(why, why_len, "fork: %s", strerror(errno));
+		(void)close(sv[0]);
+		return -errno;
+	}
+	h->pid = pid;
+	h->sock = sv[0];
+	h->pidfd = pidfd_open(pid, 0);
+	if (h->pidfd < 0) {
+		int e = errno;
+
+		(void)snprintf(why, why_len, "pidfd_open: %s", strerror(e));
+		(void)helper_reap(h, 1);
+		return -e;
+	}
+	return 0;
+}
+
+int helper_reap(struct helper_proc *h, int kill_first)
+{
+	int status = 0;
+	pid_t r;
+
+	if (h->pid <= 0)
+		return -ECHILD;
+	/* Not yet reaped, so the pid cannot have been reused. */
+	if (kill_first)
+		(void)kill(h->pid, SIGKILL);
+	do
+		r = waitpid(h->pid, &status, 0);
+	while (r < 0 && errno == EINTR);
+	h->pid = -1;
+	if (h->pidfd >= 0)
+		(void)close(h->pidfd);
+	if (h->sock >= 0)
+		(void)close(h->sock);
+	h->pidfd = h->sock = -1;
+	return r < 0 ? -errno : status;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Starting polyns-helper the way a careful setuid-aware program does. */
+#ifndef POLYNS_SPAWN_H
+#define POLYNS_SPAWN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct helper_proc {
+	pid_t pid;
+	int pidfd; /* for waiting with a deadline */
+	int sock;  /* our end of the socketpair */
+};
+
+/*
+ * Open the helper at path (absolute, no symlinks, every directory root-owned
+ * and not writable by group or others unless sticky, the file root-owned,
+ * not writable by group or others, executable) and start it: its socket at
+ * fd 3, /dev/null on 0-2, no other fds, empty environment, default signals,
+ * uid/gid 0 in every slot, no supplementary groups, fresh rlimits, umask 077,
+ * its own session.  0, or -errno with a reason in why.
+ */
+int helper_spawn(const char *path, struct helper_proc *h, char *why, size_t why_len);
+
+/* Kill (if still running) and reap.  Returns the wait status, or -errno. */
+int helper_reap(struct helper_proc *h, int kill_first);
+
+#endif
