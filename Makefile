@@ -60,7 +60,8 @@ CONF_SRC := src/helper/diag.c src/helper/conf_lex.c src/helper/conf_parse.c \
 HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/peer.c \
 	src/helper/privs.c src/helper/sandbox.c src/helper/names.c \
 	src/helper/nsmake.c src/helper/session.c $(CONF_SRC) $(COMMON_SRC)
-MODULE_SRC := src/module/pam_polyns.c $(COMMON_SRC)
+MODULE_SRC := src/module/pam_polyns.c src/module/preflight.c \
+	src/module/spawn.c src/module/converse.c src/module/join.c $(COMMON_SRC)
 CHECK_SRC := src/check/polyns-check.c $(CONF_SRC) $(COMMON_SRC)
 
 obj = $(patsubst src/%.c,$(BUILDDIR)/obj/$(2)/%.o,$(1))
@@ -69,7 +70,7 @@ MODULE := $(BUILDDIR)/pam_polyns.so
 HELPER := $(BUILDDIR)/polyns-helper
 CHECKER := $(BUILDDIR)/polyns-check
 
-.PHONY: all check demo fuzz bench install uninstall clean deps deps-check unit \
+.PHONY: all check demo fuzz bench install uninstall clean deps deps-check unit test-programs \
 	lint distclean
 .DEFAULT_GOAL := all
 
@@ -121,6 +122,28 @@ $(BUILDDIR)/unit/%: $(BUILDDIR)/obj/pie/tests/unit/%.o $(call obj,$(UNIT_LIB_SRC
 	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,cmocka libmd)
 
 unit: $(UNIT_BINS)
+
+# ---- programs the integration tests need ----
+# The helper with fault-injection hooks (src/helper/test_hook.c), and a PAM client.
+TEST_HELPER := $(BUILDDIR)/test/polyns-helper
+TEST_PAM := $(BUILDDIR)/test/pam_session
+
+$(BUILDDIR)/obj/test/%.o: src/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -DPOLYNS_TEST_HOOKS $(call pkg_cflags,$(PKGS_HELPER)) -MMD -MP -c -o $@ $<
+
+$(TEST_HELPER): $(call obj,$(HELPER_SRC) src/helper/test_hook.c,test)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_HELPER))
+
+$(TEST_PAM): tests/integration/pam_session.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam)
+
+test-programs: $(TEST_HELPER) $(TEST_PAM)
 
 # ---- checks ----
 check: deps-check

@@ -67,7 +67,7 @@ static int open_ns(unsigned int bit, struct made_ns *out)
 	int fd;
 
 	(void)snprintf(path, sizeof(path), "/proc/self/ns/%s", polyns_ns_name(bit));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(path, O_RDONLY | O_CLOEXEC); /* a magic link: must be followed */
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {

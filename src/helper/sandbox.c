@@ -33,6 +33,7 @@ struct rule {
 
 #define ALLOW(name, reason) { SCMP_SYS(name), 0, { { 0 } }, reason }
 #define ALLOW_IF(name, reason, cond) { SCMP_SYS(name), 1, { cond }, reason }
+#define ALLOW_IF2(name, reason, c0, c1) { SCMP_SYS(name), 2, { c0, c1 }, reason }
 #define ALLOW_IF3(name, reason, c0, c1, c2)                                    \
 	{ SCMP_SYS(name), 3, { c0, c1, c2 }, reason }
 
@@ -74,6 +75,8 @@ static const struct rule rules[] = {
 		 ARG_EQ(1, F_GETFL)),
 	ALLOW_IF(fcntl, "duplicating the namespace.d fd for fdopendir()",
 		 ARG_EQ(1, F_DUPFD_CLOEXEC)),
+	ALLOW_IF2(fcntl, "fdopendir() sets FD_CLOEXEC (never clears it)",
+		 ARG_EQ(1, F_SETFD), ARG_EQ(2, FD_CLOEXEC)),
 
 	/* capabilities: each phase only drops */
 	ALLOW(capget, "libcap-ng reads the current sets"),

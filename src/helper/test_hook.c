@@ -39,7 +39,8 @@ void test_hook_load(void)
 
 static void forbidden_syscall(const char *name)
 {
-	static char *const argv[] = { "true", NULL };
+	static char arg0[] = "true";
+	static char *const argv[] = { arg0, NULL };
 
 	if (strcmp(name, "execve") == 0)
 		(void)execve("/bin/true", argv, argv + 1);

@@ -1,17 +1,35 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * pam_polyns: the PAM glue.  It reads its arguments and PAM items and, in the
- * finished design, hands the work to polyns-helper and only calls setns() on
- * what comes back.  It never parses namespace.conf and never mounts.
+ * pam_polyns: the PAM glue.  It reads its arguments and the PAM items,
+ * starts polyns-helper, and joins the namespaces the helper hands back.  It
+ * never parses namespace.conf and never mounts.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <pwd.h>
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
+#include <security/pam_modutil.h>
+#include <signal.h>
+#include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
+#include "converse.h"
+#include "join.h"
 #include "options.h"
+#include "preflight.h"
+#include "spawn.h"
+#include "wire.h"
 
 #define EXPORT __attribute__((visibility("default")))
+#define NAME_MAX_LEN 255 /* pam_namespace's LOGIN_NAME_MAX-sized buffers */
+
+/* User records copied out of NSS's static storage. */
+struct users {
+	struct passwd user, ruser;
+	char buf[2][4096];
+};
 
 static int load_options(pam_handle_t *pamh, int argc, const char **argv,
 			struct polyns_options *opts)
@@ -25,23 +43,142 @@ static int load_options(pam_handle_t *pamh, int argc, const char **argv,
 	return PAM_SUCCESS;
 }
 
+static int copy_passwd(const struct passwd *pw, struct passwd *out, char *buf,
+		       size_t len)
+{
+	size_t nlen = strlen(pw->pw_name) + 1, hlen = strlen(pw->pw_dir) + 1;
+
+	if (nlen + hlen > len)
+		return -ENAMETOOLONG;
+	memcpy(buf, pw->pw_name, nlen);
+	memcpy(buf + nlen, pw->pw_dir, hlen);
+	*out = (struct passwd){ .pw_name = buf, .pw_uid = pw->pw_uid,
+				.pw_gid = pw->pw_gid, .pw_dir = buf + nlen };
+	return 0;
+}
+
+/* PAM_USER, and the requesting user: PAM_RUSER or our real uid's. */
+static int lookup_users(pam_handle_t *pamh, struct users *u)
+{
+	const void *item = NULL;
+	const char *name = NULL;
+	struct passwd *pw;
+
+	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || !item ||
+	    !*(const char *)item) {
+		pam_syslog(pamh, LOG_ERR, "no user name (PAM_USER) to open a session for");
+		return PAM_SESSION_ERR;
+	}
+	name = item;
+	pw = pam_modutil_getpwnam(pamh, name);
+	if (!pw || strlen(pw->pw_name) > NAME_MAX_LEN ||
+	    copy_passwd(pw, &u->user, u->buf[0], sizeof(u->buf[0])) < 0) {
+		pam_syslog(pamh, LOG_ERR, "user '%s' is unknown or its name or home is too "
+			   "long", name);
+		return PAM_USER_UNKNOWN;
+	}
+	item = NULL;
+	if (pam_get_item(pamh, PAM_RUSER, &item) == PAM_SUCCESS && item &&
+	    *(const char *)item)
+		pw = pam_modutil_getpwnam(pamh, item);
+	else
+		pw = pam_modutil_getpwuid(pamh, getuid());
+	if (!pw || copy_passwd(pw, &u->ruser, u->buf[1], sizeof(u->buf[1])) < 0) {
+		pam_syslog(pamh, LOG_ERR, "the requesting user is unknown");
+		return PAM_USER_UNKNOWN;
+	}
+	return PAM_SUCCESS;
+}
+
+static void fill_request(pam_handle_t *pamh, const struct polyns_options *o,
+			 const struct users *u, struct wire_request *req)
+{
+	const void *service = NULL;
+
+	(void)pam_get_item(pamh, PAM_SERVICE, &service);
+	*req = (struct wire_request){
+		.op = OP_OPEN, .flags = o->flags, .unmnt = o->unmnt,
+		.share = o->share, .ns_mask = o->ns_mask, .config = o->config,
+		.config_dir = o->config_dir, .init = o->init,
+		.runtime_dir = o->runtime_dir, .service = service ? service : "",
+		.user = { u->user.pw_name, u->user.pw_uid, u->user.pw_gid, u->user.pw_dir },
+		.ruser = { u->ruser.pw_name, u->ruser.pw_uid, u->ruser.pw_gid,
+			   u->ruser.pw_dir },
+	};
+}
+
+static int status_to_pam(uint32_t status)
+{
+	switch (status) {
+	case STATUS_OK:
+		return PAM_SUCCESS;
+	case STATUS_USER_UNKNOWN:
+		return PAM_USER_UNKNOWN;
+	case STATUS_SYSTEM_ERR:
+		return PAM_SYSTEM_ERR;
+	default:
+		return PAM_SESSION_ERR;
+	}
+}
+
+/* Spawn, converse, join: the caller's namespaces change only on full success. */
+static int run_helper(pam_handle_t *pamh, const struct polyns_options *o,
+		      const struct wire_request *req)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_chld;
+	struct helper_proc h;
+	struct helper_result res;
+	char why[512];
+	int r, ret;
+
+	/* Our own waitpid() must find the helper: no host handler may reap it. */
+	if (sigaction(SIGCHLD, &dfl, &old_chld) < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot reset SIGCHLD: %m");
+		return PAM_SESSION_ERR;
+	}
+	r = helper_spawn(o->helper, &h, why, sizeof(why));
+	if (r < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot start the helper: %s", why);
+		ret = PAM_SESSION_ERR;
+	} else if (converse(pamh, &h, req, o->timeout_sec, &res) < 0) {
+		ret = PAM_SESSION_ERR;
+	} else {
+		ret = status_to_pam(res.reply.status);
+		if (ret == PAM_SUCCESS &&
+		    join_namespaces(pamh, &res, o->ns_mask, POLYNS_NS_MNT) < 0)
+			ret = PAM_SESSION_ERR;
+		helper_result_close(&res);
+	}
+	(void)sigaction(SIGCHLD, &old_chld, NULL);
+	return ret;
+}
+
 EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 			       const char **argv)
 {
 	struct polyns_options opts;
-	int r = load_options(pamh, argc, argv, &opts);
+	struct wire_request req;
+	struct users users;
+	char why[256];
+	int r;
 
 	(void)flags;
+	r = load_options(pamh, argc, argv, &opts);
 	if (r != PAM_SUCCESS)
 		return r;
-	/*
-	 * Fail closed: until the privilege-separated setup lands (issue 3),
-	 * this build cannot give a session what namespace.conf asks for.
-	 */
-	pam_syslog(pamh, LOG_ERR,
-		   "session setup through %s is not implemented in this build",
-		   opts.helper);
-	return PAM_SESSION_ERR;
+	if (preflight_check(why, sizeof(why)) < 0) {
+		pam_syslog(pamh, LOG_ERR, "refusing to set up namespaces: %s", why);
+		return PAM_SESSION_ERR;
+	}
+	r = lookup_users(pamh, &users);
+	if (r != PAM_SUCCESS)
+		return r;
+	fill_request(pamh, &opts, &users, &req);
+	r = run_helper(pamh, &opts, &req);
+	if (r == PAM_SUCCESS && (opts.flags & POLYNS_OPT_DEBUG))
+		pam_syslog(pamh, LOG_DEBUG, "session namespaces ready for %s",
+			   users.user.pw_name);
+	return r;
 }
 
 EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
@@ -50,7 +187,10 @@ EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 	struct polyns_options opts;
 
 	(void)flags;
-	/* A bad argument was already reported at open; close has nothing to undo. */
+	/*
+	 * share=session namespaces end with their last process; nothing to
+	 * undo yet.  A bad argument was already reported at open.
+	 */
 	(void)load_options(pamh, argc, argv, &opts);
 	return PAM_SUCCESS;
 }

@@ -28,8 +28,8 @@ static int thread_count(void)
 		return n < 0 ? -errno : -EIO;
 	buf[n] = '\0';
 	p = strrchr(buf, ')');
-	/* After ") ": state is field 3; skip 17 more fields to reach field 20. */
-	for (int field = 3; p && field < 20; field++)
+	/* p is at the end of field 2; each step moves to the blank before the next field. */
+	for (int field = 2; p && field < 20; field++)
 		p = strchr(p + 1, ' ');
 	if (!p)
 		return -EIO;

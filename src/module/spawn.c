@@ -83,6 +83,24 @@ static int open_helper(const char *path, char *why, size_t why_len)
 	return fd;
 }
 
+/*
+ * Limits the invoking user may have lowered (behind su) are reset.  Raising
+ * a hard limit needs CAP_SYS_RESOURCE, which a caller may lack: then the soft
+ * limit goes as high as the hard one allows.  Lower limits can only make
+ * the helper fail, and the session with it.
+ */
+static int reset_rlimit(int resource, const struct rlimit *want)
+{
+	struct rlimit cur;
+
+	if (setrlimit(resource, want) == 0)
+		return 0;
+	if (errno != EPERM || getrlimit(resource, &cur) < 0)
+		return -errno;
+	cur.rlim_cur = want->rlim_cur < cur.rlim_max ? want->rlim_cur : cur.rlim_max;
+	return setrlimit(resource, &cur) < 0 ? -errno : 0;
+}
+
 /* In the child: everything between fork and exec.  Never returns. */
 __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd)
 {
@@ -100,7 +118,8 @@ __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd)
 		{ RLIMIT_NPROC, { RLIM_INFINITY, RLIM_INFINITY } },
 		{ RLIMIT_MEMLOCK, { 8 << 20, 8 << 20 } },
 	};
-	static char *const argv[] = { "polyns-helper", NULL };
+	static char arg0[] = "polyns-helper";
+	static char *const argv[] = { arg0, NULL };
 	static char *const envp[] = { NULL };
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
@@ -126,7 +145,7 @@ __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd)
 	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
 		_exit(127);
 	for (size_t i = 0; i < ARRAY_SIZE(limits); i++)
-		if (setrlimit(limits[i].resource, &limits[i].lim) < 0)
+		if (reset_rlimit(limits[i].resource, &limits[i].lim) < 0)
 			_exit(127);
 	umask(077);
 	if (setsid() < 0 || chdir("/") < 0)

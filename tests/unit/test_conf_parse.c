@@ -961,13 +961,16 @@ static void parse_repeated_iscript_last_path_wins(void **state)
 	struct fx *fx = *state;
 
 	assert_int_equal(parse_text(fx, "/a /i/ user:iscript=/first:iscript=second\n"
-					"/b /i/ user:iscript=/first:iscript\n"),
+					"/b /i/ user:iscript=/first:iscript\n"
+					"/c /i/ user:iscript=/first:iscript=\n"),
 			 0);
-	assert_int_equal(fx->conf.n_rules, 2);
+	assert_int_equal(fx->conf.n_rules, 3);
 	assert_string_equal(fx->conf.rules[0].iscript,
 			    "/etc/security/namespace.d/second");
-	/* A bare "iscript" sets the flag and leaves the path alone. */
+	/* A bare "iscript" or an empty path sets the flag and leaves the path
+	 * alone, as pam_namespace's parse_iscript_params does. */
 	assert_string_equal(fx->conf.rules[1].iscript, "/first");
+	assert_string_equal(fx->conf.rules[2].iscript, "/first");
 	ASSERT_NO_DIAGS(&fx->dl);
 }
 

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE
+#include "converse.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <security/pam_ext.h>
+#include <security/pam_modutil.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "channel.h"
+
+#define MAX_LOG_LINES 512
+
+struct conv {
+	pam_handle_t *pamh;
+	struct helper_proc *h;
+	struct timespec deadline;
+	unsigned int timeout_sec;
+	unsigned int log_lines;
+	bool answered;
+};
+
+static int remaining_ms(const struct conv *c)
+{
+	struct timespec now;
+	long long ms;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (c->deadline.tv_sec - now.tv_sec) * 1000LL +
+	     (c->deadline.tv_nsec - now.tv_nsec) / 1000000LL;
+	return ms < 0 ? 0 : (int)ms;
+}
+
+/* Wait until fd is readable or the deadline passes: 1, 0 (deadline) or -errno. */
+static int wait_readable(const struct conv *c, int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int r;
+
+	do
+		r = poll(&p, 1, remaining_ms(c));
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+static void log_death(const struct conv *c, int status)
+{
+	if (WIFSIGNALED(status))
+		pam_syslog(c->pamh, LOG_ERR, "helper killed by signal %d (%s)%s",
+			   WTERMSIG(status), strsignal(WTERMSIG(status)),
+			   WTERMSIG(status) == SIGSYS ? ": a syscall outside its seccomp "
+			   "allowlist" : "");
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		pam_syslog(c->pamh, LOG_ERR, "helper could not be started (exit 127)");
+	else if (WIFEXITED(status))
+		pam_syslog(c->pamh, LOG_ERR, "helper exited with status %d",
+			   WEXITSTATUS(status));
+}
+
+static int answer_names(struct conv *c, struct wire_reader *rd)
+{
+	static struct wire_names q;
+	static struct wire_answer a;
+	static struct wire_buf b;
+	int r;
+
+	if (c->answered || wire_decode_names(rd, &q) < 0)
+		return -EBADMSG;
+	c->answered = true;
+	memset(&a, 0, sizeof(a));
+	a.n_users = q.n_users;
+	for (uint32_t i = 0; i < q.n_users; i++) {
+		struct passwd *pw = pam_modutil_getpwnam(c->pamh, q.users[i]);
+
+		if (pw)
+			a.users[i].found = 1, a.users[i].uid = pw->pw_uid,
+			a.users[i].gid = pw->pw_gid;
+	}
+	a.n_groups = q.n_groups;
+	for (uint32_t i = 0; i < q.n_groups; i++) {
+		struct group *gr = pam_modutil_getgrnam(c->pamh, q.groups[i]);
+
+		if (gr)
+			a.groups[i].found = 1, a.groups[i].gid = gr->gr_gid;
+	}
+	r = wire_encode_answer(&b, &a);
+	return r < 0 ? r : channel_send(c->h->sock, &b, NULL, 0);
+}
+
+static int forward_log(struct conv *c, struct wire_reader *rd)
+{
+	struct wire_log l;
+
+	if (wire_decode_log(rd, &l) < 0 || ++c->log_lines > MAX_LOG_LINES)
+		return -EBADMSG;
+	pam_syslog(c->pamh, (int)l.priority, "helper: %s", l.text);
+	return 0;
+}
+
+/* Read messages until the reply: 0 with res filled, or -errno. */
+static int read_until_reply(struct conv *c, struct helper_result *res)
+{
+	static uint8_t msg[WIRE_MAX_MSG];
+
+	for (;;) {
+		struct wire_reader rd;
+		size_t n_fds = 0;
+		uint32_t type;
+		ssize_t len;
+		int r = wait_readable(c, c->h->sock);
+
+		if (r == 0)
+			return -ETIMEDOUT;
+		if (r < 0)
+			return r;
+		len = channel_recv(c->h->sock, msg, res->fds, WIRE_MAX_FDS, &n_fds);
+		if (len < 0)
+			return (int)len;
+		if (wire_open(msg, (size_t)len, &type, &rd) < 0)
+			r = -EBADMSG;
+		else if (type == MSG_REPLY)
+			r = wire_decode_reply(&rd, &res->reply);
+		else if (n_fds)
+			r = -EBADMSG; /* fds come only with the reply */
+		else if (type == MSG_LOG)
+			r = forward_log(c, &rd);
+		else if (type == MSG_NAMES_QUERY)
+			r = answer_names(c, &rd);
+		else
+			r = -EBADMSG;
+		if (r == 0 && type == MSG_REPLY && n_fds != res->reply.n_ns)
+			r = -EBADMSG;
+		if (r < 0 || type == MSG_REPLY) {
+			if (r < 0)
+				for (size_t i = 0; i < n_fds; i++)
+					(void)close(res->fds[i]);
+			return r;
+		}
+	}
+}
+
+/* The helper exits right after its reply; wait for that, under the deadline. */
+static int reap_clean_exit(struct conv *c)
+{
+	int r = wait_readable(c, c->h->pidfd);
+	int status = helper_reap(c->h, r <= 0);
+
+	if (r == 0) {
+		pam_syslog(c->pamh, LOG_ERR, "helper did not exit within %u s; killed",
+			   c->timeout_sec);
+		return -ETIMEDOUT;
+	}
+	if (status < 0)
+		return status;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		log_death(c, status);
+		return -ECHILD;
+	}
+	return 0;
+}
+
+int converse(pam_handle_t *pamh, struct helper_proc *h,
+	     const struct wire_request *req, unsigned int timeout_sec,
+	     struct helper_result *res)
+{
+	static struct wire_buf b;
+	struct conv c = { .pamh = pamh, .h = h, .timeout_sec = timeout_sec };
+	int r;
+
+	memset(res, 0, sizeof(*res));
+	(void)clock_gettime(CLOCK_MONOTONIC, &c.deadline);
+	c.deadline.tv_sec += timeout_sec;
+	r = wire_encode_request(&b, req);
+	if (r == 0)
+		r = channel_send(h->sock, &b, NULL, 0);
+	if (r == 0)
+		r = read_until_reply(&c, res);
+	if (r < 0) {
+		int status = helper_reap(h, 1);
+
+		if (r == -ETIMEDOUT)
+			pam_syslog(pamh, LOG_ERR, "helper did not answer within %u s; killed",
+				   timeout_sec);
+		else if (status >= 0 && !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL))
+			log_death(&c, status);
+		else if (r == -EBADMSG)
+			pam_syslog(pamh, LOG_ERR, "helper sent a malformed message; killed");
+		else
+			pam_syslog(pamh, LOG_ERR, "talking to the helper failed: %s",
+				   strerror(-r));
+		memset(res, 0, sizeof(*res));
+		return r;
+	}
+	r = reap_clean_exit(&c);
+	if (r < 0)
+		helper_result_close(res);
+	return r;
+}
+
+void helper_result_close(struct helper_result *res)
+{
+	for (uint32_t i = 0; i < res->reply.n_ns; i++)
+		(void)close(res->fds[i]);
+	res->reply.n_ns = 0;
+}
