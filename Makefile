@@ -70,7 +70,7 @@ MODULE := $(BUILDDIR)/pam_polyns.so
 HELPER := $(BUILDDIR)/polyns-helper
 CHECKER := $(BUILDDIR)/polyns-check
 
-.PHONY: all check demo fuzz bench install uninstall clean deps deps-check unit test-programs \
+.PHONY: all check demo fuzz bench install uninstall clean deps deps-check unit test-programs policy-text \
 	lint distclean
 .DEFAULT_GOAL := all
 
@@ -143,7 +143,18 @@ $(TEST_PAM): tests/integration/pam_session.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam)
 
-test-programs: $(TEST_HELPER) $(TEST_PAM)
+TEST_POLICY := $(BUILDDIR)/test/print_policy
+$(TEST_POLICY): tests/integration/print_policy.c $(call obj,src/helper/sandbox.c src/helper/privs.c,pie)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_HELPER))
+
+# Regenerate the reviewed policy text after changing the tables (then review the diff).
+policy-text: $(TEST_POLICY)
+	$(TEST_POLICY) seccomp >policy/seccomp-allowlist.txt
+	$(TEST_POLICY) capabilities >policy/capabilities.txt
+
+test-programs: $(TEST_HELPER) $(TEST_PAM) $(TEST_POLICY)
 
 # ---- checks ----
 check: deps-check

@@ -3,7 +3,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 SOURCES=$(find src -name '*.c' | sort)
-INC="-Isrc/common -Isrc/helper"
+# Test hooks on, so that the test-only helper code is checked too.
+INC="-Isrc/common -Isrc/helper -DPOLYNS_TEST_HOOKS"
 case ${1:-} in
 clang-tidy)
 	# shellcheck disable=SC2086

@@ -51,6 +51,7 @@ run_unit() {
 }
 
 step build $MAKE -s all
+step build-test-programs $MAKE -s test-programs
 step build-unit $MAKE -s unit
 run_unit build/unit unit
 step build-unit-asan-ubsan $MAKE -s BUILDDIR=build/san SAN=1 unit

@@ -10,7 +10,8 @@
 #include "util.h"
 
 /* Room for more fds than we accept, so that "too many" is seen, not truncated. */
-#define CMSG_FDS_ROOM (WIRE_MAX_FDS * 2)
+#define CMSG_FDS_ROOM 16
+_Static_assert(CMSG_FDS_ROOM == 2 * WIRE_MAX_FDS, "room for twice the fds we accept");
 
 int channel_send(int sock, const struct wire_buf *b, const int *fds, size_t n_fds)
 {
@@ -87,6 +88,7 @@ static int collect_fds(struct msghdr *msg, int *fds, size_t max_fds,
 	return ret;
 }
 
+// NOLINTNEXTLINE(readability-non-const-parameter): recvmsg() fills buf via iov
 ssize_t channel_recv(int sock, uint8_t *buf, int *fds, size_t max_fds,
 		     size_t *n_fds)
 {
@@ -94,7 +96,7 @@ ssize_t channel_recv(int sock, uint8_t *buf, int *fds, size_t max_fds,
 		char buf[CMSG_SPACE(sizeof(int) * CMSG_FDS_ROOM)];
 		struct cmsghdr align;
 	} ctl;
-	struct iovec iov = { .iov_base = buf, .iov_len = WIRE_MAX_MSG };
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = WIRE_MAX_MSG };
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),

@@ -41,4 +41,13 @@ static inline void closep(const int *fd)
 		take_ptr_tmp_;                                                 \
 	})
 
+/* Hand an fd out of a _cleanup_close_ variable. */
+static inline int take_fd(int *fd)
+{
+	int r = *fd;
+
+	*fd = -1;
+	return r;
+}
+
 #endif

@@ -6,9 +6,10 @@
 #ifndef POLYNS_HLOG_H
 #define POLYNS_HLOG_H
 
+#include <stdbool.h>
 #include <syslog.h>
 
-void hlog_init(int sock, int debug);
+void hlog_init(int sock, bool debug);
 
 __attribute__((format(printf, 2, 3))) void hlog(int priority, const char *fmt, ...);
 

@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 				      "root parent: %s\n", SOCK, strerror(-r));
 		return 2;
 	}
-	hlog_init(SOCK, 0);
+	hlog_init(SOCK, false);
 	r = privs_init();
 	if (r < 0)
 		return fail("dropping capabilities", r);

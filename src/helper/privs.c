@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "util.h"
 
@@ -28,6 +29,18 @@ static bool in_phase(unsigned int cap, enum privs_phase phase)
 		if (namespace_caps[i].cap == cap)
 			return true;
 	return false;
+}
+
+void privs_write_policy(FILE *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(namespace_caps); i++) {
+		const char *name = capng_capability_to_name(namespace_caps[i].cap);
+
+		(void)fprintf(out, "keep %s in setup, namespaces\t# %s\n",
+			      name ? name : "?", namespace_caps[i].why);
+	}
+	(void)fprintf(out, "keep nothing in reply\t# sending fds back needs no privilege\n");
+	(void)fprintf(out, "bounding, ambient, inheritable: empty from the start\n");
 }
 
 int privs_init(void)

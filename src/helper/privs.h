@@ -8,6 +8,8 @@
 #ifndef POLYNS_PRIVS_H
 #define POLYNS_PRIVS_H
 
+#include <stdio.h>
+
 enum privs_phase {
 	PHASE_SETUP,      /* from start to namespace creation: the union below */
 	PHASE_NAMESPACES, /* unshare, mount propagation, loopback */
@@ -19,5 +21,8 @@ int privs_init(void);
 
 /* Drop to a later phase's set (never raises).  0 or -errno. */
 int privs_enter(enum privs_phase phase);
+
+/* The capability table as reviewed text (policy/capabilities.txt). */
+void privs_write_policy(FILE *out);
 
 #endif

@@ -13,6 +13,8 @@
 #include <linux/netlink.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -36,6 +38,9 @@ struct rule {
 #define ALLOW_IF2(name, reason, c0, c1) { SCMP_SYS(name), 2, { c0, c1 }, reason }
 #define ALLOW_IF3(name, reason, c0, c1, c2)                                    \
 	{ SCMP_SYS(name), 3, { c0, c1, c2 }, reason }
+
+/* The helper never writes, creates or truncates a file through open. */
+#define OPEN_WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)
 
 #define NEW_NAMESPACES                                                         \
 	(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP)
@@ -64,8 +69,8 @@ static const struct rule rules[] = {
 	ALLOW(sendmsg, "send logs, queries and the reply with namespace fds"),
 
 	/* reading the configuration and opening namespace fds */
-	ALLOW_IF(openat, "config files, namespace.d, /proc/self/ns/*: always O_CLOEXEC",
-		 ARG_MASKED_EQ(2, O_CLOEXEC, O_CLOEXEC)),
+	ALLOW_IF(openat, "config files, namespace.d, /proc/self/ns/*: read-only, O_CLOEXEC",
+		 ARG_MASKED_EQ(2, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
 	ALLOW(read, "config file contents"),
 	ALLOW(close, "closing fds"),
 	ALLOW(newfstatat, "owner, mode and type checks; namespace identity"),
@@ -98,6 +103,30 @@ static const struct rule rules[] = {
 	ALLOW(sendto, "rtnetlink request"),
 	ALLOW(recvfrom, "rtnetlink acknowledgement"),
 };
+
+static void write_condition(FILE *out, const struct scmp_arg_cmp *c)
+{
+	if (c->op == SCMP_CMP_MASKED_EQ)
+		(void)fprintf(out, " arg%u&%#llx==%#llx", c->arg,
+			      (unsigned long long)c->datum_a,
+			      (unsigned long long)c->datum_b);
+	else
+		(void)fprintf(out, " arg%u==%#llx", c->arg, (unsigned long long)c->datum_a);
+}
+
+void sandbox_write_policy(FILE *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, rules[i].nr);
+
+		(void)fprintf(out, "allow %s", name ? name : "?");
+		free(name);
+		for (unsigned int a = 0; a < rules[i].n_args; a++)
+			write_condition(out, &rules[i].args[a]);
+		(void)fprintf(out, "\t# %s\n", rules[i].why);
+	}
+	(void)fprintf(out, "default kill-process\t# anything else, and any other ABI\n");
+}
 
 int sandbox_enter(void)
 {

@@ -2,11 +2,16 @@
 #ifndef POLYNS_SANDBOX_H
 #define POLYNS_SANDBOX_H
 
+#include <stdio.h>
+
 /*
  * Set no_new_privs and load the helper's seccomp allowlist (sandbox.c has
  * the table, one reason per syscall).  Anything not listed kills the whole
  * process.  0 or -errno.
  */
 int sandbox_enter(void);
+
+/* The allowlist as reviewed text (policy/seccomp-allowlist.txt). */
+void sandbox_write_policy(FILE *out);
 
 #endif

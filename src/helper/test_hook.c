@@ -21,6 +21,7 @@
 #define HOOK_FILE "/run/polyns-test-hook"
 
 static char hook_step[32];
+static int *volatile hook_null;
 static char hook_action[64];
 
 void test_hook_load(void)
@@ -56,6 +57,8 @@ static void forbidden_syscall(const char *name)
 		(void)mount("/", "/mnt", NULL, MS_BIND, NULL);
 	else if (strcmp(name, "open_no_cloexec") == 0)
 		(void)open("/etc/hostname", O_RDONLY);
+	else if (strcmp(name, "open_for_writing") == 0)
+		(void)open("/etc/hostname", O_WRONLY | O_CLOEXEC);
 }
 
 static void send_garbage(int sock)
@@ -88,7 +91,7 @@ void test_hook(const char *step, int sock)
 	if (strcmp(hook_action, "kill") == 0)
 		(void)raise(SIGKILL);
 	else if (strcmp(hook_action, "crash") == 0)
-		(void)raise(SIGSEGV);
+		*(volatile int *)hook_null = 0; /* a real fault: no syscall needed */
 	else if (strcmp(hook_action, "hang") == 0)
 		for (;;)
 			(void)recv(sock, buf, sizeof(buf), 0);

@@ -105,6 +105,25 @@ static int forward_log(struct conv *c, struct wire_reader *rd)
 	return 0;
 }
 
+/* One message; fds may come only with the reply, exactly one per namespace. */
+static int dispatch(struct conv *c, uint32_t type, struct wire_reader *rd,
+		    size_t n_fds, struct helper_result *res)
+{
+	int r;
+
+	switch (type) {
+	case MSG_REPLY:
+		r = wire_decode_reply(rd, &res->reply);
+		return (r == 0 && n_fds != res->reply.n_ns) ? -EBADMSG : r;
+	case MSG_LOG:
+		return n_fds ? -EBADMSG : forward_log(c, rd);
+	case MSG_NAMES_QUERY:
+		return n_fds ? -EBADMSG : answer_names(c, rd);
+	default:
+		return -EBADMSG;
+	}
+}
+
 /* Read messages until the reply: 0 with res filled, or -errno. */
 static int read_until_reply(struct conv *c, struct helper_result *res)
 {
@@ -113,7 +132,7 @@ static int read_until_reply(struct conv *c, struct helper_result *res)
 	for (;;) {
 		struct wire_reader rd;
 		size_t n_fds = 0;
-		uint32_t type;
+		uint32_t type = 0;
 		ssize_t len;
 		int r = wait_readable(c, c->h->sock);
 
@@ -124,20 +143,9 @@ static int read_until_reply(struct conv *c, struct helper_result *res)
 		len = channel_recv(c->h->sock, msg, res->fds, WIRE_MAX_FDS, &n_fds);
 		if (len < 0)
 			return (int)len;
-		if (wire_open(msg, (size_t)len, &type, &rd) < 0)
-			r = -EBADMSG;
-		else if (type == MSG_REPLY)
-			r = wire_decode_reply(&rd, &res->reply);
-		else if (n_fds)
-			r = -EBADMSG; /* fds come only with the reply */
-		else if (type == MSG_LOG)
-			r = forward_log(c, &rd);
-		else if (type == MSG_NAMES_QUERY)
-			r = answer_names(c, &rd);
-		else
-			r = -EBADMSG;
-		if (r == 0 && type == MSG_REPLY && n_fds != res->reply.n_ns)
-			r = -EBADMSG;
+		r = wire_open(msg, (size_t)len, &type, &rd);
+		if (r == 0)
+			r = dispatch(c, type, &rd, n_fds, res);
 		if (r < 0 || type == MSG_REPLY) {
 			if (r < 0)
 				for (size_t i = 0; i < n_fds; i++)
@@ -167,6 +175,34 @@ static int reap_clean_exit(struct conv *c)
 	return 0;
 }
 
+/* Log why the conversation ended early, and make sure the helper is gone. */
+static void fail_conversation(struct conv *c, int r)
+{
+	if (r == -EPIPE || r == -ECONNRESET) {
+		/* The helper closed its end: it is exiting; see how it ended. */
+		int exited = wait_readable(c, c->h->pidfd);
+		int status = helper_reap(c->h, exited <= 0);
+
+		if (exited <= 0)
+			pam_syslog(c->pamh, LOG_ERR, "helper closed the connection but did "
+				   "not exit; killed");
+		else if (status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			pam_syslog(c->pamh, LOG_ERR, "helper exited without a reply");
+		else if (status >= 0)
+			log_death(c, status);
+		return;
+	}
+	(void)helper_reap(c->h, 1);
+	if (r == -ETIMEDOUT)
+		pam_syslog(c->pamh, LOG_ERR, "helper did not answer within %u s; killed",
+			   c->timeout_sec);
+	else if (r == -EBADMSG)
+		pam_syslog(c->pamh, LOG_ERR, "helper sent a malformed message; killed");
+	else
+		pam_syslog(c->pamh, LOG_ERR, "talking to the helper failed: %s; killed",
+			   strerror(-r));
+}
+
 int converse(pam_handle_t *pamh, struct helper_proc *h,
 	     const struct wire_request *req, unsigned int timeout_sec,
 	     struct helper_result *res)
@@ -184,18 +220,7 @@ int converse(pam_handle_t *pamh, struct helper_proc *h,
 	if (r == 0)
 		r = read_until_reply(&c, res);
 	if (r < 0) {
-		int status = helper_reap(h, 1);
-
-		if (r == -ETIMEDOUT)
-			pam_syslog(pamh, LOG_ERR, "helper did not answer within %u s; killed",
-				   timeout_sec);
-		else if (status >= 0 && !(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL))
-			log_death(&c, status);
-		else if (r == -EBADMSG)
-			pam_syslog(pamh, LOG_ERR, "helper sent a malformed message; killed");
-		else
-			pam_syslog(pamh, LOG_ERR, "talking to the helper failed: %s",
-				   strerror(-r));
+		fail_conversation(&c, r);
 		memset(res, 0, sizeof(*res));
 		return r;
 	}

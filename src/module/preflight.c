@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,8 @@ static int thread_count(void)
 	char buf[1024];
 	_cleanup_close_ int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
 	ssize_t n;
-	char *p;
+	char *p, *end;
+	long n_threads;
 
 	if (fd < 0)
 		return -errno;
@@ -33,7 +35,11 @@ static int thread_count(void)
 		p = strchr(p + 1, ' ');
 	if (!p)
 		return -EIO;
-	return atoi(p + 1);
+	errno = 0;
+	n_threads = strtol(p + 1, &end, 10);
+	if (errno || end == p + 1 || n_threads < 1 || n_threads > INT_MAX)
+		return -EIO;
+	return (int)n_threads;
 }
 
 static int has_caps(void)

@@ -42,7 +42,7 @@ static int open_helper(const char *path, char *why, size_t why_len)
 	char buf[4096], *save = NULL, *comp, *next;
 	_cleanup_close_ int dir = -1;
 	struct stat st;
-	int fd, r;
+	int r;
 
 	if (path[0] != '/' || strlen(path) >= sizeof(buf)) {
 		(void)snprintf(why, why_len, "helper path must be absolute");
@@ -54,6 +54,8 @@ static int open_helper(const char *path, char *why, size_t why_len)
 		return -errno;
 	r = check_dir(dir, "/", why, why_len);
 	for (comp = strtok_r(buf, "/", &save); r == 0 && comp; comp = next) {
+		int fd;
+
 		next = strtok_r(NULL, "/", &save);
 		fd = openat(dir, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC | (next ? O_DIRECTORY : 0));
 		if (fd < 0) {
@@ -72,15 +74,18 @@ static int open_helper(const char *path, char *why, size_t why_len)
 		return r;
 	if (fstat(dir, &st) < 0)
 		return -errno;
+	if (S_ISLNK(st.st_mode)) {
+		(void)snprintf(why, why_len, "helper %s is a symlink (symlinks are refused)",
+			       path);
+		return -ELOOP;
+	}
 	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
 	    !(st.st_mode & S_IXUSR)) {
 		(void)snprintf(why, why_len, "helper %s must be a regular file, root-owned, "
 			       "executable and not writable by group or others", path);
 		return -EPERM;
 	}
-	fd = dir;
-	dir = -1;
-	return fd;
+	return take_fd(&dir);
 }
 
 /*

@@ -1,0 +1,272 @@
+#!/bin/bash
+# Real PAM sessions through build/pam_polyns.so and the test helper:
+# namespaces made and joined, the helper's sandbox, and every fault we can
+# inject ending in a refused session with the caller untouched.
+. "$(dirname "$0")/session_lib.sh"
+
+ALL_NS="mnt ipc uts net cgroup"
+
+# The caller's namespaces printed by pam_session --print-ns, before and after.
+caller_unchanged() { # output
+	local ns
+	for ns in mnt ipc uts net cgroup pid time user; do
+		[ "$(grep "^before $ns " <<<"$1" | cut -d' ' -f3)" = \
+			"$(grep "^after $ns " <<<"$1" | cut -d' ' -f3)" ] || return 1
+	done
+}
+
+# expect_refused NAME LOG-PATTERN SERVICE [USER]: open fails, caller untouched,
+# and the log explains why.
+expect_refused() {
+	local name=$1 pattern=$2 service=$3 user=${4:-polyns-alice} out rc logs
+	log_mark
+	out=$(session "$user" "$service" --print-ns -- true 2>&1)
+	rc=$?
+	logs=$(log_since)
+	if [ $rc -ne 99 ]; then
+		not_ok "$name" "session was not refused (rc=$rc)" "$out" "$logs"
+	elif ! caller_unchanged "$out"; then
+		not_ok "$name" "caller's namespaces changed" "$out"
+	elif ! grep -qE -- "$pattern" <<<"$logs"; then
+		not_ok "$name" "log lacks: $pattern" "$logs"
+	else
+		ok "$name"
+	fi
+}
+
+# --- namespaces are made and joined ---
+pam_conf all "ns=mnt,ipc,uts,net,cgroup"
+out=$(session polyns-alice all --print-ns -- sh -c \
+	'for n in mnt ipc uts net cgroup; do echo "inside $n $(readlink /proc/self/ns/$n)"; done')
+bad=""
+for ns in $ALL_NS; do
+	host=$(ns_of $$ "$ns")
+	inside=$(grep "^inside $ns " <<<"$out" | cut -d' ' -f3)
+	after=$(grep "^after $ns " <<<"$out" | cut -d' ' -f3)
+	[ -n "$inside" ] && [ "$inside" != "$host" ] && [ "$inside" = "$after" ] || bad="$bad $ns"
+done
+grep -q '^open: Success' <<<"$out" && [ -z "$bad" ] && ok session_gets_every_requested_namespace ||
+	not_ok session_gets_every_requested_namespace "bad:$bad" "$out"
+
+for ns in pid time user; do
+	[ "$(grep "^after $ns " <<<"$out" | cut -d' ' -f3)" = "$(ns_of $$ "$ns")" ] || bad="$bad $ns"
+done
+[ -z "$bad" ] && ok session_keeps_namespaces_not_asked_for ||
+	not_ok session_keeps_namespaces_not_asked_for "changed:$bad"
+
+pam_conf net "ns=net"
+out=$(session polyns-alice net -- ip -o link show lo)
+grep -q 'LOOPBACK,UP' <<<"$out" && ok session_netns_has_loopback_up ||
+	not_ok session_netns_has_loopback_up "$out"
+out=$(session polyns-alice net -- ip -o link)
+[ "$(grep -c . <<<"$(grep -v '^open\|^close' <<<"$out")")" -eq 1 ] &&
+	ok session_netns_has_only_loopback || not_ok session_netns_has_only_loopback "$out"
+
+pam_conf mnt "ns=mnt"
+out=$(session polyns-alice mnt -- awk '$5 == "/" {print $7}' /proc/self/mountinfo)
+grep -q '^master:' <<<"$out" && ok session_mount_ns_is_slave_by_default ||
+	not_ok session_mount_ns_is_slave_by_default "$out"
+pam_conf mntp "ns=mnt mount_private"
+out=$(session polyns-alice mntp -- awk '$5 == "/" {print $7}' /proc/self/mountinfo)
+! grep -qE '^(master|shared):' <<<"$out" && grep -q '^open: Success' <<<"$out" &&
+	ok session_mount_private_makes_root_private || not_ok session_mount_private_makes_root_private "$out"
+
+# A mount made in the session does not reach the host, and vice versa.
+mkdir -p "$S/mp"
+out=$(session polyns-alice mnt -- sh -c "mount -t tmpfs none $S/mp && echo mounted")
+if grep -q mounted <<<"$out" && ! mountpoint -q "$S/mp"; then
+	ok session_mounts_do_not_reach_the_host
+else
+	not_ok session_mounts_do_not_reach_the_host "$out"
+	umount "$S/mp" 2>/dev/null
+fi
+
+pam_conf pamns "user CLONE_NEWIPC CLONE_NEWUTS"
+out=$(session polyns-alice pamns --print-ns -- true)
+[ "$(grep '^after ipc ' <<<"$out" | cut -d' ' -f3)" != "$(ns_of $$ ipc)" ] &&
+	[ "$(grep '^after uts ' <<<"$out" | cut -d' ' -f3)" != "$(ns_of $$ uts)" ] &&
+	ok session_accepts_pam_ns_spelling || not_ok session_accepts_pam_ns_spelling "$out"
+
+pam_conf nothing ""
+out=$(session polyns-alice nothing --print-ns -- true)
+grep -q '^open: Success' <<<"$out" && caller_unchanged "$out" &&
+	ok session_without_namespaces_or_polydirs_changes_nothing ||
+	not_ok session_without_namespaces_or_polydirs_changes_nothing "$out"
+
+# Each session gets its own set.
+a=$(session polyns-alice net -- readlink /proc/self/ns/net | grep '^net:')
+b=$(session polyns-alice net -- readlink /proc/self/ns/net | grep '^net:')
+[ -n "$a" ] && [ "$a" != "$b" ] && ok share_session_gives_each_session_new_namespaces ||
+	not_ok share_session_gives_each_session_new_namespaces "$a" "$b"
+
+# No fd of ours reaches the session: the same fds as without the module.
+fds_in() { session polyns-alice "$1" -- sh -c 'ls /proc/$$/fd | tr "\n" " "' | grep -v '^open\|^close'; }
+with=$(fds_in all)
+without=$(fds_in nothing)
+[ -n "$with" ] && [ "$with" = "$without" ] && ok session_inherits_no_fd_from_the_module ||
+	not_ok session_inherits_no_fd_from_the_module "with: $with" "without: $without"
+
+# The session runs as the user where asked.
+out=$(session polyns-alice all --as-user -- id -un)
+grep -qx polyns-alice <<<"$out" && ok session_command_runs_as_user || not_ok session_command_runs_as_user "$out"
+
+# --- configuration and arguments ---
+pam_conf badarg "ns=net,bogus"
+expect_refused module_rejects_unknown_namespace_type "invalid module argument 'ns=net,bogus': unknown namespace type 'bogus'" badarg
+pam_conf badarg2 "ns=net fast"
+expect_refused module_rejects_unknown_argument "invalid module argument 'fast': unknown option" badarg2
+
+echo "/tmp /tmp-inst/ User" >"$CONF"
+pam_conf conf "ns=net"
+expect_refused session_refuses_bad_config_line "helper: $CONF:1: unknown method 'User'" conf
+pam_conf confign "ns=net ignore_config_error"
+out=$(session polyns-alice confign -- true)
+grep -q '^open: Success' <<<"$out" && ok session_ignore_config_error_skips_bad_line ||
+	not_ok session_ignore_config_error_skips_bad_line "$out"
+echo "/tmp /tmp-inst/ user" >"$CONF"
+expect_refused session_with_polydirs_fails_closed_until_supported "polyinstantiation is not implemented" conf
+echo "/tmp /tmp-inst/ user polyns-alice" >"$CONF"
+out=$(session polyns-alice conf -- true)
+grep -q '^open: Success' <<<"$out" && ok session_user_exempt_by_list_gets_no_polydir ||
+	not_ok session_user_exempt_by_list_gets_no_polydir "$out"
+echo "# no polydirs" >"$CONF"
+chmod 0666 "$CONF"
+expect_refused session_refuses_world_writable_config "refusing a regular file not owned by root" conf
+chmod 0644 "$CONF"
+
+# --- the helper binary ---
+pam_conf missing "ns=net helper=$S/no-such-helper"
+sed -i "s|helper=$HELPER ||" "$S/pam.d/missing"
+expect_refused helper_missing_refuses_session "cannot start the helper: cannot open 'no-such-helper'" missing
+cp "$HELPER" "$S/helper-noexec"
+chmod 0644 "$S/helper-noexec"
+pam_conf noexec "ns=net"
+sed -i "s|helper=$HELPER|helper=$S/helper-noexec|" "$S/pam.d/noexec"
+expect_refused helper_not_executable_refuses_session "must be a regular file, root-owned, executable" noexec
+cp "$HELPER" "$S/helper-gw"
+chmod 0775 "$S/helper-gw"
+sed "s|helper=$S/helper-noexec|helper=$S/helper-gw|" "$S/pam.d/noexec" >"$S/pam.d/gw"
+expect_refused helper_group_writable_is_refused "not writable by group or others" gw
+cp "$HELPER" "$S/helper-user"
+chown 4001 "$S/helper-user"
+sed "s|helper=$S/helper-noexec|helper=$S/helper-user|" "$S/pam.d/noexec" >"$S/pam.d/uown"
+expect_refused helper_not_root_owned_is_refused "root-owned" uown
+mkdir -m 0777 "$S/opendir"
+cp "$HELPER" "$S/opendir/polyns-helper"
+sed "s|helper=$S/helper-noexec|helper=$S/opendir/polyns-helper|" "$S/pam.d/noexec" >"$S/pam.d/odir"
+expect_refused helper_in_world_writable_dir_is_refused "directory 'opendir' of the helper path" odir
+ln -s "$HELPER" "$S/helper-link"
+sed "s|helper=$S/helper-noexec|helper=$S/helper-link|" "$S/pam.d/noexec" >"$S/pam.d/link"
+expect_refused helper_symlink_is_refused "symlinks are refused" link
+pam_conf relhelper "ns=net helper=relative/helper"
+expect_refused helper_relative_path_is_refused "'helper=relative/helper': path must be absolute" relhelper
+
+# --- faults injected into the helper ---
+pam_conf fault "ns=net,ipc timeout=2"
+# Killed from outside while parked at each step (the hook waits in recv(),
+# syscall 45, which the helper uses nowhere else).
+kill_when_parked() {
+	local hpid="" _
+	for _ in $(seq 100); do
+		hpid=$(pgrep -x polyns-helper | head -n1)
+		[ -n "$hpid" ] && [ "$(cut -d' ' -f1 "/proc/$hpid/syscall" 2>/dev/null)" = 45 ] && break
+		sleep 0.05
+	done
+	kill -9 "$hpid"
+}
+for step in start sandboxed request namespaces reply; do
+	hook "$step" hang
+	kill_when_parked &
+	expect_refused "helper_killed_at_${step}_refuses_session" "helper killed by signal 9" fault
+	wait $!
+done
+hook request crash
+expect_refused helper_crash_refuses_session "helper killed by signal 11" fault
+hook request garbage
+expect_refused helper_garbage_reply_refuses_session "malformed message" fault
+hook namespaces extra-fds
+expect_refused helper_too_many_fds_refuses_session "malformed message" fault
+hook reply exit
+expect_refused helper_exit_without_reply_refuses_session "helper exited without a reply" fault
+hook request hang
+start=$(date +%s)
+expect_refused helper_hang_is_killed_at_deadline "did not answer within 2 s" fault
+[ $(($(date +%s) - start)) -le 6 ] && ok helper_deadline_is_kept || not_ok helper_deadline_is_kept "took $(($(date +%s) - start)) s"
+for sc in execve ptrace socket open_by_handle_at unshare_user mount_bind open_no_cloexec open_for_writing; do
+	hook sandboxed "syscall=$sc"
+	expect_refused "seccomp_kills_helper_on_$sc" "helper killed by signal 31" fault
+done
+unhook
+
+# --- the running helper's privileges, read from /proc ---
+pam_conf slow "ns=net timeout=5"
+hook sandboxed hang
+session polyns-alice slow -- true >/dev/null 2>&1 &
+spid=$!
+hpid=""
+for _ in $(seq 50); do
+	hpid=$(pgrep -x polyns-helper | head -n1)
+	[ -n "$hpid" ] && grep -q '^Seccomp:[[:space:]]*2' "/proc/$hpid/status" 2>/dev/null && break
+	sleep 0.1
+done
+st=$(cat "/proc/$hpid/status" 2>/dev/null)
+kill -9 "$hpid" 2>/dev/null
+wait $spid 2>/dev/null
+unhook
+want_caps=$(printf '%016x' $(((1 << 21) | (1 << 12))))
+check_status() { # field expected
+	local got
+	got=$(awk -v f="$1:" '$1 == f {print $2}' <<<"$st")
+	[ "$got" = "$2" ] && ok "helper_status_$1_is_$2" || not_ok "helper_status_$1_is_$2" "got '$got'"
+}
+check_status CapEff "$want_caps"
+check_status CapPrm "$want_caps"
+check_status CapInh 0000000000000000
+check_status CapBnd 0000000000000000
+check_status CapAmb 0000000000000000
+check_status NoNewPrivs 1
+check_status Seccomp 2
+uids=$(awk '$1 == "Uid:" {print $2 $3 $4 $5}' <<<"$st")
+[ "$uids" = "0000" ] && ok helper_runs_with_all_uids_root || not_ok helper_runs_with_all_uids_root "$uids"
+groups=$(awk '$1 == "Groups:" {print NF}' <<<"$st")
+[ "$groups" = "1" ] && ok helper_has_no_supplementary_groups || not_ok helper_has_no_supplementary_groups "$(grep Groups <<<"$st")"
+
+# --- what the caller does itself ---
+strace -qq -o "$S/strace" -e trace=mount,umount2,unshare,setns,openat,open,execve \
+	"$PAMTEST" "$S/pam.d" all polyns-alice -- true >/dev/null 2>&1
+calls=$(cat "$S/strace")
+if grep -qE '^(mount|umount2|unshare)\(' <<<"$calls"; then
+	not_ok caller_never_mounts_or_unshares "$(grep -E '^(mount|umount2|unshare)' <<<"$calls")"
+else
+	ok caller_never_mounts_or_unshares
+fi
+grep -q "namespace.conf\|$CONFD" <<<"$calls" && not_ok caller_never_reads_the_config "$(grep namespace <<<"$calls")" ||
+	ok caller_never_reads_the_config
+[ "$(grep -c '^setns(' <<<"$calls")" -eq 5 ] && ok caller_joins_with_setns ||
+	not_ok caller_joins_with_setns "$(grep setns <<<"$calls")"
+
+# --- real clients: runuser and su ---
+mkdir -p "$S/etc-pam.d"
+for svc in runuser su; do
+	cat >"$S/etc-pam.d/$svc" <<X
+auth sufficient pam_rootok.so
+account required pam_permit.so
+session required $MODULE helper=$HELPER config=$CONF config_dir=$CONFD ns=net,uts
+X
+done
+mount --bind "$S/etc-pam.d" /etc/pam.d
+host_net=$(ns_of $$ net)
+out=$(runuser -u polyns-bob -- sh -c 'id -un; readlink /proc/self/ns/net' 2>&1)
+inside=$(grep '^net:' <<<"$out")
+grep -qx polyns-bob <<<"$out" && [ -n "$inside" ] && [ "$inside" != "$host_net" ] &&
+	ok runuser_session_lands_in_new_namespaces || not_ok runuser_session_lands_in_new_namespaces "$out"
+out=$(su polyns-bob -c 'id -un; readlink /proc/self/ns/net' 2>&1)
+inside=$(grep '^net:' <<<"$out")
+grep -qx polyns-bob <<<"$out" && [ -n "$inside" ] && [ "$inside" != "$host_net" ] &&
+	ok su_session_lands_in_new_namespaces || not_ok su_session_lands_in_new_namespaces "$out"
+sed -i 's/ns=net,uts/ns=net,bogus/' "$S/etc-pam.d/su"
+out=$(su polyns-bob -c 'echo SHELL-RAN' 2>&1)
+! grep -q SHELL-RAN <<<"$out" && ok su_refused_when_module_fails || not_ok su_refused_when_module_fails "$out"
+umount /etc/pam.d
+
+tap_done
