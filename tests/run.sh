@@ -60,7 +60,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 step clang-tidy scripts/lint.sh clang-tidy
 step cppcheck scripts/lint.sh cppcheck
 step build-fuzz $MAKE -s -f fuzz/Makefile BUILDDIR=build/fuzz libfuzzer replay
-for target in fuzz_config fuzz_args; do
+for target in fuzz_config fuzz_args fuzz_wire; do
 	dict=fuzz/${target#fuzz_}.dict
 	work=build/fuzz/work/$target
 	rm -rf "$work" && mkdir -p "$work"

@@ -8,10 +8,14 @@
  * Prints "open: <PAM error name>" and "close: ..." on stdout.  With
  * --print-ns, prints the caller's own namespaces (readlink of
  * /proc/self/ns/X) before and after pam_open_session, as "before X ..." and
- * "after X ...".  Exit status: the command's, or 99 if the session did not
- * open.
+ * "after X ...".  With --print-fds, prints "inheritable-before: N N ..."
+ * (the fds without FD_CLOEXEC before pam_open_session) and "new-after: N
+ * target ..." for every fd that pam_open_session left open.  Exit status:
+ * the command's, or 99 if the session did not open.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <security/pam_appl.h>
@@ -48,6 +52,55 @@ static void print_ns(const char *when)
 	(void)fflush(stdout);
 }
 
+#define MAX_FD 1024
+
+/* Mark every open fd below MAX_FD. */
+static void scan_fds(unsigned char *open_fds)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	memset(open_fds, 0, MAX_FD);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+
+		if (de->d_name[0] != '.' && fd != dirfd(d) && fd < MAX_FD)
+			open_fds[fd] = 1;
+	}
+	(void)closedir(d);
+}
+
+static void print_inheritable(const unsigned char *open_fds)
+{
+	(void)printf("inheritable-before:");
+	for (int fd = 0; fd < MAX_FD; fd++)
+		if (open_fds[fd] && !(fcntl(fd, F_GETFD) & FD_CLOEXEC))
+			(void)printf(" %d", fd);
+	(void)printf("\n");
+}
+
+static void print_new(const unsigned char *before)
+{
+	unsigned char now[MAX_FD];
+
+	scan_fds(now);
+	for (int fd = 0; fd < MAX_FD; fd++) {
+		char path[64], target[256];
+		ssize_t n;
+
+		if (!now[fd] || before[fd])
+			continue;
+		(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		target[n < 0 ? 0 : n] = '\0';
+		(void)printf("new-after: %d %s cloexec=%d\n", fd, target,
+			     !!(fcntl(fd, F_GETFD) & FD_CLOEXEC));
+	}
+	(void)fflush(stdout);
+}
+
 static int run(char **cmd, const char *user, int as_user)
 {
 	pid_t pid = fork();
@@ -75,7 +128,8 @@ int main(int argc, char **argv)
 {
 	struct pam_conv conv = { no_conv, NULL };
 	pam_handle_t *pamh = NULL;
-	int as_user = 0, print = 0, rc = 0, r;
+	int as_user = 0, print = 0, print_fds = 0, rc = 0, r;
+	unsigned char fds_before[MAX_FD];
 	char **cmd = NULL;
 
 	if (argc < 4) {
@@ -88,6 +142,8 @@ int main(int argc, char **argv)
 			as_user = 1;
 		else if (strcmp(argv[i], "--print-ns") == 0)
 			print = 1;
+		else if (strcmp(argv[i], "--print-fds") == 0)
+			print_fds = 1;
 		else if (strcmp(argv[i], "--") == 0) {
 			cmd = argv + i + 1;
 			break;
@@ -100,7 +156,12 @@ int main(int argc, char **argv)
 	}
 	if (print)
 		print_ns("before");
+	scan_fds(fds_before);
+	if (print_fds)
+		print_inheritable(fds_before);
 	r = pam_open_session(pamh, 0);
+	if (print_fds)
+		print_new(fds_before);
 	(void)printf("open: %s\n", pam_strerror(pamh, r));
 	(void)fflush(stdout);
 	if (print)

@@ -99,12 +99,14 @@ b=$(session polyns-alice net -- readlink /proc/self/ns/net | grep '^net:')
 [ -n "$a" ] && [ "$a" != "$b" ] && ok share_session_gives_each_session_new_namespaces ||
 	not_ok share_session_gives_each_session_new_namespaces "$a" "$b"
 
-# No fd of ours reaches the session: the same fds as without the module.
-fds_in() { session polyns-alice "$1" -- sh -c 'ls /proc/$$/fd | tr "\n" " "' | grep -v '^open\|^close'; }
-with=$(fds_in all)
-without=$(fds_in nothing)
-[ -n "$with" ] && [ "$with" = "$without" ] && ok session_inherits_no_fd_from_the_module ||
-	not_ok session_inherits_no_fd_from_the_module "with: $with" "without: $without"
+# No fd of ours stays open in the caller or reaches the session's programs.
+out=$(session polyns-alice all --print-fds -- sh -c 'ls /proc/$$/fd')
+before=$(grep '^inheritable-before:' <<<"$out" | cut -d: -f2 | tr ' ' '\n' | grep . | sort -n | tr '\n' ' ')
+inside=$(grep -x '[0-9]*' <<<"$out" | sort -n | tr '\n' ' ')
+[ -n "$inside" ] && [ "$inside" = "$before" ] && ok session_programs_inherit_no_fd_from_the_module ||
+	not_ok session_programs_inherit_no_fd_from_the_module "$out"
+leaked=$(grep '^new-after:' <<<"$out" | grep -v 'socket:.*cloexec=1')
+[ -z "$leaked" ] && ok caller_keeps_no_fd_after_open || not_ok caller_keeps_no_fd_after_open "$leaked"
 
 # The session runs as the user where asked.
 out=$(session polyns-alice all --as-user -- id -un)
