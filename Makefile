@@ -59,9 +59,12 @@ CONF_SRC := src/helper/diag.c src/helper/conf_lex.c src/helper/conf_parse.c \
 	src/helper/instance_name.c src/helper/conf_load.c
 HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/peer.c \
 	src/helper/privs.c src/helper/sandbox.c src/helper/names.c \
-	src/helper/nsmake.c src/helper/session.c $(CONF_SRC) $(COMMON_SRC)
+	src/helper/nsmake.c src/helper/session.c src/helper/fswalk.c \
+	src/helper/mounts.c src/helper/polydir.c src/helper/cleanup.c \
+	$(CONF_SRC) $(COMMON_SRC)
 MODULE_SRC := src/module/pam_polyns.c src/module/preflight.c \
-	src/module/spawn.c src/module/converse.c src/module/join.c $(COMMON_SRC)
+	src/module/spawn.c src/module/converse.c src/module/join.c \
+	src/module/inits.c src/module/close_data.c $(COMMON_SRC)
 CHECK_SRC := src/check/polyns-check.c $(CONF_SRC) $(COMMON_SRC)
 
 obj = $(patsubst src/%.c,$(BUILDDIR)/obj/$(2)/%.o,$(1))

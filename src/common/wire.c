@@ -88,8 +88,15 @@ int wire_encode_request(struct wire_buf *b, const struct wire_request *r)
 	put_str(b, r->init);
 	put_str(b, r->runtime_dir);
 	put_str(b, r->service);
+	put_str(b, r->context);
+	put_u32(b, r->umask);
 	put_user(b, &r->user);
 	put_user(b, &r->ruser);
+	if (r->n_cleanup > WIRE_MAX_POLYDIRS)
+		return -EMSGSIZE;
+	put_u32(b, r->n_cleanup);
+	for (uint32_t i = 0; i < r->n_cleanup; i++)
+		put_str(b, r->cleanup[i]);
 	return finish(b);
 }
 
@@ -146,6 +153,20 @@ int wire_encode_reply(struct wire_buf *b, const struct wire_reply *r)
 		put_u64(b, r->ns[i].dev);
 		put_u64(b, r->ns[i].ino);
 	}
+	if (r->n_inits > WIRE_MAX_POLYDIRS || r->n_tmpdirs > WIRE_MAX_POLYDIRS)
+		return -EMSGSIZE;
+	put_u32(b, r->n_inits);
+	for (uint32_t i = 0; i < r->n_inits; i++) {
+		put_str(b, r->inits[i].script);
+		put_str(b, r->inits[i].polydir);
+		put_str(b, r->inits[i].instance);
+		put_u32(b, r->inits[i].newdir);
+		put_u32(b, r->inits[i].safe_polydir);
+		put_u32(b, r->inits[i].safe_instance);
+	}
+	put_u32(b, r->n_tmpdirs);
+	for (uint32_t i = 0; i < r->n_tmpdirs; i++)
+		put_str(b, r->tmpdirs[i]);
 	return finish(b);
 }
 
@@ -247,8 +268,16 @@ int wire_decode_request(struct wire_reader *rd, struct wire_request *r)
 	r->init = get_str(rd, false);
 	r->runtime_dir = get_str(rd, false);
 	r->service = get_str(rd, true);
+	r->context = get_str(rd, true);
+	r->umask = get_u32(rd);
 	get_user(rd, &r->user);
 	get_user(rd, &r->ruser);
+	r->n_cleanup = get_u32(rd);
+	if (rd->bad || r->n_cleanup > WIRE_MAX_POLYDIRS || r->umask > 0777)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < r->n_cleanup; i++)
+		if (!is_path(r->cleanup[i] = get_str(rd, false)))
+			return -EBADMSG;
 	if (rd->bad)
 		return -EBADMSG;
 	if ((r->op != OP_OPEN && r->op != OP_CLOSE) ||
@@ -322,5 +351,27 @@ int wire_decode_reply(struct wire_reader *rd, struct wire_reply *r)
 		if (!polyns_ns_name(r->ns[i].ns_bit))
 			return -EBADMSG;
 	}
+	r->n_inits = get_u32(rd);
+	if (r->n_inits > WIRE_MAX_POLYDIRS)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < r->n_inits; i++) {
+		struct wire_init *in = &r->inits[i];
+
+		in->script = get_str(rd, false);
+		in->polydir = get_str(rd, false);
+		in->instance = get_str(rd, false);
+		in->newdir = get_u32(rd);
+		in->safe_polydir = get_u32(rd);
+		in->safe_instance = get_u32(rd);
+		if (!is_path(in->script) || !is_path(in->polydir) || in->newdir > 1 ||
+		    in->safe_polydir > 1 || in->safe_instance > 1)
+			return -EBADMSG;
+	}
+	r->n_tmpdirs = get_u32(rd);
+	if (r->n_tmpdirs > WIRE_MAX_POLYDIRS)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < r->n_tmpdirs; i++)
+		if (!is_path(r->tmpdirs[i] = get_str(rd, false)))
+			return -EBADMSG;
 	return done(rd);
 }

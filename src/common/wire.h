@@ -31,6 +31,7 @@
 #define WIRE_MAX_STRING 4096U
 #define WIRE_MAX_NAMES 256U
 #define WIRE_MAX_FDS 8U
+#define WIRE_MAX_POLYDIRS 64U /* init calls in a reply, instances to clean up */
 #define WIRE_FD_SLOT 3 /* the helper's end of the socket */
 
 enum wire_type {
@@ -64,8 +65,13 @@ struct wire_request {
 	const char *init;
 	const char *runtime_dir;
 	const char *service;
+	const char *context; /* SELinux context for context/level ("" if none) */
+	uint32_t umask;      /* the caller's, for polydirs made with create */
 	struct wire_user user;
 	struct wire_user ruser;
+	/* OP_CLOSE: tmpdir instances this session made, to remove */
+	uint32_t n_cleanup;
+	const char *cleanup[WIRE_MAX_POLYDIRS];
 };
 
 struct wire_log {
@@ -104,10 +110,24 @@ enum wire_status {
 	STATUS_SYSTEM_ERR,   /* PAM_SYSTEM_ERR */
 };
 
+/* One run of the namespace init script, done by the module after joining. */
+struct wire_init {
+	const char *script;
+	const char *polydir;
+	const char *instance; /* or "tmpfs" */
+	uint32_t newdir;
+	uint32_t safe_polydir;  /* ancestors root-owned and not writable by others */
+	uint32_t safe_instance;
+};
+
 struct wire_reply {
 	uint32_t status; /* enum wire_status */
 	uint32_t n_ns;   /* also the number of fds attached, in this order */
 	struct wire_ns ns[WIRE_MAX_FDS];
+	uint32_t n_inits;
+	struct wire_init inits[WIRE_MAX_POLYDIRS];
+	uint32_t n_tmpdirs; /* instances to remove at close */
+	const char *tmpdirs[WIRE_MAX_POLYDIRS];
 };
 
 /* A message being built: fixed capacity, sticky overflow flag. */

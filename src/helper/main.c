@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "channel.h"
+#include "cleanup.h"
 #include "hlog.h"
 #include "nsmake.h"
 #include "options.h"
@@ -25,15 +26,13 @@
 
 #define SOCK WIRE_FD_SLOT
 
-static int send_reply(enum wire_status status, const struct made_ns *made)
+static int send_reply(const struct wire_reply *reply, const struct made_ns *made)
 {
 	static struct wire_buf b;
-	struct wire_reply reply = { .status = status, .n_ns = (uint32_t)made->n };
 	int r;
 
-	memcpy(reply.ns, made->id, sizeof(made->id[0]) * made->n);
 	test_hook("reply", SOCK);
-	r = wire_encode_reply(&b, &reply);
+	r = wire_encode_reply(&b, reply);
 	if (r == 0)
 		r = channel_send(SOCK, &b, made->fds, made->n);
 	return r;
@@ -55,19 +54,19 @@ static int read_request(uint8_t *msg, struct wire_request *req)
 
 static int fail(const char *what, int r)
 {
-	struct made_ns none = { 0 };
+	static const struct made_ns none;
+	static const struct wire_reply error = { .status = STATUS_SYSTEM_ERR };
 
 	hlog(LOG_ERR, "%s: %s", what, strerror(-r));
-	(void)send_reply(STATUS_SYSTEM_ERR, &none);
+	(void)send_reply(&error, &none);
 	return 1;
 }
 
 int main(int argc, char **argv)
 {
 	static uint8_t msg[WIRE_MAX_MSG];
-	struct wire_request req;
-	struct made_ns made = { 0 };
-	enum wire_status status = STATUS_OK;
+	static struct wire_request req;
+	static struct session_state st;
 	int r;
 
 	(void)argv;
@@ -98,10 +97,14 @@ int main(int argc, char **argv)
 		return fail("reading the request", r);
 	hlog_init(SOCK, req.flags & POLYNS_OPT_DEBUG);
 	test_hook("request", SOCK);
-	if (req.op == OP_OPEN)
-		status = session_open(SOCK, &req, &made);
+	if (req.op == OP_OPEN) {
+		session_open(SOCK, &req, &st);
+	} else {
+		r = privs_enter(PHASE_CLEANUP);
+		st.reply.status = r < 0 ? STATUS_SYSTEM_ERR : cleanup_tmpdirs(&req);
+	}
 	test_hook("namespaces", SOCK);
-	r = send_reply(status, &made);
-	made_ns_close(&made);
+	r = send_reply(&st.reply, &st.made);
+	session_state_free(&st);
 	return r < 0 ? 1 : 0;
 }

@@ -82,12 +82,10 @@ static int open_ns(unsigned int bit, struct made_ns *out)
 	return 0;
 }
 
-int ns_create(unsigned int mask, bool mount_private, struct made_ns *out,
-	      const char **stage)
+int ns_unshare(unsigned int mask, bool mount_private, const char **stage)
 {
 	int flags = 0, r;
 
-	*out = (struct made_ns){ 0 };
 	for (unsigned int bit = 1; bit & POLYNS_NS_ALL; bit <<= 1)
 		if (mask & bit)
 			flags |= polyns_ns_clone_flag(bit);
@@ -107,7 +105,14 @@ int ns_create(unsigned int mask, bool mount_private, struct made_ns *out,
 		if (r < 0)
 			return r;
 	}
-	*stage = "open namespace fd";
+	return 0;
+}
+
+int ns_open_fds(unsigned int mask, struct made_ns *out)
+{
+	int r;
+
+	*out = (struct made_ns){ 0 };
 	for (unsigned int bit = 1; bit & POLYNS_NS_ALL; bit <<= 1) {
 		if (!(mask & bit))
 			continue;

@@ -18,11 +18,13 @@ struct made_ns {
 /*
  * unshare() every namespace in mask (POLYNS_NS_*) at once; then, for a new
  * mount namespace, make "/" recursively slave (private with mount_private)
- * before anything else; for a new network namespace, bring lo up.  Opens one
- * fd per namespace.  0 or -errno; *stage names the step that failed.
+ * before anything else; for a new network namespace, bring lo up.
+ * 0 or -errno; *stage names the step that failed.
  */
-int ns_create(unsigned int mask, bool mount_private, struct made_ns *out,
-	      const char **stage);
+int ns_unshare(unsigned int mask, bool mount_private, const char **stage);
+
+/* One fd per namespace in mask, from /proc/self/ns.  0 or -errno. */
+int ns_open_fds(unsigned int mask, struct made_ns *out);
 
 void made_ns_close(struct made_ns *m);
 

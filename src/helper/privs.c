@@ -10,36 +10,44 @@
 
 #include "util.h"
 
+#define IN(p) (1U << (p))
+
 struct kept_cap {
 	unsigned int cap;
-	const char *why; /* mirrored in SECURITY.md */
+	unsigned int phases; /* IN(PHASE_*): the phases that use it; it is kept
+				from PHASE_SETUP until the last of them */
+	const char *why;     /* mirrored in SECURITY.md */
 };
 
-/* PHASE_NAMESPACES (and so PHASE_SETUP, which holds the union). */
-static const struct kept_cap namespace_caps[] = {
-	{ CAP_SYS_ADMIN, "unshare() new namespaces; mount() to set propagation" },
-	{ CAP_NET_ADMIN, "bring up lo inside a new network namespace" },
+static const struct kept_cap kept_caps[] = {
+	{ CAP_SYS_ADMIN, IN(PHASE_NAMESPACES) | IN(PHASE_POLYDIRS),
+	  "unshare() namespaces; mount propagation; bind and tmpfs mounts of polydirs" },
+	{ CAP_NET_ADMIN, IN(PHASE_NAMESPACES), "bring up lo inside a new network namespace" },
+	{ CAP_DAC_OVERRIDE, IN(PHASE_POLYDIRS) | IN(PHASE_CLEANUP),
+	  "reach and create entries in mode-000 instance parents and private homes" },
+	{ CAP_FOWNER, IN(PHASE_POLYDIRS), "fchmod() instance directories owned by the user" },
+	{ CAP_CHOWN, IN(PHASE_POLYDIRS), "fchown() new instances to the polydir's owner" },
 };
 
-static bool in_phase(unsigned int cap, enum privs_phase phase)
-{
-	if (phase == PHASE_REPLY)
-		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(namespace_caps); i++)
-		if (namespace_caps[i].cap == cap)
-			return true;
-	return false;
-}
+static const char *const phase_names[] = {
+	[PHASE_SETUP] = "setup", [PHASE_NAMESPACES] = "namespaces",
+	[PHASE_POLYDIRS] = "polydirs", [PHASE_CLEANUP] = "cleanup",
+	[PHASE_REPLY] = "reply",
+};
 
 void privs_write_policy(FILE *out)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(namespace_caps); i++) {
-		const char *name = capng_capability_to_name(namespace_caps[i].cap);
+	for (size_t i = 0; i < ARRAY_SIZE(kept_caps); i++) {
+		const char *name = capng_capability_to_name(kept_caps[i].cap);
 
-		(void)fprintf(out, "keep %s in setup, namespaces\t# %s\n",
-			      name ? name : "?", namespace_caps[i].why);
+		(void)fprintf(out, "%s used in", name ? name : "?");
+		for (size_t p = PHASE_NAMESPACES; p < ARRAY_SIZE(phase_names); p++)
+			if (kept_caps[i].phases & IN(p))
+				(void)fprintf(out, " %s", phase_names[p]);
+		(void)fprintf(out, "\t# %s\n", kept_caps[i].why);
 	}
-	(void)fprintf(out, "keep nothing in reply\t# sending fds back needs no privilege\n");
+	(void)fprintf(out, "each kept from setup until the last phase that uses it; "
+		      "none in reply\n");
 	(void)fprintf(out, "bounding, ambient, inheritable: empty from the start\n");
 }
 
@@ -49,9 +57,9 @@ int privs_init(void)
 	if (capng_lock() < 0)
 		return -EPERM;
 	capng_clear(CAPNG_SELECT_ALL);
-	for (size_t i = 0; i < ARRAY_SIZE(namespace_caps); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kept_caps); i++)
 		if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
-				 namespace_caps[i].cap) < 0)
+				 kept_caps[i].cap) < 0)
 			return -EINVAL;
 	/* Bounding and ambient sets empty, then the capability sets. */
 	if (capng_apply(CAPNG_SELECT_ALL) < 0)
@@ -59,13 +67,19 @@ int privs_init(void)
 	return 0;
 }
 
+/* A capability stays while this phase or a later one needs it. */
+static bool needed_from(const struct kept_cap *k, enum privs_phase phase)
+{
+	return (k->phases & ~(IN(phase) - 1U)) != 0;
+}
+
 int privs_enter(enum privs_phase phase)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(namespace_caps); i++) {
-		unsigned int cap = namespace_caps[i].cap;
-
-		if (!in_phase(cap, phase) &&
-		    capng_update(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED, cap) < 0)
+	for (size_t i = 0; i < ARRAY_SIZE(kept_caps); i++) {
+		if (phase != PHASE_REPLY && needed_from(&kept_caps[i], phase))
+			continue;
+		if (capng_update(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
+				 kept_caps[i].cap) < 0)
 			return -EINVAL;
 	}
 	/* One capset(); nothing that reads /proc (the sandbox forbids it). */

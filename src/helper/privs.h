@@ -3,7 +3,7 @@
  * Capabilities by phase.  The helper stays uid 0 but keeps only the
  * capabilities of the phase it is in; the bounding and ambient sets are
  * emptied at once and the securebits are locked so that uid 0 can never
- * regain what was dropped.
+ * regain what was dropped.  Phases only go forward, and each only drops.
  */
 #ifndef POLYNS_PRIVS_H
 #define POLYNS_PRIVS_H
@@ -11,8 +11,10 @@
 #include <stdio.h>
 
 enum privs_phase {
-	PHASE_SETUP,      /* from start to namespace creation: the union below */
+	PHASE_SETUP,      /* request and config: the union of all later phases */
 	PHASE_NAMESPACES, /* unshare, mount propagation, loopback */
+	PHASE_POLYDIRS,   /* instance directories and their mounts */
+	PHASE_CLEANUP,    /* close: removing tmpdir instances */
 	PHASE_REPLY,      /* sending fds back and exiting: nothing */
 };
 

@@ -95,6 +95,22 @@ static const struct rule rules[] = {
 	ALLOW_IF(mount, "mount propagation with mount_private: private",
 		 ARG_EQ(3, MS_REC | MS_PRIVATE)),
 
+	/* polyinstantiation: directories and mounts, all on fds */
+	ALLOW(mkdirat, "polydirs (create=), instance parents (mode 000), instances"),
+	ALLOW(fchown, "new instances get the polydir's owner; created polydirs theirs"),
+	ALLOW(fchmod, "new instances get the polydir's mode; created polydirs theirs"),
+	ALLOW(unlinkat, "undo an instance after a failure; remove tmpdir instances at close"),
+	ALLOW_IF(open_tree, "detached, non-recursive copy of an instance (MS_BIND)",
+		 ARG_EQ(2, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)),
+	ALLOW_IF(move_mount, "attach an instance or tmpfs onto the polydir fd",
+		 ARG_EQ(4, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)),
+	ALLOW_IF(fsopen, "a tmpfs for the tmpfs method", ARG_EQ(1, FSOPEN_CLOEXEC)),
+	ALLOW(fsconfig, "the tmpfs options of mntopts="),
+	ALLOW_IF(fsmount, "the tmpfs mount, nosuid/nodev/noexec as asked",
+		 ARG_EQ(1, FSMOUNT_CLOEXEC)),
+	ALLOW_IF(umount2, "unmnt_remnt/unmnt_only: detach the requester's instance",
+		 ARG_EQ(1, MNT_DETACH)),
+
 	/* loopback up in a new network namespace, over rtnetlink only */
 	ALLOW_IF3(socket, "rtnetlink socket to bring up lo",
 		 ARG_EQ(0, AF_NETLINK),

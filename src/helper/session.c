@@ -6,12 +6,9 @@
 #include <selinux/selinux.h>
 #include <string.h>
 
-#include "conf.h"
 #include "conf_expand.h"
 #include "conf_load.h"
-#include "conf_resolve.h"
 #include "hlog.h"
-#include "names.h"
 #include "options.h"
 #include "privs.h"
 
@@ -30,105 +27,210 @@ static void to_session_user(const struct wire_user *w, struct session_user *u)
 	*u = (struct session_user){ w->name, w->uid, w->gid, w->home };
 }
 
-/* How many rules polyinstantiate this user; -EINVAL on a config error. */
-static int count_polydirs(const struct conf *conf, const struct wire_request *req,
-			  struct name_table *names, struct diag_list *diags)
+/*
+ * pam_namespace's per-directory decision: set up for the user unless
+ * exempt; with unmnt_*, first undo the requesting user's mount unless the
+ * requester is exempt.  Returns false when the rule has nothing to do.
+ */
+static bool decide(const struct wire_request *req, struct polydir_job *job)
+{
+	const struct conf_rule *r = job->rule;
+	bool user_in = conf_rule_applies(r, job->ids.uids, job->ids.n_uids, req->user.uid);
+	bool ruser_in = conf_rule_applies(r, job->ids.uids, job->ids.n_uids, req->ruser.uid);
+	bool unmnt = req->unmnt != POLYNS_UNMNT_NONE && ruser_in;
+
+	job->unmount_first = unmnt;
+	job->setup = user_in && req->unmnt != POLYNS_UNMNT_ONLY;
+	if (!user_in && !unmnt)
+		return false;
+	return true;
+}
+
+/* The rule's instance name; 1 when the rule is skipped, -errno on errors. */
+static int name_job(const struct wire_request *req, struct polydir_job *job)
+{
+	const struct conf_rule *r = job->rule;
+	int ret;
+
+	if ((r->method == METHOD_CONTEXT || r->method == METHOD_LEVEL) && req->context[0]) {
+		hlog(LOG_ERR, "%s:%u: the %s method with an SELinux context is not "
+		     "supported by this build", r->file, r->line, conf_method_name(r->method));
+		return -EOPNOTSUPP;
+	}
+	ret = instance_name(r->method, r->flags & RULE_SHARED, req->user.name, NULL,
+			    req->flags & POLYNS_OPT_GEN_HASH, job->name, sizeof(job->name));
+	if (ret == INSTANCE_SKIP)
+		hlog_debug("%s:%u: shared %s instance without SELinux: skipped", r->file,
+			   r->line, conf_method_name(r->method));
+	else if (ret < 0)
+		hlog(LOG_ERR, "%s:%u: no valid instance name for user %s", r->file, r->line,
+		     req->user.name);
+	return ret;
+}
+
+/* One rule into a job; 1 if it applies, 0 if not, -EINVAL on a config error. */
+static int plan_rule(const struct wire_request *req, struct session_state *st,
+		     const struct conf_rule *rule, struct diag_list *diags)
 {
 	bool ignore = req->flags & POLYNS_OPT_IGNORE_CONFIG_ERROR;
-	struct name_resolver res = names_resolver(names);
+	struct name_resolver res = names_resolver(&st->names);
+	struct polydir_job *job = &st->jobs[st->n_jobs];
 	struct session_user user, ruser;
-	int count = 0, errors = 0;
+	char err[256];
+	int ret;
 
+	memset(job, 0, sizeof(*job));
+	job->rule = rule;
 	to_session_user(&req->user, &user);
 	to_session_user(&req->ruser, &ruser);
-	for (size_t i = 0; i < conf->n_rules; i++) {
-		const struct conf_rule *rule = &conf->rules[i];
-		struct resolved_rule rr;
-		struct expanded_rule er;
-		char err[256];
-		int r = conf_resolve_rule(rule, &res, ignore, &rr, diags);
-
-		if (r == 0 && conf_expand_rule(rule, &user, &ruser, &er, err, sizeof(err)) < 0) {
-			diag_add(diags, ignore ? DIAG_WARNING : DIAG_ERROR, rule->file,
-				 rule->line, "%s", err);
-			r = -EINVAL;
-		}
-		if (r == 0 && conf_rule_applies(rule, rr.uids, rr.n_uids, user.uid))
-			count++;
-		resolved_rule_free(&rr);
-		if (r == -EINVAL && !ignore)
-			errors++;
-		else if (r < 0 && r != -EINVAL)
-			return r;
+	ret = conf_resolve_rule(rule, &res, ignore, &job->ids, diags);
+	if (ret == 0 && conf_expand_rule(rule, &user, &ruser, &job->x, err, sizeof(err)) < 0) {
+		diag_add(diags, ignore ? DIAG_WARNING : DIAG_ERROR, rule->file, rule->line,
+			 "%s", err);
+		ret = -EINVAL;
 	}
-	return errors ? -EINVAL : count;
+	if (ret == 0 && !decide(req, job))
+		ret = 1;
+	if (ret == 0 && job->setup)
+		ret = name_job(req, job);
+	if (ret != 0) {
+		resolved_rule_free(&job->ids);
+		return ret == 1 || ret == INSTANCE_SKIP || (ret == -EINVAL && ignore) ? 0 : ret;
+	}
+	if (st->n_jobs == WIRE_MAX_POLYDIRS) {
+		hlog(LOG_ERR, "more than %u polydirs apply to %s", WIRE_MAX_POLYDIRS,
+		     req->user.name);
+		resolved_rule_free(&job->ids);
+		return -E2BIG;
+	}
+	st->n_jobs++;
+	return 1;
 }
 
 static enum wire_status plan(int sock, const struct wire_request *req,
-			     unsigned int *mask)
+			     struct session_state *st)
 {
 	bool ignore = req->flags & POLYNS_OPT_IGNORE_CONFIG_ERROR;
-	struct conf conf = { 0 };
 	struct diag_list diags = { 0 };
-	struct name_table names;
-	enum wire_status status = STATUS_OK;
-	int r = conf_load(&conf, req->config, req->config_dir, ignore, &diags);
+	int ret = conf_load(&st->conf, req->config, req->config_dir, ignore, &diags);
+	int errors = 0;
 
-	if (r == 0) {
-		r = names_resolve(sock, &conf, &names);
-		if (r < 0)
+	if (ret == 0) {
+		ret = names_resolve(sock, &st->conf, &st->names);
+		if (ret < 0)
 			hlog(LOG_ERR, "resolving names in the configuration failed: %s",
-			     strerror(-r));
-		else
-			r = count_polydirs(&conf, req, &names, &diags);
+			     strerror(-ret));
+	}
+	for (size_t i = 0; ret == 0 && i < st->conf.n_rules; i++) {
+		int r = plan_rule(req, st, &st->conf.rules[i], &diags);
+
+		if (r == -EINVAL)
+			errors++;
+		else if (r < 0)
+			ret = r;
 	}
 	log_diags(&diags);
-	if (r == -EINVAL)
-		status = STATUS_SESSION_ERR;
-	else if (r < 0)
-		status = STATUS_SYSTEM_ERR;
-	else if (r > 0) {
-		/* Fail closed: never hand out a session without its polydirs. */
-		hlog(LOG_ERR, "%d polyinstantiated directories apply to %s, but "
-		     "polyinstantiation is not implemented in this build", r,
-		     req->user.name);
-		status = STATUS_SESSION_ERR;
-	}
-	*mask = req->ns_mask;
-	conf_free(&conf);
 	diag_list_free(&diags);
-	return status;
+	if (ret == -EINVAL || errors)
+		return STATUS_SESSION_ERR;
+	return ret < 0 ? STATUS_SYSTEM_ERR : STATUS_OK;
 }
 
-enum wire_status session_open(int sock, const struct wire_request *req,
-			      struct made_ns *made)
+static int run_jobs(const struct wire_request *req, struct session_state *st)
 {
-	enum wire_status status;
-	unsigned int mask = 0;
+	const struct polydir_env env = {
+		.uid = req->user.uid, .gid = req->user.gid, .umask = req->umask,
+		.ignore_parent_mode = req->flags & POLYNS_OPT_IGNORE_INSTANCE_PARENT_MODE,
+	};
+	int ret = 0;
+
+	for (size_t i = 0; ret == 0 && i < st->n_jobs; i++) {
+		struct polydir_job *job = &st->jobs[i];
+
+		if (job->unmount_first)
+			ret = polydir_unmount_rdir(job);
+		if (ret == 0 && job->setup)
+			ret = polydir_setup(job, &env);
+	}
+	if (ret < 0)
+		for (size_t i = 0; i < st->n_jobs; i++)
+			polydir_undo_tmpdir(&st->jobs[i]);
+	return ret;
+}
+
+static void fill_reply(const struct wire_request *req, struct session_state *st)
+{
+	struct wire_reply *rp = &st->reply;
+
+	rp->n_ns = (uint32_t)st->made.n;
+	memcpy(rp->ns, st->made.id, sizeof(st->made.id[0]) * st->made.n);
+	for (size_t i = 0; i < st->n_jobs; i++) {
+		const struct polydir_job *job = &st->jobs[i];
+
+		if (!job->setup)
+			continue;
+		if (job->made_tmpdir)
+			rp->tmpdirs[rp->n_tmpdirs++] = job->instance;
+		if (job->rule->flags & RULE_NOINIT)
+			continue;
+		rp->inits[rp->n_inits++] = (struct wire_init){
+			.script = job->rule->iscript ? job->rule->iscript : req->init,
+			.polydir = job->x.dir, .instance = job->instance,
+			.newdir = job->newdir, .safe_polydir = job->safe_polydir,
+			.safe_instance = job->rule->method != METHOD_TMPFS && job->safe_instance,
+		};
+	}
+}
+
+void session_open(int sock, const struct wire_request *req, struct session_state *st)
+{
 	const char *stage = "";
+	unsigned int mask;
 	int r;
 
-	*made = (struct made_ns){ 0 };
+	/* st is static storage, zero at start: only touched pages cost memory. */
 	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && is_selinux_enabled() != 1) {
 		hlog(LOG_ERR, "require_selinux given and SELinux is disabled");
-		return STATUS_SESSION_ERR;
+		st->reply.status = STATUS_SESSION_ERR;
+		return;
 	}
-	status = plan(sock, req, &mask);
-	if (status != STATUS_OK || mask == 0)
-		return status;
+	st->reply.status = plan(sock, req, st);
+	/* Polydirs need a mount namespace of their own. */
+	mask = req->ns_mask | (st->n_jobs ? POLYNS_NS_MNT : 0);
+	if (st->reply.status != STATUS_OK || mask == 0)
+		return;
 	r = privs_enter(PHASE_NAMESPACES);
 	if (r == 0) {
-		r = ns_create(mask, req->flags & POLYNS_OPT_MOUNT_PRIVATE, made, &stage);
+		r = ns_unshare(mask, req->flags & POLYNS_OPT_MOUNT_PRIVATE, &stage);
 		if (r < 0)
 			hlog(LOG_ERR, "creating namespaces for %s failed at %s: %s",
 			     req->user.name, stage, strerror(-r));
 	}
 	if (r == 0)
+		r = privs_enter(PHASE_POLYDIRS);
+	if (r == 0)
+		r = run_jobs(req, st);
+	if (r == 0)
 		r = privs_enter(PHASE_REPLY);
-	if (r < 0) {
-		made_ns_close(made);
-		return STATUS_SESSION_ERR;
+	if (r == 0) {
+		r = ns_open_fds(mask, &st->made);
+		if (r < 0)
+			hlog(LOG_ERR, "opening the new namespaces failed: %s", strerror(-r));
 	}
-	hlog_debug("made %zu namespaces for %s", made->n, req->user.name);
-	return STATUS_OK;
+	if (r < 0) {
+		made_ns_close(&st->made);
+		st->reply.status = STATUS_SESSION_ERR;
+		return;
+	}
+	fill_reply(req, st);
+	hlog_debug("made %zu namespaces and %zu polydirs for %s", st->made.n, st->n_jobs,
+		   req->user.name);
+}
+
+void session_state_free(struct session_state *st)
+{
+	made_ns_close(&st->made);
+	for (size_t i = 0; i < st->n_jobs; i++)
+		resolved_rule_free(&st->jobs[i].ids);
+	conf_free(&st->conf);
 }

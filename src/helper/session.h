@@ -3,15 +3,29 @@
 #ifndef POLYNS_SESSION_H
 #define POLYNS_SESSION_H
 
+#include "conf.h"
+#include "names.h"
 #include "nsmake.h"
+#include "polydir.h"
 #include "wire.h"
+
+struct session_state {
+	struct conf conf;
+	struct name_table names;
+	struct polydir_job jobs[WIRE_MAX_POLYDIRS];
+	size_t n_jobs;
+	struct made_ns made;
+	struct wire_reply reply; /* points into conf and jobs */
+};
 
 /*
  * Read the configuration, ask the module about names, decide which
- * namespaces the session gets, and make them.  Returns the wire status; on
- * STATUS_OK, made holds one fd per namespace.  Every problem is logged.
+ * namespaces and polydirs the session gets, and make them.  Fills st->reply
+ * (status, namespaces, init script runs, tmpdirs) and st->made (the fds).
+ * Every problem is logged.
  */
-enum wire_status session_open(int sock, const struct wire_request *req,
-			      struct made_ns *made);
+void session_open(int sock, const struct wire_request *req, struct session_state *st);
+
+void session_state_free(struct session_state *st);
 
 #endif

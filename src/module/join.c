@@ -138,21 +138,47 @@ static int enter_all(pam_handle_t *pamh, const struct helper_result *res, int *o
 	return r;
 }
 
-int join_namespaces(pam_handle_t *pamh, const struct helper_result *res,
-		    unsigned int want_mask, unsigned int allowed_extra)
+_Static_assert(ARRAY_SIZE(join_order) == ARRAY_SIZE(((struct join_saved *)0)->orig),
+	       "one saved fd per namespace type");
+
+void join_saved_close(struct join_saved *saved)
 {
-	int orig[ARRAY_SIZE(join_order)];
+	for (size_t i = 0; i < ARRAY_SIZE(join_order); i++) {
+		if (saved->orig[i] >= 0)
+			(void)close(saved->orig[i]);
+		saved->orig[i] = -1;
+	}
+}
+
+void join_undo(pam_handle_t *pamh, struct join_saved *saved)
+{
+	undo(pamh, saved->orig, ARRAY_SIZE(join_order));
+	join_saved_close(saved);
+}
+
+int join_saved_mnt(const struct join_saved *saved)
+{
+	return saved->orig[ARRAY_SIZE(join_order) - 1];
+}
+
+int join_namespaces(pam_handle_t *pamh, const struct helper_result *res,
+		    unsigned int want_mask, unsigned int allowed_extra,
+		    struct join_saved *saved)
+{
+	int *orig = saved->orig;
 	char cwd[PATH_MAX];
 	bool have_cwd;
-	int r = verify(pamh, res, want_mask, allowed_extra);
+	int r;
 
+	for (size_t i = 0; i < ARRAY_SIZE(join_order); i++)
+		orig[i] = -1;
+	r = verify(pamh, res, want_mask, allowed_extra);
 	if (r < 0 || res->reply.n_ns == 0)
 		return r;
 	/* Keep a way back to every namespace we are about to leave. */
 	for (size_t i = 0; i < ARRAY_SIZE(join_order); i++) {
 		char path[64];
 
-		orig[i] = -1;
 		if (fd_for(res, join_order[i]) < 0)
 			continue;
 		(void)snprintf(path, sizeof(path), "/proc/self/ns/%s",
@@ -170,8 +196,7 @@ int join_namespaces(pam_handle_t *pamh, const struct helper_result *res,
 	if (r == 0 && fd_for(res, POLYNS_NS_MNT) >= 0 && have_cwd && chdir(cwd) < 0)
 		pam_syslog(pamh, LOG_NOTICE, "cannot return to %s in the new mount "
 			   "namespace: %m", cwd);
-	for (size_t i = 0; i < ARRAY_SIZE(join_order); i++)
-		if (orig[i] >= 0)
-			(void)close(orig[i]);
+	if (r < 0)
+		join_saved_close(saved);
 	return r;
 }

@@ -12,10 +12,13 @@
 #include <security/pam_modutil.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
+#include "close_data.h"
 #include "converse.h"
+#include "inits.h"
 #include "join.h"
 #include "options.h"
 #include "preflight.h"
@@ -95,12 +98,16 @@ static void fill_request(pam_handle_t *pamh, const struct polyns_options *o,
 {
 	const void *service = NULL;
 
+	mode_t mask = umask(0);
+
+	(void)umask(mask);
 	(void)pam_get_item(pamh, PAM_SERVICE, &service);
 	*req = (struct wire_request){
 		.op = OP_OPEN, .flags = o->flags, .unmnt = o->unmnt,
 		.share = o->share, .ns_mask = o->ns_mask, .config = o->config,
 		.config_dir = o->config_dir, .init = o->init,
 		.runtime_dir = o->runtime_dir, .service = service ? service : "",
+		.context = "", .umask = mask & 0777,
 		.user = { u->user.pw_name, u->user.pw_uid, u->user.pw_gid, u->user.pw_dir },
 		.ruser = { u->ruser.pw_name, u->ruser.pw_uid, u->ruser.pw_gid,
 			   u->ruser.pw_dir },
@@ -119,6 +126,28 @@ static int status_to_pam(uint32_t status)
 	default:
 		return PAM_SESSION_ERR;
 	}
+}
+
+/*
+ * Join, run the init scripts, keep what close needs: all of it or, after
+ * undoing the join, none of it.
+ */
+static int enter_session(pam_handle_t *pamh, const struct polyns_options *o,
+			 const struct helper_result *res, const char *user)
+{
+	struct join_saved saved;
+	int ret;
+
+	if (join_namespaces(pamh, res, o->ns_mask, POLYNS_NS_MNT, &saved) < 0)
+		return PAM_SESSION_ERR;
+	ret = run_inits(pamh, &res->reply, user, o->timeout_sec) < 0 ? PAM_SESSION_ERR
+								    : PAM_SUCCESS;
+	if (ret == PAM_SUCCESS && res->reply.n_tmpdirs > 0)
+		ret = close_data_store(pamh, &res->reply, join_saved_mnt(&saved));
+	if (ret != PAM_SUCCESS)
+		join_undo(pamh, &saved);
+	join_saved_close(&saved);
+	return ret;
 }
 
 /* Spawn, converse, join: the caller's namespaces change only on full success. */
@@ -144,9 +173,8 @@ static int run_helper(pam_handle_t *pamh, const struct polyns_options *o,
 		ret = PAM_SESSION_ERR;
 	} else {
 		ret = status_to_pam(res.reply.status);
-		if (ret == PAM_SUCCESS &&
-		    join_namespaces(pamh, &res, o->ns_mask, POLYNS_NS_MNT) < 0)
-			ret = PAM_SESSION_ERR;
+		if (ret == PAM_SUCCESS)
+			ret = enter_session(pamh, o, &res, req->user.name);
 		helper_result_close(&res);
 	}
 	(void)sigaction(SIGCHLD, &old_chld, NULL);
@@ -185,12 +213,15 @@ EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 				const char **argv)
 {
 	struct polyns_options opts;
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_chld;
 
 	(void)flags;
-	/*
-	 * share=session namespaces end with their last process; nothing to
-	 * undo yet.  A bad argument was already reported at open.
-	 */
-	(void)load_options(pamh, argc, argv, &opts);
+	/* share=session namespaces end with their last process; tmpdirs do not. */
+	if (load_options(pamh, argc, argv, &opts) != PAM_SUCCESS)
+		return PAM_SUCCESS; /* reported at open; close never fails a logout */
+	if (sigaction(SIGCHLD, &dfl, &old_chld) < 0)
+		return PAM_SUCCESS;
+	close_data_cleanup(pamh, &opts);
+	(void)sigaction(SIGCHLD, &old_chld, NULL);
 	return PAM_SUCCESS;
 }

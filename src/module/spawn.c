@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +30,7 @@ static int check_dir(int fd, const char *name, char *why, size_t why_len)
 		return -errno;
 	if (st.st_uid != 0 ||
 	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
-		(void)snprintf(why, why_len, "directory '%s' of the helper path is not "
+		(void)snprintf(why, why_len, "directory '%s' of the path is not "
 			       "root-owned or is writable by others", name);
 		return -EPERM;
 	}
@@ -37,7 +38,7 @@ static int check_dir(int fd, const char *name, char *why, size_t why_len)
 }
 
 /* Walk path component by component, never following a symlink. */
-static int open_helper(const char *path, char *why, size_t why_len)
+int trusted_exec_open(const char *path, char *why, size_t why_len)
 {
 	char buf[4096], *save = NULL, *comp, *next;
 	_cleanup_close_ int dir = -1;
@@ -45,7 +46,7 @@ static int open_helper(const char *path, char *why, size_t why_len)
 	int r;
 
 	if (path[0] != '/' || strlen(path) >= sizeof(buf)) {
-		(void)snprintf(why, why_len, "helper path must be absolute");
+		(void)snprintf(why, why_len, "%s: path must be absolute", path);
 		return -EINVAL;
 	}
 	memcpy(buf, path, strlen(path) + 1);
@@ -60,8 +61,8 @@ static int open_helper(const char *path, char *why, size_t why_len)
 		fd = openat(dir, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC | (next ? O_DIRECTORY : 0));
 		if (fd < 0) {
 			r = -errno;
-			(void)snprintf(why, why_len, "cannot open '%s' in the helper path%s: %s",
-				       comp, errno == ELOOP || errno == ENOTDIR ?
+			(void)snprintf(why, why_len, "cannot open '%s' in %s%s: %s",
+				       comp, path, errno == ELOOP || errno == ENOTDIR ?
 				       " (symlinks are refused)" : "", strerror(errno));
 			return r;
 		}
@@ -75,13 +76,13 @@ static int open_helper(const char *path, char *why, size_t why_len)
 	if (fstat(dir, &st) < 0)
 		return -errno;
 	if (S_ISLNK(st.st_mode)) {
-		(void)snprintf(why, why_len, "helper %s is a symlink (symlinks are refused)",
+		(void)snprintf(why, why_len, "%s is a symlink (symlinks are refused)",
 			       path);
 		return -ELOOP;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
 	    !(st.st_mode & S_IXUSR)) {
-		(void)snprintf(why, why_len, "helper %s must be a regular file, root-owned, "
+		(void)snprintf(why, why_len, "%s must be a regular file, root-owned, "
 			       "executable and not writable by group or others", path);
 		return -EPERM;
 	}
@@ -106,8 +107,24 @@ static int reset_rlimit(int resource, const struct rlimit *want)
 	return setrlimit(resource, &cur) < 0 ? -errno : 0;
 }
 
+int child_reset_process(void)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		(void)sigaction(sig, &dfl, NULL); /* SIGKILL/SIGSTOP fail: fine */
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		return -1;
+	/* Behind su the real uid is the user's: make every id root's. */
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		return -1;
+	return 0;
+}
+
 /* In the child: everything between fork and exec.  Never returns. */
-__attribute__((noreturn)) static void exec_helper(int sock, int helper_fd)
+__attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int mntns_fd)
 {
 	static const struct {
 		int resource;
@@ -126,14 +143,11 @@ __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd)
 	static char arg0[] = "polyns-helper";
 	static char *const argv[] = { arg0, NULL };
 	static char *const envp[] = { NULL };
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	sigset_t none;
 	int devnull;
 
-	for (int sig = 1; sig < NSIG; sig++)
-		(void)sigaction(sig, &dfl, NULL); /* SIGKILL/SIGSTOP fail: fine */
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+	if (child_reset_process() < 0)
+		_exit(127);
+	if (mntns_fd >= 0 && setns(mntns_fd, CLONE_NEWNS) < 0)
 		_exit(127);
 	/* Park both fds above the target slots, then place them. */
 	sock = fcntl(sock, F_DUPFD_CLOEXEC, 10);
@@ -145,9 +159,6 @@ __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd)
 	    dup2(sock, WIRE_FD_SLOT) < 0 || dup3(helper_fd, HELPER_FD_SLOT, O_CLOEXEC) < 0)
 		_exit(127);
 	if (syscall(SYS_close_range, HELPER_FD_SLOT + 1, ~0U, 0) < 0)
-		_exit(127);
-	/* Behind su the real uid is the user's: make every id root's. */
-	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
 		_exit(127);
 	for (size_t i = 0; i < ARRAY_SIZE(limits); i++)
 		if (reset_rlimit(limits[i].resource, &limits[i].lim) < 0)
@@ -161,7 +172,13 @@ __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd)
 
 int helper_spawn(const char *path, struct helper_proc *h, char *why, size_t why_len)
 {
-	_cleanup_close_ int helper_fd = open_helper(path, why, why_len);
+	return helper_spawn_in(path, -1, h, why, why_len);
+}
+
+int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h, char *why,
+		    size_t why_len)
+{
+	_cleanup_close_ int helper_fd = trusted_exec_open(path, why, why_len);
 	int sv[2];
 	sigset_t all, old;
 	pid_t pid;
@@ -178,7 +195,7 @@ int helper_spawn(const char *path, struct helper_proc *h, char *why, size_t why_
 	(void)sigprocmask(SIG_SETMASK, &all, &old);
 	pid = fork();
 	if (pid == 0)
-		exec_helper(sv[1], helper_fd);
+		exec_helper(sv[1], helper_fd, mntns_fd);
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	(void)close(sv[1]);
 	if (pid < 0) {

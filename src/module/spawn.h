@@ -22,6 +22,28 @@ struct helper_proc {
  */
 int helper_spawn(const char *path, struct helper_proc *h, char *why, size_t why_len);
 
+/*
+ * Like helper_spawn, but the helper starts in the mount namespace mntns_fd
+ * (close: the namespace the session was opened from).
+ */
+int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h, char *why,
+		    size_t why_len);
+
+/*
+ * Open path (O_PATH) if it is a file root may trust to run: absolute, no
+ * symlinks, every directory root-owned and not writable by group or others
+ * unless sticky, the file root-owned, not writable by group or others and
+ * executable.  Returns the fd, or -errno with a reason in why (-ENOENT when
+ * it does not exist).
+ */
+int trusted_exec_open(const char *path, char *why, size_t why_len);
+
+/*
+ * In a child between fork and exec: default signal actions, empty mask,
+ * all ids 0, no supplementary groups.  0 or -1.
+ */
+int child_reset_process(void);
+
 /* Kill (if still running) and reap.  Returns the wait status, or -errno. */
 int helper_reap(struct helper_proc *h, int kill_first);
 

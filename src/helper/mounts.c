@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE
+#include "mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int mount_bind_fd(int source_fd, int target_fd)
+{
+	_cleanup_close_ int tree = open_tree(source_fd, "",
+					     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+
+	if (tree < 0)
+		return -errno;
+	if (move_mount(tree, "", target_fd, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
+/* "key=value" or "key" into the filesystem context. */
+static int set_option(int fsfd, char *opt)
+{
+	char *eq = strchr(opt, '=');
+
+	if (eq) {
+		*eq = '\0';
+		return fsconfig(fsfd, FSCONFIG_SET_STRING, opt, eq + 1, 0);
+	}
+	return fsconfig(fsfd, FSCONFIG_SET_FLAG, opt, NULL, 0);
+}
+
+static unsigned int mount_attrs(unsigned long ms_flags)
+{
+	unsigned int attr = 0;
+
+	if (ms_flags & MS_NOSUID)
+		attr |= MOUNT_ATTR_NOSUID;
+	if (ms_flags & MS_NODEV)
+		attr |= MOUNT_ATTR_NODEV;
+	if (ms_flags & MS_NOEXEC)
+		attr |= MOUNT_ATTR_NOEXEC;
+	return attr;
+}
+
+int mount_tmpfs_fd(int target_fd, unsigned long ms_flags, const char *options,
+		   const char **bad_option)
+{
+	static char opts[4096];
+	_cleanup_close_ int fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	_cleanup_close_ int mnt = -1;
+	char *save = NULL;
+
+	*bad_option = NULL;
+	if (fsfd < 0)
+		return -errno;
+	if (options) {
+		if (strlen(options) >= sizeof(opts))
+			return -E2BIG;
+		memcpy(opts, options, strlen(options) + 1);
+		for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+			if (set_option(fsfd, o) < 0) {
+				*bad_option = options;
+				return -errno;
+			}
+		}
+	}
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, mount_attrs(ms_flags));
+	if (mnt < 0)
+		return -errno;
+	if (move_mount(mnt, "", target_fd, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE
+#include "polydir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fswalk.h"
+#include "hlog.h"
+#include "mounts.h"
+#include "util.h"
+
+#define TMPDIR_TRIES 100
+
+/* out = a + sep + b, or -ENAMETOOLONG. */
+static int concat(char *out, size_t len, const char *a, const char *sep, const char *b)
+{
+	int n = snprintf(out, len, "%s%s%s", a, sep, b);
+
+	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
+/* The polydir, created (with create=) only when missing; an fd to mount on. */
+static int open_polydir(const struct polydir_job *job, const struct polydir_env *env,
+			struct walk *w)
+{
+	const struct conf_rule *r = job->rule;
+	char err[512];
+	mode_t mode = r->create_mode_set ? r->create_mode : (0777 & ~env->umask);
+	int ret = walk_open(job->x.dir, 0, 0, w, err, sizeof(err));
+
+	if (ret == -ENOENT && (r->flags & RULE_CREATE))
+		ret = walk_open(job->x.dir, WALK_MKDIR | WALK_FULL_FD, 0, w, err, sizeof(err));
+	if (ret < 0) {
+		hlog(LOG_ERR, "polydir %s: %s", job->x.dir, err);
+		return ret;
+	}
+	if (!w->created)
+		return 0; /* an existing polydir is never changed */
+	if (fchmod(w->fd, mode) < 0 ||
+	    fchown(w->fd, job->ids.owner_set ? job->ids.owner : env->uid,
+		   job->ids.group_set ? job->ids.group : env->gid) < 0) {
+		ret = -errno;
+		hlog(LOG_ERR, "polydir %s: setting up the new directory failed: %m",
+		     job->x.dir);
+		return ret;
+	}
+	hlog_debug("created polydir %s", job->x.dir);
+	return 0;
+}
+
+static int open_parent(const char *parent, const struct polydir_env *env,
+		       struct walk *w)
+{
+	char err[512];
+	struct stat st;
+	int ret = walk_open(parent, WALK_MKDIR, 0, w, err, sizeof(err));
+
+	if (ret < 0) {
+		hlog(LOG_ERR, "instance parent %s: %s", parent, err);
+		return ret;
+	}
+	if (fstat(w->fd, &st) < 0)
+		return -errno;
+	if (!env->ignore_parent_mode && ((st.st_mode & 0777) != 0 || st.st_uid != 0)) {
+		hlog(LOG_ERR, "mode of instance parent %s is not 000 or its owner is not "
+		     "root", parent);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* mkdtemp() on an fd: the template's trailing XXXXXX become random. */
+static int make_tmpdir(int parent_fd, char *name)
+{
+	static const char chars[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	size_t len = strlen(name);
+	unsigned char rnd[6];
+
+	if (len < 6)
+		return -EINVAL;
+	for (int i = 0; i < TMPDIR_TRIES; i++) {
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return -EIO;
+		for (size_t k = 0; k < 6; k++)
+			name[len - 6 + k] = chars[rnd[k] % (sizeof(chars) - 1)];
+		if (mkdirat(parent_fd, name, 0700) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+/* New instances copy the polydir's owner, group and mode (with set-id bits). */
+static int shape_new_instance(int fd, const struct stat *poly)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if ((st.st_uid != poly->st_uid || st.st_gid != poly->st_gid) &&
+	    fchown(fd, poly->st_uid, poly->st_gid) < 0)
+		return -errno;
+	if (fchmod(fd, poly->st_mode & 07777) < 0)
+		return -errno;
+	return 0;
+}
+
+/* An instance that existed already is reused only if it is sound. */
+static int check_old_instance(int fd, const struct stat *poly, uid_t user)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_uid != 0 && st.st_uid != poly->st_uid && st.st_uid != user)
+		return -EPERM;
+	return 0;
+}
+
+static int make_instance(struct polydir_job *job, int parent_fd, char *base,
+			 const struct stat *poly, const struct polydir_env *env,
+			 int *inst_fd)
+{
+	int ret;
+
+	if (job->rule->method == METHOD_TMPDIR) {
+		ret = make_tmpdir(parent_fd, base);
+		job->newdir = ret == 0;
+		job->made_tmpdir = ret == 0;
+	} else if (mkdirat(parent_fd, base, 0400) == 0) {
+		job->newdir = true;
+		ret = 0;
+	} else {
+		ret = errno == EEXIST ? 0 : -errno;
+	}
+	if (ret < 0) {
+		hlog(LOG_ERR, "creating instance %s failed: %s", job->instance, strerror(-ret));
+		return ret;
+	}
+	*inst_fd = openat(parent_fd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*inst_fd < 0) {
+		ret = -errno;
+		hlog(LOG_ERR, "instance %s is not a directory we can use: %m", job->instance);
+	} else if (job->newdir) {
+		ret = shape_new_instance(*inst_fd, poly);
+		if (ret < 0)
+			hlog(LOG_ERR, "setting owner and mode of instance %s failed: %s",
+			     job->instance, strerror(-ret));
+	} else {
+		ret = check_old_instance(*inst_fd, poly, env->uid);
+		if (ret < 0)
+			hlog(LOG_ERR, "existing instance %s belongs to someone else",
+			     job->instance);
+	}
+	if (ret < 0 && job->newdir)
+		(void)unlinkat(parent_fd, base, AT_REMOVEDIR);
+	if (ret < 0)
+		job->made_tmpdir = false;
+	return ret;
+}
+
+static int setup_tmpfs(struct polydir_job *job, int poly_fd)
+{
+	const char *bad = NULL;
+	int ret = mount_tmpfs_fd(poly_fd, job->rule->mount_flags, job->rule->mount_data, &bad);
+
+	if (ret < 0) {
+		hlog(LOG_ERR, "mounting tmpfs on %s failed: %s%s%s", job->x.dir,
+		     strerror(-ret), bad ? "; options " : "", bad ? bad : "");
+		return ret;
+	}
+	(void)snprintf(job->instance, sizeof(job->instance), "tmpfs");
+	job->newdir = true;
+	return 0;
+}
+
+static int setup_instance(struct polydir_job *job, const struct polydir_env *env,
+			  const struct walk *poly)
+{
+	char parent[CONF_PATH_MAX], base[CONF_PATH_MAX];
+	struct walk pw = { .fd = -1 };
+	struct stat st;
+	int inst_fd = -1, ret;
+
+	if (fstat(poly->fd, &st) < 0)
+		return -errno;
+	ret = instance_path_split(job->x.prefix, job->name, parent, sizeof(parent),
+				  base, sizeof(base));
+	if (ret < 0) {
+		hlog(LOG_ERR, "no valid instance path for %s: %s", job->x.dir, strerror(-ret));
+		return ret;
+	}
+	ret = open_parent(parent, env, &pw);
+	if (ret == 0) {
+		ret = make_instance(job, pw.fd, base, &st, env, &inst_fd);
+		/* base now holds the real name (tmpdir) */
+		if (concat(job->instance, sizeof(job->instance),
+			   strcmp(parent, "/") ? parent : "", "/", base) < 0 && ret == 0)
+			ret = -ENAMETOOLONG;
+	}
+	if (ret == 0) {
+		ret = mount_bind_fd(inst_fd, poly->fd);
+		if (ret < 0) {
+			hlog(LOG_ERR, "mounting %s on %s failed: %s", job->instance, job->x.dir,
+			     strerror(-ret));
+			if (job->made_tmpdir)
+				(void)unlinkat(pw.fd, base, AT_REMOVEDIR);
+			job->made_tmpdir = false;
+		}
+	}
+	job->safe_instance = pw.safe_path;
+	if (inst_fd >= 0)
+		(void)close(inst_fd);
+	if (pw.fd >= 0)
+		(void)close(pw.fd);
+	return ret;
+}
+
+int polydir_setup(struct polydir_job *job, const struct polydir_env *env)
+{
+	struct walk poly;
+	int ret = open_polydir(job, env, &poly);
+
+	if (ret < 0)
+		return ret;
+	job->safe_polydir = poly.safe_path;
+	/* For messages until the real instance path is known. */
+	if (concat(job->instance, sizeof(job->instance), job->x.prefix, "", job->name) < 0) {
+		(void)close(poly.fd);
+		hlog(LOG_ERR, "instance path for %s is too long", job->x.dir);
+		return -ENAMETOOLONG;
+	}
+	if (job->rule->method == METHOD_TMPFS)
+		ret = setup_tmpfs(job, poly.fd);
+	else
+		ret = setup_instance(job, env, &poly);
+	(void)close(poly.fd);
+	if (ret == 0)
+		hlog_debug("polyinstantiated %s with %s%s", job->x.dir, job->instance,
+			   job->newdir ? " (new)" : "");
+	return ret;
+}
+
+int polydir_unmount_rdir(const struct polydir_job *job)
+{
+	char err[512], link[64];
+	struct walk w;
+	int ret = walk_open(job->x.rdir, 0, 0, &w, err, sizeof(err));
+
+	if (ret < 0) {
+		hlog(LOG_ERR, "unmounting %s: %s", job->x.rdir, err);
+		return ret;
+	}
+	/* The checked fd, through its magic link: nothing is resolved again. */
+	(void)snprintf(link, sizeof(link), "/proc/self/fd/%d", w.fd);
+	ret = umount2(link, MNT_DETACH) < 0 ? -errno : 0;
+	(void)close(w.fd);
+	if (ret == -EINVAL) {
+		hlog_debug("%s was not a mount point", job->x.rdir);
+		return 0;
+	}
+	if (ret < 0)
+		hlog(LOG_ERR, "unmounting %s failed: %s", job->x.rdir, strerror(-ret));
+	return ret;
+}
+
+void polydir_undo_tmpdir(const struct polydir_job *job)
+{
+	char parent[CONF_PATH_MAX], base[CONF_PATH_MAX], err[256];
+	struct walk pw;
+	const char *slash = strrchr(job->instance, '/');
+
+	if (!job->made_tmpdir || !slash)
+		return;
+	(void)snprintf(parent, sizeof(parent), "%.*s", (int)(slash - job->instance),
+		       job->instance);
+	(void)snprintf(base, sizeof(base), "%s", slash + 1);
+	if (walk_open(parent[0] ? parent : "/", 0, 0, &pw, err, sizeof(err)) < 0)
+		return;
+	/* Only ever empty here: nothing ran in it yet. */
+	(void)unlinkat(pw.fd, base, AT_REMOVEDIR);
+	(void)close(pw.fd);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * One polyinstantiated directory, as pam_namespace sets it up: the polydir
+ * (made with create= if missing), the mode-000 instance parent, the instance
+ * (a copy of the polydir's owner and mode when new), and the mount.  Runs in
+ * the session's new mount namespace, with fds only.
+ */
+#ifndef POLYNS_POLYDIR_H
+#define POLYNS_POLYDIR_H
+
+#include <stdbool.h>
+
+#include "conf.h"
+#include "conf_expand.h"
+#include "conf_resolve.h"
+#include "instance_name.h"
+#include "wire.h"
+
+struct polydir_job {
+	const struct conf_rule *rule;
+	struct expanded_rule x;
+	struct resolved_rule ids;
+	char name[CONF_PATH_MAX]; /* instance name (tmpdir: template) */
+	bool unmount_first; /* unmnt_remnt/unmnt_only: detach the requester's rdir */
+	bool setup;         /* polyinstantiate (false: unmount only) */
+	/* filled by polydir_setup */
+	char instance[CONF_PATH_MAX]; /* absolute instance path, or "tmpfs" */
+	bool newdir;
+	bool safe_polydir, safe_instance;
+	bool made_tmpdir; /* a tmpdir instance to remove on failure or close */
+};
+
+struct polydir_env {
+	uid_t uid; /* the session user */
+	gid_t gid;
+	mode_t umask; /* the caller's */
+	bool ignore_parent_mode;
+};
+
+/* 0, or -errno after logging what failed. */
+int polydir_setup(struct polydir_job *job, const struct polydir_env *env);
+
+/*
+ * unmnt_remnt/unmnt_only: lazily unmount what is mounted on the requesting
+ * user's polydir (rdir) in this namespace.  "Not a mount point" is fine.
+ */
+int polydir_unmount_rdir(const struct polydir_job *job);
+
+/* Remove an empty tmpdir instance this helper made (after a later failure). */
+void polydir_undo_tmpdir(const struct polydir_job *job);
+
+#endif

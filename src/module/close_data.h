@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What close_session needs from open: the tmpdir instances this session made
+ * and an fd to the mount namespace the session was opened from (where the
+ * instance paths are not shadowed by the session's mounts).  Kept with
+ * pam_set_data; never paths from the user.
+ */
+#ifndef POLYNS_CLOSE_DATA_H
+#define POLYNS_CLOSE_DATA_H
+
+#include <security/pam_modules.h>
+
+#include "options.h"
+#include "wire.h"
+
+/* Keep reply->tmpdirs and a duplicate of orig_mnt_fd.  A PAM status. */
+int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int orig_mnt_fd);
+
+/*
+ * At close: remove the tmpdir instances through the helper, unless another
+ * process still lives in the session's mount namespace (a background job
+ * that outlived the shell keeps its files; the instances stay and are logged).
+ */
+void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts);
+
+#endif

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE
+#include "inits.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <security/pam_ext.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "spawn.h"
+#include "util.h"
+
+__attribute__((noreturn)) static void exec_script(const struct wire_init *in,
+						  const char *user)
+{
+	static char *const envp[] = { NULL };
+	char *argv[] = {
+		(char *)in->script, (char *)in->polydir, (char *)in->instance,
+		(char *)(in->newdir ? "1" : "0"), (char *)user,
+		(char *)(in->safe_polydir ? "1" : "0"),
+		(char *)(in->safe_instance ? "1" : "0"), NULL,
+	};
+
+	if (child_reset_process() < 0 ||
+	    syscall(SYS_close_range, 3, ~0U, 0) < 0)
+		_exit(127);
+	/* The path was checked: root-owned all the way, no symlinks. */
+	(void)execve(in->script, argv, envp);
+	_exit(127);
+}
+
+/* Wait for pid under a deadline; the wait status, or -ETIMEDOUT after killing. */
+static int wait_deadline(pid_t pid, int pidfd, unsigned int timeout_sec)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	int status = 0, r;
+
+	do
+		r = poll(&p, 1, (int)timeout_sec * 1000);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
+		(void)kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return r <= 0 ? -ETIMEDOUT : status;
+}
+
+static int run_one(pam_handle_t *pamh, const struct wire_init *in, const char *user,
+		   unsigned int timeout_sec)
+{
+	char why[512];
+	int fd = trusted_exec_open(in->script, why, sizeof(why));
+	int pidfd, status;
+	sigset_t all, old;
+	pid_t pid;
+
+	if (fd == -ENOENT)
+		return 0; /* no script: nothing to run, as with pam_namespace */
+	if (fd < 0) {
+		pam_syslog(pamh, LOG_ERR, "refusing namespace init script: %s", why);
+		return fd;
+	}
+	(void)close(fd);
+	sigfillset(&all);
+	(void)sigprocmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	if (pid == 0)
+		exec_script(in, user);
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot fork to run %s: %m", in->script);
+		return -errno;
+	}
+	pidfd = pidfd_open(pid, 0);
+	if (pidfd < 0) {
+		(void)kill(pid, SIGKILL);
+		(void)waitpid(pid, NULL, 0);
+		return -errno;
+	}
+	status = wait_deadline(pid, pidfd, timeout_sec);
+	(void)close(pidfd);
+	if (status == -ETIMEDOUT) {
+		pam_syslog(pamh, LOG_ERR, "namespace init script %s for %s did not finish "
+			   "within %u s; killed", in->script, in->polydir, timeout_sec);
+		return status;
+	}
+	if (status < 0)
+		return status;
+	if (WIFSIGNALED(status)) {
+		pam_syslog(pamh, LOG_ERR, "namespace init script %s for %s killed by signal %d",
+			   in->script, in->polydir, WTERMSIG(status));
+		return -EINTR;
+	}
+	if (WEXITSTATUS(status) == 127) {
+		pam_syslog(pamh, LOG_ERR, "namespace init script %s could not be run",
+			   in->script);
+		return -ENOEXEC;
+	}
+	if (WEXITSTATUS(status) != 0)
+		pam_syslog(pamh, LOG_NOTICE, "namespace init script %s for %s exited with "
+			   "status %d (ignored, as pam_namespace does)", in->script,
+			   in->polydir, WEXITSTATUS(status));
+	return 0;
+}
+
+int run_inits(pam_handle_t *pamh, const struct wire_reply *reply, const char *user,
+	      unsigned int timeout_sec)
+{
+	for (uint32_t i = 0; i < reply->n_inits; i++) {
+		int r = run_one(pamh, &reply->inits[i], user, timeout_sec);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
