@@ -36,6 +36,10 @@ for n in null zero full random urandom tty ptmx; do
 	mount --bind "/dev/$n" "$S/dev/$n"
 done
 mkdir "$S/dev/pts" "$S/dev/shm"
+ln -s /proc/self/fd "$S/dev/fd"
+ln -s /proc/self/fd/0 "$S/dev/stdin"
+ln -s /proc/self/fd/1 "$S/dev/stdout"
+ln -s /proc/self/fd/2 "$S/dev/stderr"
 mount --rbind /dev/pts "$S/dev/pts"
 mount --rbind "$S/dev" /dev
 LOG=$S/syslog
