@@ -21,7 +21,7 @@
 #define CONF_MAX_LINE 8192     /* bytes, without the newline */
 #define CONF_MAX_FIELDS 64     /* whitespace-separated fields on a line */
 #define CONF_MAX_RULES 1024    /* polydir entries over all files */
-#define CONF_MAX_USERS 1024    /* names in one list_of_uids */
+#define CONF_MAX_USERS 256     /* names in one list_of_uids (one names query) */
 #define CONF_MAX_DROPINS 256   /* drop-in files in namespace.d */
 #define CONF_PATH_MAX 4096     /* pam_namespace's PATH_MAX buffers */
 

@@ -30,9 +30,14 @@ static int open_component(int dirfd, const char *comp, int flags, bool nofollow,
 {
 	int fd = openat(dirfd, comp, flags | O_DIRECTORY | O_CLOEXEC |
 				     (nofollow ? O_NOFOLLOW : 0));
+	struct stat st;
 
 	if (fd >= 0)
 		return fd;
+	/* With O_DIRECTORY a symlink shows as ENOTDIR: say which it was. */
+	if (errno == ENOTDIR && nofollow && fstatat(dirfd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		errno = ELOOP;
 	if (errno == ELOOP && nofollow)
 		(void)snprintf(err, errlen, "%s: '%s' is a symlink in a directory "
 			       "others can write to", path, comp);
@@ -79,7 +84,7 @@ int walk_open(const char *path, unsigned int flags, mode_t mode, struct walk *w,
 		return -EINVAL;
 	}
 	for (; comp; comp = next) {
-		int fd, r;
+		int fd;
 
 		next = strtok_r(NULL, "/", &save);
 		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
@@ -87,7 +92,7 @@ int walk_open(const char *path, unsigned int flags, mode_t mode, struct walk *w,
 			return -EINVAL;
 		}
 		if (!next && (flags & WALK_MKDIR)) {
-			r = make_last(dir, comp, mode, path, err, errlen);
+			int r = make_last(dir, comp, mode, path, err, errlen);
 			if (r < 0)
 				return r;
 			w->created = r == 1;

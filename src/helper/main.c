@@ -104,6 +104,11 @@ int main(int argc, char **argv)
 		st.reply.status = r < 0 ? STATUS_SYSTEM_ERR : cleanup_tmpdirs(&req);
 	}
 	test_hook("namespaces", SOCK);
+	/* Whatever happened above, the reply goes out with no capability left. */
+	if (privs_enter(PHASE_REPLY) < 0) {
+		session_state_free(&st);
+		return fail("dropping the last capabilities", -EPERM);
+	}
 	r = send_reply(&st.reply, &st.made);
 	session_state_free(&st);
 	return r < 0 ? 1 : 0;

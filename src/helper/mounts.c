@@ -51,7 +51,6 @@ static unsigned int mount_attrs(unsigned long ms_flags)
 int mount_tmpfs_fd(int target_fd, unsigned long ms_flags, const char *options,
 		   const char **bad_option)
 {
-	static char opts[4096];
 	_cleanup_close_ int fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	_cleanup_close_ int mnt = -1;
 	char *save = NULL;
@@ -60,6 +59,8 @@ int mount_tmpfs_fd(int target_fd, unsigned long ms_flags, const char *options,
 	if (fsfd < 0)
 		return -errno;
 	if (options) {
+		static char opts[4096];
+
 		if (strlen(options) >= sizeof(opts))
 			return -E2BIG;
 		memcpy(opts, options, strlen(options) + 1);

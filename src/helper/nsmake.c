@@ -84,7 +84,7 @@ static int open_ns(unsigned int bit, struct made_ns *out)
 
 int ns_unshare(unsigned int mask, bool mount_private, const char **stage)
 {
-	int flags = 0, r;
+	int flags = 0;
 
 	for (unsigned int bit = 1; bit & POLYNS_NS_ALL; bit <<= 1)
 		if (mask & bit)
@@ -100,6 +100,8 @@ int ns_unshare(unsigned int mask, bool mount_private, const char **stage)
 			return -errno;
 	}
 	if (mask & POLYNS_NS_NET) {
+		int r;
+
 		*stage = "loopback up";
 		r = loopback_up();
 		if (r < 0)

@@ -26,6 +26,28 @@ static int concat(char *out, size_t len, const char *a, const char *sep, const c
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
 }
 
+/*
+ * A polydir named after $HOME must be the user's own (or root's): another
+ * user's directory there would get the session's instance parent and an
+ * instance owned by that other user.
+ */
+static int check_home_owner(const struct polydir_job *job, const struct polydir_env *env,
+			    int fd)
+{
+	struct stat st;
+
+	if (!strstr(job->rule->polydir, "$HOME"))
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_uid != 0 && st.st_uid != env->uid) {
+		hlog(LOG_ERR, "polydir %s belongs to uid %u, neither the user nor root",
+		     job->x.dir, (unsigned int)st.st_uid);
+		return -EPERM;
+	}
+	return 0;
+}
+
 /* The polydir, created (with create=) only when missing; an fd to mount on. */
 static int open_polydir(const struct polydir_job *job, const struct polydir_env *env,
 			struct walk *w)
@@ -42,7 +64,7 @@ static int open_polydir(const struct polydir_job *job, const struct polydir_env 
 		return ret;
 	}
 	if (!w->created)
-		return 0; /* an existing polydir is never changed */
+		return check_home_owner(job, env, w->fd);
 	if (fchmod(w->fd, mode) < 0 ||
 	    fchown(w->fd, job->ids.owner_set ? job->ids.owner : env->uid,
 		   job->ids.group_set ? job->ids.group : env->gid) < 0) {

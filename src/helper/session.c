@@ -218,6 +218,9 @@ void session_open(int sock, const struct wire_request *req, struct session_state
 			hlog(LOG_ERR, "opening the new namespaces failed: %s", strerror(-r));
 	}
 	if (r < 0) {
+		if (r == -EPERM || r == -EINVAL)
+			hlog(LOG_ERR, "changing capabilities or setting up polydirs failed: %s",
+			     strerror(-r));
 		made_ns_close(&st->made);
 		st->reply.status = STATUS_SESSION_ERR;
 		return;

@@ -46,6 +46,26 @@ static int load_options(pam_handle_t *pamh, int argc, const char **argv,
 	return PAM_SUCCESS;
 }
 
+/* Parsed, documented, not built yet: fail closed rather than half-do them. */
+static int refuse_unsupported(pam_handle_t *pamh, const struct polyns_options *o)
+{
+	const unsigned int later = POLYNS_NS_PID | POLYNS_NS_USER | POLYNS_NS_TIME;
+
+	if (o->share != POLYNS_SHARE_SESSION) {
+		pam_syslog(pamh, LOG_ERR, "share=%s is not supported by this release",
+			   polyns_share_name(o->share));
+		return PAM_SESSION_ERR;
+	}
+	for (unsigned int bit = 1; bit & POLYNS_NS_ALL; bit <<= 1) {
+		if (o->ns_mask & bit & later) {
+			pam_syslog(pamh, LOG_ERR, "ns=%s is not supported by this release",
+				   polyns_ns_name(bit));
+			return PAM_SESSION_ERR;
+		}
+	}
+	return PAM_SUCCESS;
+}
+
 static int copy_passwd(const struct passwd *pw, struct passwd *out, char *buf,
 		       size_t len)
 {
@@ -135,7 +155,7 @@ static int status_to_pam(uint32_t status)
 static int enter_session(pam_handle_t *pamh, const struct polyns_options *o,
 			 const struct helper_result *res, const char *user)
 {
-	struct join_saved saved;
+	struct join_saved saved = { { 0 } };
 	int ret;
 
 	if (join_namespaces(pamh, res, o->ns_mask, POLYNS_NS_MNT, &saved) < 0)
@@ -192,6 +212,9 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 
 	(void)flags;
 	r = load_options(pamh, argc, argv, &opts);
+	if (r != PAM_SUCCESS)
+		return r;
+	r = refuse_unsupported(pamh, &opts);
 	if (r != PAM_SUCCESS)
 		return r;
 	if (preflight_check(why, sizeof(why)) < 0) {

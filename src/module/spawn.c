@@ -158,6 +158,10 @@ __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int m
 	if (dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0 ||
 	    dup2(sock, WIRE_FD_SLOT) < 0 || dup3(helper_fd, HELPER_FD_SLOT, O_CLOEXEC) < 0)
 		_exit(127);
+	/* dup2() onto itself keeps FD_CLOEXEC: clear it on what must survive. */
+	for (int fd = 0; fd <= WIRE_FD_SLOT; fd++)
+		if (fcntl(fd, F_SETFD, 0) < 0)
+			_exit(127);
 	if (syscall(SYS_close_range, HELPER_FD_SLOT + 1, ~0U, 0) < 0)
 		_exit(127);
 	for (size_t i = 0; i < ARRAY_SIZE(limits); i++)

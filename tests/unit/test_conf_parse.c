@@ -1194,7 +1194,7 @@ static void parse_user_list_accepts_max_names(void **state)
 		assert_int_equal(r->flags, i ? RULE_EXCLUSIVE : 0);
 		assert_int_equal(r->n_users, CONF_MAX_USERS);
 		assert_string_equal(r->users[0], "u0");
-		assert_string_equal(r->users[CONF_MAX_USERS - 1], "u1023");
+		assert_string_equal(r->users[CONF_MAX_USERS - 1], "u255");
 	}
 	ASSERT_NO_DIAGS(&fx->dl);
 }
@@ -1210,9 +1210,9 @@ static void parse_user_list_rejects_more_than_max_names(void **state)
 						  fx_repeat(fx, ',', CONF_MAX_USERS))),
 			 -EINVAL);
 	assert_no_rules(fx);
-	ASSERT_DIAGS(&fx->dl, "ns.conf:1: more than 1024 names in the user list",
-		     "ns.conf:2: more than 1024 names in the user list",
-		     "ns.conf:3: more than 1024 names in the user list");
+	ASSERT_DIAGS(&fx->dl, "ns.conf:1: more than 256 names in the user list",
+		     "ns.conf:2: more than 256 names in the user list",
+		     "ns.conf:3: more than 256 names in the user list");
 }
 
 /* ================= path lengths ================= */
@@ -1335,7 +1335,7 @@ static void bad_lines(struct fx *fx, char **text, const char **msgs, size_t *n)
 		      fx_repeat(fx, 's', CONF_PATH_MAX));
 	msgs[k++] = "iscript path is longer than 4095 bytes";
 	t = fx_printf(fx, "%s/a /i/ user %s\n", t, fx_repeat(fx, ',', CONF_MAX_USERS));
-	msgs[k++] = "more than 1024 names in the user list";
+	msgs[k++] = "more than 256 names in the user list";
 	t = fx_printf(fx, "%s/%s /i/ user\n", t, fx_repeat(fx, 'p', CONF_PATH_MAX));
 	msgs[k++] = "polydir is longer than 4095 bytes";
 	t = fx_printf(fx, "%s/a /%s user\n", t, fx_repeat(fx, 'p', CONF_PATH_MAX));
