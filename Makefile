@@ -169,6 +169,15 @@ deps-check:
 demo: deps-build all
 	$(Q)examples/demo.sh $(BUILDDIR)
 
+BENCH_DRIVER := $(BUILDDIR)/bench/bench_driver
+$(BENCH_DRIVER): tests/bench/bench_driver.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam)
+
+bench: deps-check all test-programs $(BENCH_DRIVER)
+	$(Q)bash tests/bench/run.sh
+
 fuzz:
 	$(Q)scripts/deps.sh fuzz
 	$(Q)$(MAKE) -f fuzz/Makefile BUILDDIR=$(BUILDDIR)/fuzz all

@@ -1,0 +1,100 @@
+#!/bin/bash
+# `make bench`: session open/close latency of pam_polyns against Debian's
+# pam_namespace.so, same workloads, alternating, in one run (ratios matter;
+# absolute times on a shared machine are noise).  See docs/benchmarks.md.
+. "$(dirname "$0")/../integration/session_lib.sh"
+DRIVER=$BUILD/bench/bench_driver
+PN=/lib/x86_64-linux-gnu/security/pam_namespace.so
+N=${BENCH_SESSIONS:-40}     # sessions per batch
+ROUNDS=${BENCH_ROUNDS:-5}   # batches per module, alternating
+RELEASE_HELPER=$BUILD/polyns-helper
+
+mkdir -p "$S/etc-security/namespace.d"
+cp -a /etc/security/. "$S/etc-security/"
+mount --bind "$S/etc-security" /etc/security
+P=$S/p
+mkdir -p "$P"
+echo "session required $PN" >"$S/pam.d/pn"
+
+ours_args() { echo "session required $MODULE helper=$RELEASE_HELPER $*" >"$S/pam.d/ours"; }
+
+# polydirs COUNT [FLAGS]: a config with COUNT /tmp-like polydirs.
+polydirs() {
+	: >/etc/security/namespace.conf
+	for i in $(seq "$1"); do
+		mkdir -p "$P/d$i" && chmod 1777 "$P/d$i"
+		echo "$P/d$i $P/d$i-inst/ user${2:+:$2}" >>/etc/security/namespace.conf
+	done
+}
+
+pct() { # file column percentile
+	sort -n -k"$2","$2" "$1" | awk -v c="$2" -v p="$3" '{v[NR]=$c} END {i=int(NR*p/100); if (i<1) i=1; print v[i]}'
+}
+
+# run_pair NAME: alternate batches of pn and ours; print p50/p90/p99 and ratios.
+run_pair() {
+	local name=$1 a=$S/bench-pn b=$S/bench-ours
+	: >"$a"; : >"$b"
+	for _ in $(seq "$ROUNDS"); do
+		"$DRIVER" "$S/pam.d" pn polyns-alice "$N" >>"$a"
+		"$DRIVER" "$S/pam.d" ours polyns-alice "$N" >>"$b"
+	done
+	report "$name" "$a" "$b"
+}
+
+report() { # name pn-file ours-file
+	local name=$1 a=$2 b=$3 fa fb
+	fa=$(grep -c failures "$a"); fb=$(grep -c failures "$b")
+	sed -i '/failures/d' "$a" "$b"
+	local a50 a90 a99 b50 b90 b99 c50 d50 rss
+	a50=$(pct "$a" 1 50); a90=$(pct "$a" 1 90); a99=$(pct "$a" 1 99)
+	b50=$(pct "$b" 1 50); b90=$(pct "$b" 1 90); b99=$(pct "$b" 1 99)
+	c50=$(pct "$a" 2 50); d50=$(pct "$b" 2 50)
+	rss=$(sort -n -k3,3 "$b" | tail -n1 | cut -d' ' -f3)
+	printf '%-34s %7s %7s %7s | %7s %7s %7s | %5.2fx %5.2fx | close %5s %5s | %s\n' \
+		"$name" "$a50" "$a90" "$a99" "$b50" "$b90" "$b99" \
+		"$(echo "$b50 / $a50" | bc -l)" "$(echo "$b99 / $a99" | bc -l)" "$c50" "$d50" \
+		"rss ${rss}KiB fail ${fa}/${fb}"
+}
+
+echo "open latency in microseconds: pam_namespace p50 p90 p99 | pam_polyns p50 p90 p99 | ratio p50 p99 | close p50"
+
+# 1. one /tmp polydir, user method, noinit
+polydirs 1 noinit; ours_args ""; run_pair "w1 one polydir noinit"
+# 2. the same with the distribution's namespace.init
+polydirs 1; ours_args ""; run_pair "w2 one polydir + namespace.init"
+# 3. 8 and 32 polydirs
+polydirs 8 noinit; ours_args ""; run_pair "w3 8 polydirs"
+polydirs 32 noinit; ours_args ""; run_pair "w3 32 polydirs"
+# 4. many mounts on the host (each session copies them)
+polydirs 1 noinit; ours_args ""
+mkdir -p "$S/mnts"
+made=0
+for k in 20 200 2000; do
+	while [ $made -lt $k ]; do
+		mkdir -p "$S/mnts/$made" && mount -t tmpfs -o size=4k none "$S/mnts/$made"
+		made=$((made + 1))
+	done
+	run_pair "w4 $k extra mounts"
+done
+for i in $(seq 0 $((made - 1))); do umount "$S/mnts/$i"; done
+# 5/6. share=user: not in this release (refused); nothing to measure.
+# 7. ns=ipc,uts,net without polydirs, against pam_namespace's workload 1
+echo "# no polydirs" >/etc/security/namespace.conf
+ours_args "ns=ipc,uts,net"
+: >"$S/bench-ours"
+for _ in $(seq "$ROUNDS"); do "$DRIVER" "$S/pam.d" ours polyns-alice "$N" >>"$S/bench-ours"; done
+polydirs 1 noinit
+: >"$S/bench-pn"
+for _ in $(seq "$ROUNDS"); do "$DRIVER" "$S/pam.d" pn polyns-alice "$N" >>"$S/bench-pn"; done
+report "w7 ns=ipc,uts,net vs pn w1" "$S/bench-pn" "$S/bench-ours"
+
+# The caller after 1000 sessions in one process.
+polydirs 1 noinit; ours_args ""
+loop=$("$DRIVER" --loop "$S/pam.d" ours polyns-alice 1000)
+echo
+echo "caller over 1000 sessions in one process: $loop"
+
+echo
+echo "targets: w1 <= 1.30x; w2 <= 1.05x; w3/w4 grow no faster than pam_namespace;"
+echo "         w7 <= 1.00x of pam_namespace w1; helper peak RSS <= 2048 KiB; no growth in caller fds/RSS"
