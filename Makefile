@@ -42,7 +42,7 @@ SAN_LDFLAGS :=
 endif
 
 PKGS_HELPER := libseccomp libcap-ng libselinux libmd
-PKGS_MODULE := pam
+PKGS_MODULE := pam libselinux
 PKGS_CHECK := libselinux libmd
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
@@ -61,10 +61,11 @@ HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/peer.c \
 	src/helper/privs.c src/helper/sandbox.c src/helper/names.c \
 	src/helper/nsmake.c src/helper/session.c src/helper/fswalk.c \
 	src/helper/mounts.c src/helper/polydir.c src/helper/cleanup.c \
+	src/helper/selinux_label.c \
 	$(CONF_SRC) $(COMMON_SRC)
 MODULE_SRC := src/module/pam_polyns.c src/module/preflight.c \
 	src/module/spawn.c src/module/converse.c src/module/join.c \
-	src/module/inits.c src/module/close_data.c $(COMMON_SRC)
+	src/module/inits.c src/module/close_data.c src/module/secontext.c $(COMMON_SRC)
 CHECK_SRC := src/check/polyns-check.c $(CONF_SRC) $(COMMON_SRC)
 
 obj = $(patsubst src/%.c,$(BUILDDIR)/obj/$(2)/%.o,$(1))

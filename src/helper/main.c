@@ -20,6 +20,7 @@
 #include "peer.h"
 #include "privs.h"
 #include "sandbox.h"
+#include "selinux_label.h"
 #include "session.h"
 #include "test_hook.h"
 #include "wire.h"
@@ -87,7 +88,10 @@ int main(int argc, char **argv)
 	r = privs_init();
 	if (r < 0)
 		return fail("dropping capabilities", r);
-	r = sandbox_enter();
+	r = se_prepare();
+	if (r < 0)
+		return fail("preparing SELinux", r);
+	r = sandbox_enter(se_member_fd());
 	if (r < 0)
 		return fail("entering the seccomp sandbox", r);
 	test_hook("sandboxed", SOCK);
@@ -97,6 +101,7 @@ int main(int argc, char **argv)
 		return fail("reading the request", r);
 	hlog_init(SOCK, req.flags & POLYNS_OPT_DEBUG);
 	test_hook("request", SOCK);
+	test_hook_selinux(&req.context);
 	if (req.op == OP_OPEN) {
 		session_open(SOCK, &req, &st);
 	} else {

@@ -13,6 +13,7 @@
 
 #include "fswalk.h"
 #include "hlog.h"
+#include "selinux_label.h"
 #include "mounts.h"
 #include "util.h"
 
@@ -174,8 +175,10 @@ static int make_instance(struct polydir_job *job, int parent_fd, char *base,
 		hlog(LOG_ERR, "instance %s is not a directory we can use: %m", job->instance);
 	} else if (job->newdir) {
 		ret = shape_new_instance(*inst_fd, poly);
+		if (ret == 0 && job->label)
+			ret = se_get_ops()->set_file_context(*inst_fd, job->label);
 		if (ret < 0)
-			hlog(LOG_ERR, "setting owner and mode of instance %s failed: %s",
+			hlog(LOG_ERR, "setting owner, mode or label of instance %s failed: %s",
 			     job->instance, strerror(-ret));
 	} else {
 		ret = check_old_instance(*inst_fd, poly, env->uid);
@@ -205,6 +208,44 @@ static int setup_tmpfs(struct polydir_job *job, int poly_fd)
 	return 0;
 }
 
+/*
+ * With SELinux: the instance's label, and for context/level its name, from
+ * the polydir's label (pam_namespace's form_context and poly_name).
+ */
+static int label_instance(struct polydir_job *job, const struct polydir_env *env,
+			  int poly_fd)
+{
+	const struct se_ops *se = se_get_ops();
+	bool level = job->rule->method == METHOD_LEVEL;
+	_cleanup_close_ int fd = -1;
+	char *pcon = NULL;
+	int ret;
+
+	if (!job->name_later && !se->enabled())
+		return 0;
+	fd = openat(poly_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ret = fd < 0 ? -errno : se->file_context(fd, &pcon);
+	if (ret < 0) {
+		hlog(LOG_ERR, "cannot read the SELinux context of %s: %s", job->x.dir,
+		     strerror(-ret));
+		return ret;
+	}
+	if (!job->name_later) {
+		job->label = pcon; /* user, tmpdir: the polydir's own context */
+		return 0;
+	}
+	ret = se_instance_context(level, env->scon, pcon, &job->label);
+	free(pcon);
+	if (ret == 0)
+		ret = instance_name(job->rule->method, job->rule->flags & RULE_SHARED,
+				    env->user_name, job->label, env->gen_hash, job->name,
+				    sizeof(job->name));
+	if (ret < 0)
+		hlog(LOG_ERR, "no SELinux instance context for %s: %s", job->x.dir,
+		     strerror(-ret));
+	return ret;
+}
+
 static int setup_instance(struct polydir_job *job, const struct polydir_env *env,
 			  const struct walk *poly)
 {
@@ -215,6 +256,9 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 
 	if (fstat(poly->fd, &st) < 0)
 		return -errno;
+	ret = label_instance(job, env, poly->fd);
+	if (ret < 0)
+		return ret;
 	ret = instance_path_split(job->x.prefix, job->name, parent, sizeof(parent),
 				  base, sizeof(base));
 	if (ret < 0) {

@@ -21,6 +21,8 @@ struct polydir_job {
 	struct expanded_rule x;
 	struct resolved_rule ids;
 	char name[CONF_PATH_MAX]; /* instance name (tmpdir: template) */
+	bool name_later;    /* context/level with SELinux: named from the polydir's label */
+	char *label;        /* SELinux context for a new instance, or NULL */
 	bool unmount_first; /* unmnt_remnt/unmnt_only: detach the requester's rdir */
 	bool setup;         /* polyinstantiate (false: unmount only) */
 	/* filled by polydir_setup */
@@ -35,6 +37,9 @@ struct polydir_env {
 	gid_t gid;
 	mode_t umask; /* the caller's */
 	bool ignore_parent_mode;
+	bool gen_hash;
+	const char *user_name;
+	const char *scon; /* the session's SELinux context, or NULL */
 };
 
 /* 0, or -errno after logging what failed. */

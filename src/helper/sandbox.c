@@ -95,6 +95,10 @@ static const struct rule rules[] = {
 	ALLOW_IF(mount, "mount propagation with mount_private: private",
 		 ARG_EQ(3, MS_REC | MS_PRIVATE)),
 
+	/* SELinux labels (context/level methods; instances get a label) */
+	ALLOW(fgetxattr, "read the polydir's SELinux context"),
+	ALLOW(fsetxattr, "label a new instance, as pam_namespace does"),
+
 	/* polyinstantiation: directories and mounts, all on fds */
 	ALLOW(mkdirat, "polydirs (create=), instance parents (mode 000), instances"),
 	ALLOW(fchown, "new instances get the polydir's owner; created polydirs theirs"),
@@ -141,10 +145,27 @@ void sandbox_write_policy(FILE *out)
 			write_condition(out, &rules[i].args[a]);
 		(void)fprintf(out, "\t# %s\n", rules[i].why);
 	}
+	(void)fprintf(out, "allow write, lseek arg0==<selinuxfs member fd>\t# "
+		      "SELinux compute_member, only when SELinux is enabled\n");
 	(void)fprintf(out, "default kill-process\t# anything else, and any other ABI\n");
 }
 
-int sandbox_enter(void)
+/* write()/lseek() only on the selinuxfs "member" fd, when there is one. */
+static int allow_selinux_fd(scmp_filter_ctx ctx, int fd)
+{
+	int r;
+
+	if (fd < 0)
+		return 0;
+	r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1,
+			     SCMP_CMP(0, SCMP_CMP_EQ, (scmp_datum_t)fd));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(lseek), 1,
+				     SCMP_CMP(0, SCMP_CMP_EQ, (scmp_datum_t)fd));
+	return r;
+}
+
+int sandbox_enter(int selinux_fd)
 {
 	scmp_filter_ctx ctx;
 	int r = 0;
@@ -157,6 +178,8 @@ int sandbox_enter(void)
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(rules); i++)
 		r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, rules[i].nr,
 					   rules[i].n_args, rules[i].args);
+	if (r == 0)
+		r = allow_selinux_fd(ctx, selinux_fd);
 	if (r == 0)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);

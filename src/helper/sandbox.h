@@ -7,9 +7,10 @@
 /*
  * Set no_new_privs and load the helper's seccomp allowlist (sandbox.c has
  * the table, one reason per syscall).  Anything not listed kills the whole
- * process.  0 or -errno.
+ * process.  selinux_fd (or -1): the selinuxfs fd se_prepare() opened, the
+ * only fd the helper may write() to.  0 or -errno.
  */
-int sandbox_enter(void);
+int sandbox_enter(int selinux_fd);
 
 /* The allowlist as reviewed text (policy/seccomp-allowlist.txt). */
 void sandbox_write_policy(FILE *out);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <selinux/selinux.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf_expand.h"
@@ -53,9 +54,8 @@ static int name_job(const struct wire_request *req, struct polydir_job *job)
 	int ret;
 
 	if ((r->method == METHOD_CONTEXT || r->method == METHOD_LEVEL) && req->context[0]) {
-		hlog(LOG_ERR, "%s:%u: the %s method with an SELinux context is not "
-		     "supported by this build", r->file, r->line, conf_method_name(r->method));
-		return -EOPNOTSUPP;
+		job->name_later = true; /* from the polydir's label, once it is open */
+		return 0;
 	}
 	ret = instance_name(r->method, r->flags & RULE_SHARED, req->user.name, NULL,
 			    req->flags & POLYNS_OPT_GEN_HASH, job->name, sizeof(job->name));
@@ -141,6 +141,9 @@ static int run_jobs(const struct wire_request *req, struct session_state *st)
 	const struct polydir_env env = {
 		.uid = req->user.uid, .gid = req->user.gid, .umask = req->umask,
 		.ignore_parent_mode = req->flags & POLYNS_OPT_IGNORE_INSTANCE_PARENT_MODE,
+		.gen_hash = req->flags & POLYNS_OPT_GEN_HASH,
+		.user_name = req->user.name,
+		.scon = req->context[0] ? req->context : NULL,
 	};
 	int ret = 0;
 
@@ -233,7 +236,9 @@ void session_open(int sock, const struct wire_request *req, struct session_state
 void session_state_free(struct session_state *st)
 {
 	made_ns_close(&st->made);
-	for (size_t i = 0; i < st->n_jobs; i++)
+	for (size_t i = 0; i < st->n_jobs; i++) {
 		resolved_rule_free(&st->jobs[i].ids);
+		free(st->jobs[i].label);
+	}
 	conf_free(&st->conf);
 }

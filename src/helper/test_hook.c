@@ -3,6 +3,11 @@
 #define _GNU_SOURCE
 #include "test_hook.h"
 
+#include <errno.h>
+#include <selinux/context.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <sched.h>
@@ -16,17 +21,19 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "hlog.h"
+#include "selinux_label.h"
 #include "wire.h"
 
 #define HOOK_FILE "/run/polyns-test-hook"
 
 static char hook_step[32];
 static int *volatile hook_null;
-static char hook_action[64];
+static char hook_action[256];
 
 void test_hook_load(void)
 {
-	char buf[128] = { 0 };
+	char buf[300] = { 0 };
 	int fd = open(HOOK_FILE, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
@@ -34,7 +41,7 @@ void test_hook_load(void)
 		return;
 	n = read(fd, buf, sizeof(buf) - 1);
 	(void)close(fd);
-	if (n <= 0 || sscanf(buf, "%31s %63s", hook_step, hook_action) != 2)
+	if (n <= 0 || sscanf(buf, "%31s %255s", hook_step, hook_action) != 2)
 		hook_step[0] = '\0';
 }
 
@@ -80,6 +87,51 @@ static void send_extra_fds(int sock)
 		fds[i] = fd;
 	if (wire_encode_reply(&b, &reply) == 0)
 		(void)channel_send(sock, &b, fds, WIRE_MAX_FDS);
+}
+
+/* Fake SELinux: fixed labels; "setting" one only logs it. */
+static bool fake_enabled(void)
+{
+	return true;
+}
+
+static int fake_file_context(int fd, char **con)
+{
+	(void)fd;
+	*con = strdup("system_u:object_r:tmp_t:s0");
+	return *con ? 0 : -ENOMEM;
+}
+
+static int fake_compute_member(const char *scon, const char *tcon, char **out)
+{
+	/* "user:role:type:range" -> "user_u:object_r:user_tmp_t:range" */
+	context_t c = context_new(scon);
+	const char *range = c ? context_range_get(c) : NULL;
+	int r = asprintf(out, "user_u:object_r:user_tmp_t:%s", range ? range : "s0");
+
+	(void)tcon;
+	if (c)
+		context_free(c);
+	return r < 0 ? -ENOMEM : 0;
+}
+
+static int fake_set_file_context(int fd, const char *con)
+{
+	(void)fd;
+	hlog(LOG_NOTICE, "test: label %s", con);
+	return 0;
+}
+
+static const struct se_ops fake_ops = {
+	fake_enabled, fake_file_context, fake_compute_member, fake_set_file_context,
+};
+
+void test_hook_selinux(const char **context)
+{
+	if (strcmp(hook_step, "request") != 0 || strncmp(hook_action, "selinux=", 8) != 0)
+		return;
+	se_set_ops(&fake_ops);
+	*context = hook_action + 8;
 }
 
 void test_hook(const char *step, int sock)

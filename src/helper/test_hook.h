@@ -13,7 +13,14 @@
 #ifdef POLYNS_TEST_HOOKS
 void test_hook_load(void);
 void test_hook(const char *step, int sock);
+/* "request selinux=SCON": pretend SCON and a fake libselinux (the seam). */
+void test_hook_selinux(const char **context);
 #else
+static inline void test_hook_selinux(const char **context)
+{
+	(void)context;
+}
+
 static inline void test_hook_load(void)
 {
 }

@@ -11,6 +11,7 @@
 #include <security/pam_modules.h>
 #include <security/pam_modutil.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
@@ -22,6 +23,7 @@
 #include "join.h"
 #include "options.h"
 #include "preflight.h"
+#include "secontext.h"
 #include "spawn.h"
 #include "wire.h"
 
@@ -207,7 +209,7 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	struct polyns_options opts;
 	struct wire_request req;
 	struct users users;
-	char why[256];
+	char why[256], *context = NULL;
 	int r;
 
 	(void)flags;
@@ -224,8 +226,14 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	r = lookup_users(pamh, &users);
 	if (r != PAM_SUCCESS)
 		return r;
+	r = session_context(pamh, &opts, users.user.pw_name, &context);
+	if (r != PAM_SUCCESS)
+		return r;
 	fill_request(pamh, &opts, &users, &req);
+	if (context)
+		req.context = context;
 	r = run_helper(pamh, &opts, &req);
+	free(context);
 	if (r == PAM_SUCCESS && (opts.flags & POLYNS_OPT_DEBUG))
 		pam_syslog(pamh, LOG_DEBUG, "session namespaces ready for %s",
 			   users.user.pw_name);

@@ -1,0 +1,58 @@
+#!/bin/bash
+# The context and level methods and instance labels, through the SELinux
+# seam: this machine cannot boot SELinux, so the test build of the helper
+# takes a session context from the test and fake libselinux answers
+# (polydir label system_u:object_r:tmp_t:s0; compute_member gives
+# user_u:object_r:user_tmp_t with the session's range).
+. "$(dirname "$0")/session_lib.sh"
+
+mkdir -p "$S/t" && chmod 1777 "$S/t"
+pam_conf se "debug"
+
+# expect NAME SCON METHOD WANT-INSTANCE WANT-LABEL [ARGS]
+expect() {
+	local name=$1 scon=$2 method=$3 want=$4 label=$5 args=${6:-} out logs
+	pam_conf se "debug $args"
+	echo "$S/t $S/t-inst/ $method" >"$CONF"
+	rm -rf "$S/t-inst"
+	hook request "selinux=$scon"
+	log_mark
+	out=$(session polyns-alice se -- findmnt -n -o SOURCE "$S/t")
+	logs=$(log_since)
+	unhook
+	if ! grep -qF "[/t-inst/$want]" <<<"$out"; then
+		not_ok "$name" "want instance $want" "$out"
+	elif ! grep -qF "test: label $label" <<<"$logs"; then
+		not_ok "$name" "want label $label" "$logs"
+	else
+		ok "$name"
+	fi
+}
+
+expect selinux_context_method_names_by_computed_context user_u:user_r:user_t:s0 context \
+	"user_u:object_r:user_tmp_t:s0_polyns-alice" "user_u:object_r:user_tmp_t:s0"
+expect selinux_context_shared_omits_user user_u:user_r:user_t:s0 context:shared \
+	"user_u:object_r:user_tmp_t:s0" "user_u:object_r:user_tmp_t:s0"
+expect selinux_level_method_takes_session_range user_u:user_r:user_t:s0-s0:c0.c1023 level \
+	"system_u:object_r:tmp_t:s0-s0:c0.c1023_polyns-alice" "system_u:object_r:tmp_t:s0-s0:c0.c1023"
+expect selinux_user_method_labels_instance_like_polydir user_u:user_r:user_t:s0 user \
+	"polyns-alice" "system_u:object_r:tmp_t:s0"
+want=$(printf %s "user_u:object_r:user_tmp_t:s0_polyns-alice" | md5sum | cut -c1-32)
+expect selinux_context_name_with_gen_hash user_u:user_r:user_t:s0 context "$want" \
+	"user_u:object_r:user_tmp_t:s0" gen_hash
+long="user_u:user_r:user_t:s0-s15:c0.c1023,c1024.c2047,c2048.c3071,c3072.c4095"
+full="user_u:object_r:user_tmp_t:s0-s15:c0.c1023,c1024.c2047,c2048.c3071,c3072.c4095_polyns-alice"
+short="$(printf %s "$full" | cut -c1-47)_$(printf %s "$full" | md5sum | cut -c1-32)"
+[ ${#full} -gt 80 ] || not_ok selinux_long_context_shortened_with_md5 "test string too short"
+expect selinux_long_context_shortened_with_md5 "$long" context "$short" \
+	"user_u:object_r:user_tmp_t:s0-s15:c0.c1023,c1024.c2047,c2048.c3071,c3072.c4095"
+
+# Without a session context, context/level fall back to the user method.
+echo "$S/t $S/t-inst/ context" >"$CONF"
+pam_conf se ""
+rm -rf "$S/t-inst"
+out=$(session polyns-alice se -- findmnt -n -o SOURCE "$S/t")
+grep -qF "[/t-inst/polyns-alice]" <<<"$out" && ok selinux_off_context_falls_back_to_user ||
+	not_ok selinux_off_context_falls_back_to_user "$out"
+
+tap_done
