@@ -97,6 +97,19 @@ int wire_encode_request(struct wire_buf *b, const struct wire_request *r)
 	put_u32(b, r->n_cleanup);
 	for (uint32_t i = 0; i < r->n_cleanup; i++)
 		put_str(b, r->cleanup[i]);
+	if (r->n_unmount > WIRE_MAX_POLYDIRS || r->n_defer > WIRE_MAX_POLYDIRS ||
+	    r->n_live > WIRE_MAX_LIVE)
+		return -EMSGSIZE;
+	put_u32(b, r->n_unmount);
+	for (uint32_t i = 0; i < r->n_unmount; i++)
+		put_str(b, r->unmount[i]);
+	put_u64(b, r->mntns_ino);
+	put_u32(b, r->n_defer);
+	for (uint32_t i = 0; i < r->n_defer; i++)
+		put_str(b, r->defer[i]);
+	put_u32(b, r->n_live);
+	for (uint32_t i = 0; i < r->n_live; i++)
+		put_u64(b, r->live[i]);
 	return finish(b);
 }
 
@@ -167,6 +180,11 @@ int wire_encode_reply(struct wire_buf *b, const struct wire_reply *r)
 	put_u32(b, r->n_tmpdirs);
 	for (uint32_t i = 0; i < r->n_tmpdirs; i++)
 		put_str(b, r->tmpdirs[i]);
+	if (r->n_polydirs > WIRE_MAX_POLYDIRS)
+		return -EMSGSIZE;
+	put_u32(b, r->n_polydirs);
+	for (uint32_t i = 0; i < r->n_polydirs; i++)
+		put_str(b, r->polydirs[i]);
 	return finish(b);
 }
 
@@ -278,6 +296,24 @@ int wire_decode_request(struct wire_reader *rd, struct wire_request *r)
 	for (uint32_t i = 0; i < r->n_cleanup; i++)
 		if (!is_path(r->cleanup[i] = get_str(rd, false)))
 			return -EBADMSG;
+	r->n_unmount = get_u32(rd);
+	if (r->n_unmount > WIRE_MAX_POLYDIRS)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < r->n_unmount; i++)
+		if (!is_path(r->unmount[i] = get_str(rd, false)))
+			return -EBADMSG;
+	r->mntns_ino = get_u64(rd);
+	r->n_defer = get_u32(rd);
+	if (r->n_defer > WIRE_MAX_POLYDIRS)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < r->n_defer; i++)
+		if (!is_path(r->defer[i] = get_str(rd, false)))
+			return -EBADMSG;
+	r->n_live = get_u32(rd);
+	if (r->n_live > WIRE_MAX_LIVE)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < r->n_live; i++)
+		r->live[i] = get_u64(rd);
 	if (rd->bad)
 		return -EBADMSG;
 	if ((r->op != OP_OPEN && r->op != OP_CLOSE) ||
@@ -372,6 +408,12 @@ int wire_decode_reply(struct wire_reader *rd, struct wire_reply *r)
 		return -EBADMSG;
 	for (uint32_t i = 0; i < r->n_tmpdirs; i++)
 		if (!is_path(r->tmpdirs[i] = get_str(rd, false)))
+			return -EBADMSG;
+	r->n_polydirs = get_u32(rd);
+	if (r->n_polydirs > WIRE_MAX_POLYDIRS)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < r->n_polydirs; i++)
+		if (!is_path(r->polydirs[i] = get_str(rd, false)))
 			return -EBADMSG;
 	return done(rd);
 }

@@ -32,6 +32,7 @@
 #define WIRE_MAX_NAMES 256U
 #define WIRE_MAX_FDS 8U
 #define WIRE_MAX_POLYDIRS 64U /* init calls in a reply, instances to clean up */
+#define WIRE_MAX_LIVE 1024U   /* live mount namespaces named in a close request */
 #define WIRE_FD_SLOT 3 /* the helper's end of the socket */
 
 enum wire_type {
@@ -72,6 +73,17 @@ struct wire_request {
 	/* OP_CLOSE: tmpdir instances this session made, to remove */
 	uint32_t n_cleanup;
 	const char *cleanup[WIRE_MAX_POLYDIRS];
+	/* OP_CLOSE: polydirs to unmount first (unmount_on_close) */
+	uint32_t n_unmount;
+	const char *unmount[WIRE_MAX_POLYDIRS];
+	/* OP_CLOSE: instances still in use by the mount namespace mntns_ino, to
+	   record and remove at a later close once that namespace is gone */
+	uint64_t mntns_ino; /* its id (NS_GET_MNTNS_ID) or nsfs inode */
+	uint32_t n_defer;
+	const char *defer[WIRE_MAX_POLYDIRS];
+	/* OP_CLOSE: the mount namespaces that have processes now */
+	uint32_t n_live;
+	uint64_t live[WIRE_MAX_LIVE];
 };
 
 struct wire_log {
@@ -128,6 +140,8 @@ struct wire_reply {
 	struct wire_init inits[WIRE_MAX_POLYDIRS];
 	uint32_t n_tmpdirs; /* instances to remove at close */
 	const char *tmpdirs[WIRE_MAX_POLYDIRS];
+	uint32_t n_polydirs; /* mounted polydirs (unmount_on_close) */
+	const char *polydirs[WIRE_MAX_POLYDIRS];
 };
 
 /* A message being built: fixed capacity, sticky overflow flag. */

@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,12 +108,158 @@ static int remove_instance(const char *path, bool ignore_parent_mode)
 	return ret;
 }
 
-enum wire_status cleanup_tmpdirs(const struct wire_request *req)
+static int unmount_polydir(const char *path)
+{
+	char err[512], link[64];
+	struct walk w;
+	int ret = walk_open(path, 0, 0, &w, err, sizeof(err));
+
+	if (ret < 0) {
+		hlog(LOG_ERR, "unmount_on_close: %s", err);
+		return ret;
+	}
+	(void)snprintf(link, sizeof(link), "/proc/self/fd/%d", w.fd);
+	ret = umount2(link, MNT_DETACH) < 0 ? -errno : 0;
+	(void)close(w.fd);
+	if (ret < 0 && ret != -EINVAL)
+		hlog(LOG_ERR, "unmounting %s failed: %s", path, strerror(-ret));
+	return ret == -EINVAL ? 0 : ret;
+}
+
+/* runtime_dir/pending: root-only, made on first use. */
+static int open_pending(const char *runtime_dir)
+{
+	char err[512];
+	struct walk w;
+	struct stat st;
+	int fd, ret = walk_open(runtime_dir, WALK_MKDIR, 0700, &w, err, sizeof(err));
+
+	if (ret < 0) {
+		hlog(LOG_ERR, "runtime directory: %s", err);
+		return ret;
+	}
+	if (fstat(w.fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
+		hlog(LOG_ERR, "runtime directory %s must be root's, mode 0700", runtime_dir);
+		(void)close(w.fd);
+		return -EPERM;
+	}
+	if (mkdirat(w.fd, "pending", 0700) < 0 && errno != EEXIST) {
+		ret = -errno;
+		(void)close(w.fd);
+		return ret;
+	}
+	fd = openat(w.fd, "pending", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	ret = fd < 0 ? -errno : fd;
+	(void)close(w.fd);
+	return ret;
+}
+
+/* A record is a directory named "<mount namespace inode>.<instance path in hex>". */
+static int record_pending(int pending_fd, uint64_t ino, const char *path)
+{
+	char name[256];
+	size_t n = (size_t)snprintf(name, sizeof(name), "%llu.", (unsigned long long)ino);
+
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (n + 3 > sizeof(name))
+			return -ENAMETOOLONG;
+		n += (size_t)snprintf(name + n, sizeof(name) - n, "%02x", *p);
+	}
+	if (mkdirat(pending_fd, name, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int parse_record(const char *name, uint64_t *ino, char *path, size_t len)
+{
+	char *end;
+	size_t o = 0;
+
+	*ino = strtoull(name, &end, 10);
+	if (end == name || *end != '.')
+		return -EINVAL;
+	for (const char *p = end + 1; *p; p += 2) {
+		int hi = hex_value(p[0]), lo = p[1] ? hex_value(p[1]) : -1;
+
+		if (hi < 0 || lo < 0 || o + 1 >= len || (hi | lo) == 0)
+			return -EINVAL;
+		path[o++] = (char)(hi << 4 | lo);
+	}
+	path[o] = '\0';
+	return path[0] == '/' ? 0 : -EINVAL;
+}
+
+static bool is_live(const struct wire_request *req, uint64_t ino)
+{
+	for (uint32_t i = 0; i < req->n_live; i++)
+		if (req->live[i] == ino)
+			return true;
+	return false;
+}
+
+/* Remove instances whose namespace has no process left. */
+static void sweep_pending(int pending_fd, const struct wire_request *req, bool ignore)
+{
+	int dup = fcntl(pending_fd, F_DUPFD_CLOEXEC, 3);
+	struct dirent *de;
+	DIR *d = dup < 0 ? NULL : fdopendir(dup);
+
+	if (!d) {
+		if (dup >= 0)
+			(void)close(dup);
+		return;
+	}
+	while ((de = readdir(d))) {
+		char path[CONF_PATH_MAX];
+		uint64_t ino;
+
+		if (de->d_name[0] == '.' ||
+		    parse_record(de->d_name, &ino, path, sizeof(path)) < 0 || is_live(req, ino))
+			continue;
+		int r = remove_instance(path, ignore);
+
+		if (r == 0 || r == -ENOENT)
+			(void)unlinkat(pending_fd, de->d_name, AT_REMOVEDIR);
+	}
+	(void)closedir(d);
+}
+
+enum wire_status close_session(const struct wire_request *req)
 {
 	bool ignore = req->flags & POLYNS_OPT_IGNORE_INSTANCE_PARENT_MODE;
-	int failed = 0;
+	int failed = 0, pending;
 
+	for (uint32_t i = 0; i < req->n_unmount; i++)
+		failed += unmount_polydir(req->unmount[i]) < 0;
 	for (uint32_t i = 0; i < req->n_cleanup; i++)
 		failed += remove_instance(req->cleanup[i], ignore) < 0;
+	if (req->n_defer == 0 && req->n_live == 0)
+		return failed ? STATUS_SESSION_ERR : STATUS_OK;
+	pending = open_pending(req->runtime_dir);
+	if (pending < 0)
+		return STATUS_SESSION_ERR;
+	for (uint32_t i = 0; i < req->n_defer; i++) {
+		int r = record_pending(pending, req->mntns_ino, req->defer[i]);
+
+		if (r < 0)
+			hlog(LOG_ERR, "cannot record %s for later removal: %s", req->defer[i],
+			     strerror(-r));
+		else
+			hlog(LOG_NOTICE, "keeping %s while the session's processes run; it "
+			     "goes at a later close", req->defer[i]);
+		failed += r < 0;
+	}
+	if (req->n_live > 0)
+		sweep_pending(pending, req, ignore);
+	(void)close(pending);
 	return failed ? STATUS_SESSION_ERR : STATUS_OK;
 }

@@ -10,7 +10,12 @@
 
 #include "wire.h"
 
-/* Remove each instance in req->cleanup; logs what fails.  Wire status. */
-enum wire_status cleanup_tmpdirs(const struct wire_request *req);
+/*
+ * Close: unmount req->unmount (unmount_on_close), remove req->cleanup,
+ * record req->defer (instances a live namespace still uses) under
+ * runtime_dir, and remove recorded instances whose namespace is not in
+ * req->live any more.  Logs what fails.  Wire status.
+ */
+enum wire_status close_session(const struct wire_request *req);
 
 #endif

@@ -59,6 +59,7 @@ static int fail(const char *what, int r)
 	static const struct wire_reply error = { .status = STATUS_SYSTEM_ERR };
 
 	hlog(LOG_ERR, "%s: %s", what, strerror(-r));
+	(void)privs_enter(PHASE_REPLY); /* best effort: we are about to exit anyway */
 	(void)send_reply(&error, &none);
 	return 1;
 }
@@ -106,7 +107,7 @@ int main(int argc, char **argv)
 		session_open(SOCK, &req, &st);
 	} else {
 		r = privs_enter(PHASE_CLEANUP);
-		st.reply.status = r < 0 ? STATUS_SYSTEM_ERR : cleanup_tmpdirs(&req);
+		st.reply.status = r < 0 ? STATUS_SYSTEM_ERR : close_session(&req);
 	}
 	test_hook("namespaces", SOCK);
 	/* Whatever happened above, the reply goes out with no capability left. */

@@ -283,7 +283,13 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 			job->made_tmpdir = false;
 		}
 	}
-	job->safe_instance = pw.safe_path;
+	/* The init script's 6th argument: every ancestor of the instance, its parent too. */
+	if (pw.fd >= 0) {
+		struct stat ps;
+
+		job->safe_instance = pw.safe_path && fstat(pw.fd, &ps) == 0 && ps.st_uid == 0 &&
+				     (!(ps.st_mode & (S_IWGRP | S_IWOTH)) || (ps.st_mode & S_ISVTX));
+	}
 	if (inst_fd >= 0)
 		(void)close(inst_fd);
 	if (pw.fd >= 0)

@@ -20,12 +20,15 @@ struct kept_cap {
 };
 
 static const struct kept_cap kept_caps[] = {
-	{ CAP_SYS_ADMIN, IN(PHASE_NAMESPACES) | IN(PHASE_POLYDIRS),
-	  "unshare() namespaces; mount propagation; bind and tmpfs mounts of polydirs" },
+	{ CAP_SYS_ADMIN, IN(PHASE_NAMESPACES) | IN(PHASE_POLYDIRS) | IN(PHASE_CLEANUP),
+	  "unshare() namespaces; mount propagation; bind and tmpfs mounts of polydirs; "
+	  "unmount_on_close" },
 	{ CAP_NET_ADMIN, IN(PHASE_NAMESPACES), "bring up lo inside a new network namespace" },
 	{ CAP_DAC_OVERRIDE, IN(PHASE_POLYDIRS) | IN(PHASE_CLEANUP),
 	  "reach and create entries in mode-000 instance parents and private homes" },
 	{ CAP_FOWNER, IN(PHASE_POLYDIRS), "fchmod() instance directories owned by the user" },
+	{ CAP_FSETID, IN(PHASE_POLYDIRS),
+	  "keep the set-group-ID bit a polydir's mode gives its instance" },
 	{ CAP_CHOWN, IN(PHASE_POLYDIRS), "fchown() new instances to the polydir's owner" },
 };
 

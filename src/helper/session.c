@@ -172,6 +172,7 @@ static void fill_reply(const struct wire_request *req, struct session_state *st)
 
 		if (!job->setup)
 			continue;
+		rp->polydirs[rp->n_polydirs++] = job->x.dir;
 		if (job->made_tmpdir)
 			rp->tmpdirs[rp->n_tmpdirs++] = job->instance;
 		if (job->rule->flags & RULE_NOINIT)
@@ -217,8 +218,11 @@ void session_open(int sock, const struct wire_request *req, struct session_state
 		r = privs_enter(PHASE_REPLY);
 	if (r == 0) {
 		r = ns_open_fds(mask, &st->made);
-		if (r < 0)
+		if (r < 0) {
 			hlog(LOG_ERR, "opening the new namespaces failed: %s", strerror(-r));
+			for (size_t i = 0; i < st->n_jobs; i++)
+				polydir_undo_tmpdir(&st->jobs[i]);
+		}
 	}
 	if (r < 0) {
 		if (r == -EPERM || r == -EINVAL)

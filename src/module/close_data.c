@@ -5,12 +5,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <security/pam_ext.h>
-#include <security/pam_modutil.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -22,9 +21,10 @@
 #define DATA_KEY "pam_polyns:close_data"
 
 struct close_data {
-	int mntns_fd;
-	uint32_t n;
-	char *paths[WIRE_MAX_POLYDIRS];
+	int mntns_fd; /* the namespace the session was opened from */
+	uint32_t n_tmpdirs, n_polydirs;
+	char *tmpdirs[WIRE_MAX_POLYDIRS];
+	char *polydirs[WIRE_MAX_POLYDIRS];
 };
 
 static void free_data(pam_handle_t *pamh, void *data, int error_status)
@@ -35,9 +35,19 @@ static void free_data(pam_handle_t *pamh, void *data, int error_status)
 	(void)error_status;
 	if (cd->mntns_fd >= 0)
 		(void)close(cd->mntns_fd);
-	for (uint32_t i = 0; i < cd->n; i++)
-		free(cd->paths[i]);
+	for (uint32_t i = 0; i < cd->n_tmpdirs; i++)
+		free(cd->tmpdirs[i]);
+	for (uint32_t i = 0; i < cd->n_polydirs; i++)
+		free(cd->polydirs[i]);
 	free(cd);
+}
+
+static int copy_list(char **dst, uint32_t *n, const char *const *src, uint32_t count)
+{
+	for (*n = 0; *n < count; (*n)++)
+		if (!(dst[*n] = strdup(src[*n])))
+			return -ENOMEM;
+	return 0;
 }
 
 int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int orig_mnt_fd)
@@ -47,13 +57,9 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
 	if (!cd)
 		return PAM_BUF_ERR;
 	cd->mntns_fd = orig_mnt_fd >= 0 ? fcntl(orig_mnt_fd, F_DUPFD_CLOEXEC, 3) : -1;
-	for (uint32_t i = 0; i < reply->n_tmpdirs; i++) {
-		cd->paths[i] = strdup(reply->tmpdirs[i]);
-		if (!cd->paths[i])
-			break;
-		cd->n++;
-	}
-	if (cd->mntns_fd < 0 || cd->n != reply->n_tmpdirs ||
+	if (cd->mntns_fd < 0 ||
+	    copy_list(cd->tmpdirs, &cd->n_tmpdirs, reply->tmpdirs, reply->n_tmpdirs) < 0 ||
+	    copy_list(cd->polydirs, &cd->n_polydirs, reply->polydirs, reply->n_polydirs) < 0 ||
 	    pam_set_data(pamh, DATA_KEY, cd, free_data) != PAM_SUCCESS) {
 		pam_syslog(pamh, LOG_ERR, "cannot keep the data close_session needs");
 		free_data(pamh, cd, 0);
@@ -62,79 +68,148 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
 	return PAM_SUCCESS;
 }
 
-/* Processes other than us in our mount namespace (read-only /proc liveness count). */
-static int others_in_my_mntns(void)
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, uint64_t) /* Linux 6.8; not in 6.1 headers */
+#endif
+
+/*
+ * A mount namespace's identity: its 64-bit id, never reused (Linux 6.8+),
+ * or else its nsfs inode number, which the kernel may reuse (then an old
+ * instance is merely kept longer).
+ */
+static int mntns_id(const char *path, uint64_t *id)
 {
-	struct stat self, st;
-	DIR *d;
-	struct dirent *de;
-	int n = 0;
-	pid_t me = getpid();
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r = 0;
 
-	if (stat("/proc/self/ns/mnt", &self) < 0 || !(d = opendir("/proc")))
+	if (fd < 0)
 		return -errno;
-	while ((de = readdir(d))) {
-		char path[64];
-		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-
-		if (*end || pid <= 0 || pid == me)
-			continue;
-		(void)snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", pid);
-		if (stat(path, &st) == 0 && st.st_dev == self.st_dev && st.st_ino == self.st_ino)
-			n++;
+	if (ioctl(fd, NS_GET_MNTNS_ID, id) < 0) {
+		if (fstat(fd, &st) < 0)
+			r = -errno;
+		else
+			*id = st.st_ino;
 	}
-	(void)closedir(d);
-	return n;
+	(void)close(fd);
+	return r;
 }
 
-static void remove_tmpdirs(pam_handle_t *pamh, const struct polyns_options *o,
-			   const struct close_data *cd)
+/*
+ * One read-only pass over /proc: how many other processes share our mount
+ * namespace, and which mount namespaces have processes at all (so that
+ * instances kept at an earlier close can go once theirs is gone).  This is a
+ * liveness count, never a way to pick a namespace to join.
+ */
+static int scan_mount_namespaces(struct wire_request *req, int *others)
 {
-	static struct wire_request req;
-	const void *user = NULL;
+	struct dirent *de;
+	pid_t me = getpid();
+	uint64_t self = 0, id = 0;
+	DIR *d;
+
+	*others = 0;
+	req->n_live = 0;
+	if (mntns_id("/proc/self/ns/mnt", &self) < 0 || !(d = opendir("/proc")))
+		return -errno;
+	req->mntns_ino = self;
+	while ((de = readdir(d))) {
+		char path[64], *end;
+		long pid = strtol(de->d_name, &end, 10);
+		uint32_t i;
+
+		if (*end || pid <= 0)
+			continue;
+		(void)snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", pid);
+		if (mntns_id(path, &id) < 0)
+			continue; /* gone, or a zombie */
+		if (pid != me && id == self)
+			(*others)++;
+		for (i = 0; i < req->n_live && req->live[i] != id; i++)
+			;
+		if (i < req->n_live)
+			continue;
+		if (req->n_live == WIRE_MAX_LIVE) {
+			req->n_live = 0; /* too many to tell: sweep nothing this time */
+			break;
+		}
+		req->live[req->n_live++] = id;
+	}
+	(void)closedir(d);
+	return 0;
+}
+
+static void run_close_helper(pam_handle_t *pamh, const struct polyns_options *o,
+			     struct wire_request *req, int mntns_fd)
+{
 	struct helper_proc h;
 	struct helper_result res;
 	char why[512];
 
-	(void)pam_get_item(pamh, PAM_USER, &user);
-	req = (struct wire_request){
-		.op = OP_CLOSE, .flags = o->flags, .config = o->config,
-		.config_dir = o->config_dir, .init = o->init, .runtime_dir = o->runtime_dir,
-		.service = "", .context = "",
-		.user = { user ? user : "?", 0, 0, "" },
-		.ruser = { user ? user : "?", 0, 0, "" },
-		.n_cleanup = cd->n,
-	};
-	for (uint32_t i = 0; i < cd->n; i++)
-		req.cleanup[i] = cd->paths[i];
-	if (helper_spawn_in(o->helper, cd->mntns_fd, &h, why, sizeof(why)) < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot start the helper to remove tmpdir "
-			   "instances: %s", why);
+	if (helper_spawn_in(o->helper, mntns_fd, &h, why, sizeof(why)) < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot start the helper at close: %s", why);
 		return;
 	}
-	if (converse(pamh, &h, &req, o->timeout_sec, &res) < 0)
+	if (converse(pamh, &h, req, o->timeout_sec, &res) < 0)
 		return;
 	if (res.reply.status != STATUS_OK)
-		pam_syslog(pamh, LOG_ERR, "some tmpdir instances could not be removed");
+		pam_syslog(pamh, LOG_ERR, "close: some instances could not be removed");
 	helper_result_close(&res);
+}
+
+static void close_request(pam_handle_t *pamh, const struct polyns_options *opts,
+			  struct wire_request *req)
+{
+	const void *user = NULL;
+
+	(void)pam_get_item(pamh, PAM_USER, &user);
+	*req = (struct wire_request){
+		.op = OP_CLOSE, .flags = opts->flags, .config = opts->config,
+		.config_dir = opts->config_dir, .init = opts->init,
+		.runtime_dir = opts->runtime_dir, .service = "", .context = "",
+		.user = { user ? user : "?", 0, 0, "" },
+		.ruser = { user ? user : "?", 0, 0, "" },
+	};
+}
+
+void close_data_discard(pam_handle_t *pamh, const struct polyns_options *opts,
+			const struct wire_reply *reply)
+{
+	static struct wire_request req;
+
+	close_request(pamh, opts, &req);
+	for (uint32_t i = 0; i < reply->n_tmpdirs; i++)
+		req.cleanup[req.n_cleanup++] = reply->tmpdirs[i];
+	run_close_helper(pamh, opts, &req, -1);
 }
 
 void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts)
 {
+	static struct wire_request req;
 	const void *data = NULL;
 	const struct close_data *cd;
-	int others;
+	bool unmount = opts->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE;
+	int others = 0;
 
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
 		return;
 	cd = data;
-	others = others_in_my_mntns();
-	if (others != 0)
-		pam_syslog(pamh, LOG_NOTICE, "keeping %u tmpdir instance(s): %s", cd->n,
-			   others > 0 ? "other processes of the session still run"
-				      : "cannot tell whether the session is still in use");
-	else
-		remove_tmpdirs(pamh, opts, cd);
+	close_request(pamh, opts, &req);
+	if (scan_mount_namespaces(&req, &others) < 0)
+		others = -1; /* cannot tell: keep everything */
+	for (uint32_t i = 0; unmount && i < cd->n_polydirs; i++)
+		req.unmount[req.n_unmount++] = cd->polydirs[i];
+	for (uint32_t i = 0; i < cd->n_tmpdirs; i++) {
+		if (others == 0)
+			req.cleanup[req.n_cleanup++] = cd->tmpdirs[i];
+		else
+			req.defer[req.n_defer++] = cd->tmpdirs[i];
+	}
+	/*
+	 * After unmount_on_close the instance paths are plain again in the
+	 * session's namespace; otherwise work from the one we started in.
+	 */
+	if (req.n_unmount || req.n_cleanup || req.n_defer)
+		run_close_helper(pamh, opts, &req, unmount ? -1 : cd->mntns_fd);
 	(void)pam_set_data(pamh, DATA_KEY, NULL, NULL);
 }

@@ -23,4 +23,8 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
  */
 void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts);
 
+/* A session that failed after the helper made tmpdirs: remove them now. */
+void close_data_discard(pam_handle_t *pamh, const struct polyns_options *opts,
+			const struct wire_reply *reply);
+
 #endif

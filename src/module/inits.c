@@ -3,10 +3,12 @@
 #include "inits.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <security/pam_ext.h>
 #include <signal.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/pidfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -16,8 +18,9 @@
 #include "spawn.h"
 #include "util.h"
 
+/* report_fd is close-on-exec: it carries errno only if execve() fails. */
 __attribute__((noreturn)) static void exec_script(const struct wire_init *in,
-						  const char *user)
+						  const char *user, int report_fd)
 {
 	static char *const envp[] = { NULL };
 	char *argv[] = {
@@ -27,11 +30,16 @@ __attribute__((noreturn)) static void exec_script(const struct wire_init *in,
 		(char *)(in->safe_instance ? "1" : "0"), NULL,
 	};
 
+	int err;
+
+	/* Every fd above 2 goes at exec; report_fd stays usable until then. */
 	if (child_reset_process() < 0 ||
-	    syscall(SYS_close_range, 3, ~0U, 0) < 0)
+	    syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		_exit(127);
 	/* The path was checked: root-owned all the way, no symlinks. */
 	(void)execve(in->script, argv, envp);
+	err = errno;
+	(void)!write(report_fd, &err, sizeof(err));
 	_exit(127);
 }
 
@@ -57,7 +65,7 @@ static int run_one(pam_handle_t *pamh, const struct wire_init *in, const char *u
 {
 	char why[512];
 	int fd = trusted_exec_open(in->script, why, sizeof(why));
-	int pidfd, status;
+	int pidfd, status, report[2], exec_errno = 0;
 	sigset_t all, old;
 	pid_t pid;
 
@@ -68,14 +76,18 @@ static int run_one(pam_handle_t *pamh, const struct wire_init *in, const char *u
 		return fd;
 	}
 	(void)close(fd);
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return -errno;
 	sigfillset(&all);
 	(void)sigprocmask(SIG_SETMASK, &all, &old);
 	pid = fork();
 	if (pid == 0)
-		exec_script(in, user);
+		exec_script(in, user, report[1]);
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	(void)close(report[1]);
 	if (pid < 0) {
 		pam_syslog(pamh, LOG_ERR, "cannot fork to run %s: %m", in->script);
+		(void)close(report[0]);
 		return -errno;
 	}
 	pidfd = pidfd_open(pid, 0);
@@ -86,6 +98,10 @@ static int run_one(pam_handle_t *pamh, const struct wire_init *in, const char *u
 	}
 	status = wait_deadline(pid, pidfd, timeout_sec);
 	(void)close(pidfd);
+	/* The child is gone: the pipe holds an errno only if exec failed. */
+	if (read(report[0], &exec_errno, sizeof(exec_errno)) != (ssize_t)sizeof(exec_errno))
+		exec_errno = 0;
+	(void)close(report[0]);
 	if (status == -ETIMEDOUT) {
 		pam_syslog(pamh, LOG_ERR, "namespace init script %s for %s did not finish "
 			   "within %u s; killed", in->script, in->polydir, timeout_sec);
@@ -98,9 +114,9 @@ static int run_one(pam_handle_t *pamh, const struct wire_init *in, const char *u
 			   in->script, in->polydir, WTERMSIG(status));
 		return -EINTR;
 	}
-	if (WEXITSTATUS(status) == 127) {
-		pam_syslog(pamh, LOG_ERR, "namespace init script %s could not be run",
-			   in->script);
+	if (exec_errno) {
+		pam_syslog(pamh, LOG_ERR, "namespace init script %s could not be run: %s",
+			   in->script, strerror(exec_errno));
 		return -ENOEXEC;
 	}
 	if (WEXITSTATUS(status) != 0)

@@ -164,10 +164,16 @@ static int enter_session(pam_handle_t *pamh, const struct polyns_options *o,
 		return PAM_SESSION_ERR;
 	ret = run_inits(pamh, &res->reply, user, o->timeout_sec) < 0 ? PAM_SESSION_ERR
 								    : PAM_SUCCESS;
-	if (ret == PAM_SUCCESS && res->reply.n_tmpdirs > 0)
+	if (ret == PAM_SUCCESS && (res->reply.n_tmpdirs > 0 ||
+				   ((o->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE) &&
+				    res->reply.n_polydirs > 0)))
 		ret = close_data_store(pamh, &res->reply, join_saved_mnt(&saved));
-	if (ret != PAM_SUCCESS)
+	if (ret != PAM_SUCCESS) {
 		join_undo(pamh, &saved);
+		/* Back where we started: the helper can remove what it made. */
+		if (res->reply.n_tmpdirs > 0)
+			close_data_discard(pamh, o, &res->reply);
+	}
 	join_saved_close(&saved);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <selinux/selinux.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,6 +120,9 @@ int child_reset_process(void)
 		return -1;
 	/* Behind su the real uid is the user's: make every id root's. */
 	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		return -1;
+	/* pam_selinux may have set the user's exec context: not for our programs. */
+	if (is_selinux_enabled() == 1 && setexeccon(NULL) < 0)
 		return -1;
 	return 0;
 }

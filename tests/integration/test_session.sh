@@ -224,8 +224,8 @@ st=$(cat "/proc/$hpid/status" 2>/dev/null)
 kill -9 "$hpid" 2>/dev/null
 wait $spid 2>/dev/null
 unhook
-# sys_admin, net_admin, dac_override, fowner, chown: the union of all phases
-want_caps=$(printf '%016x' $(((1 << 21) | (1 << 12) | (1 << 1) | (1 << 3) | (1 << 0))))
+# sys_admin, net_admin, dac_override, fowner, fsetid, chown: the union of all phases
+want_caps=$(printf '%016x' $(((1 << 21) | (1 << 12) | (1 << 1) | (1 << 3) | (1 << 4) | (1 << 0))))
 check_status() { # field expected
 	local got
 	got=$(awk -v f="$1:" '$1 == f {print $2}' <<<"$st")

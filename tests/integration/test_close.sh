@@ -1,0 +1,38 @@
+#!/bin/bash
+# Close: tmpdir instances removed, kept while session processes still run and
+# removed at a later close once they are gone, and unmount_on_close.
+. "$(dirname "$0")/session_lib.sh"
+
+mkdir -p "$S/vt" && chmod 1777 "$S/vt"
+echo "$S/vt $S/vt-inst/ tmpdir" >"$CONF"
+RT=$S/run-polyns
+pam_conf close "debug runtime_dir=$RT"
+count() { find "$S/vt-inst" -mindepth 1 -maxdepth 1 | wc -l; }
+
+out=$(session polyns-alice close -- sh -c "touch $S/vt/file; mkdir $S/vt/d; ln -s /etc $S/vt/d/link")
+[ "$(count)" = 0 ] && grep -q '^close: Success' <<<"$out" && [ -e /etc/passwd ] &&
+	ok close_removes_tmpdir_instance || not_ok close_removes_tmpdir_instance "$(ls -la "$S/vt-inst")" "$out"
+
+# A background job that outlives the session keeps its instance...
+log_mark
+session polyns-alice close -- sh -c "sleep 3 </dev/null >/dev/null 2>&1 &" >/dev/null
+logs=$(log_since)
+[ "$(count)" = 1 ] && grep -q "goes at a later close" <<<"$logs" &&
+	ok close_keeps_instance_while_session_processes_run || not_ok close_keeps_instance_while_session_processes_run "$(count)" "$logs"
+[ -n "$(ls "$RT/pending" 2>/dev/null)" ] && [ "$(stat -c %a "$RT")" = 700 ] &&
+	ok close_records_kept_instance_in_private_runtime_dir || not_ok close_records_kept_instance_in_private_runtime_dir "$(ls -la "$RT" "$RT/pending" 2>&1)"
+# ...and a later close, after the job ended, collects it.
+sleep 3.5
+session polyns-alice close -- true >/dev/null
+[ "$(count)" = 0 ] && [ -z "$(ls "$RT/pending")" ] && ok later_close_collects_kept_instance ||
+	not_ok later_close_collects_kept_instance "$(ls -la "$S/vt-inst" "$RT/pending")"
+
+# unmount_on_close: the polydirs are unmounted in the caller's namespace.
+mkdir -p "$S/ut" && chmod 1777 "$S/ut"
+echo "$S/ut $S/ut-inst/ user" >"$CONF"
+pam_conf unm "unmount_on_close runtime_dir=$RT"
+out=$(strace -f -qq -e trace=umount2 -o "$S/umount.trace" "$PAMTEST" "$S/pam.d" unm polyns-alice -- true 2>&1)
+grep -q "umount2(\"/proc/self/fd/[0-9]*\", MNT_DETACH)" "$S/umount.trace" && grep -q '^close: Success' <<<"$out" &&
+	ok unmount_on_close_unmounts_polydirs || not_ok unmount_on_close_unmounts_polydirs "$out" "$(cat "$S/umount.trace")"
+
+tap_done
