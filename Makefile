@@ -167,7 +167,7 @@ check: deps-check
 deps-check:
 	$(Q)scripts/deps.sh check
 
-demo: deps-build all
+demo: deps-check all test-programs
 	$(Q)examples/demo.sh $(BUILDDIR)
 
 BENCH_DRIVER := $(BUILDDIR)/bench/bench_driver

@@ -1,0 +1,45 @@
+#!/bin/bash
+# The live part of `make demo`: real PAM sessions through build/pam_polyns.so
+# and the test build of the helper (the same code plus fault-injection hooks,
+# one of which pauses it so that /proc can show its state),
+# all inside a private mount namespace with its own test users.
+. "$(dirname "$0")/../tests/integration/session_lib.sh"
+
+mkdir -p "$S/tmp" && chmod 1777 "$S/tmp"
+cat >"$CONF" <<X
+$S/tmp  $S/tmp-inst/  user
+X
+pam_conf demo "ns=net,uts,ipc"
+say() { printf '%s\n' "$*"; }
+
+say "== two sessions, each with a private /tmp (a polydir at $S/tmp here)"
+for u in polyns-alice polyns-bob; do
+	session "$u" demo --as-user -- sh -c "echo hello from $u >$S/tmp/note; printf '  %-13s sees in /tmp: %s\n' $u \"\$(ls $S/tmp)\"; printf '  %-13s net namespace %s, instance %s\n' $u \$(readlink /proc/self/ns/net) \$(findmnt -n -o SOURCE $S/tmp)" | grep -v '^open\|^close'
+done
+say "  the host's /tmp holds: $(ls -A "$S/tmp" | tr '\n' ' ')(nothing: each user's file is in their instance)"
+say "  instances on disk: $(cd "$S/tmp-inst" && ls | tr '\n' ' ')under a root-only, mode $(stat -c %a "$S/tmp-inst") parent"
+say "  share=user (one set of namespaces for all of a user's sessions) is not in this release."
+say
+
+say "== the helper while it works (read from /proc)"
+hook sandboxed hang
+pam_conf slow "ns=net timeout=5"
+session polyns-alice slow -- true >/dev/null 2>&1 &
+spid=$!
+for _ in $(seq 50); do
+	hpid=$(pgrep -x polyns-helper | head -n1)
+	[ -n "$hpid" ] && grep -q '^Seccomp:[[:space:]]*2' "/proc/$hpid/status" 2>/dev/null && break
+	sleep 0.1
+done
+st=$(cat "/proc/$hpid/status")
+kill -9 "$hpid" 2>/dev/null
+wait $spid 2>/dev/null
+unhook
+eff=$(awk '$1=="CapEff:" {print $2}' <<<"$st")
+names=""
+for pair in 0:chown 1:dac_override 3:fowner 4:fsetid 12:net_admin 21:sys_admin; do
+	(( 16#$eff >> ${pair%%:*} & 1 )) && names="$names ${pair#*:}"
+done
+say "  capabilities: $eff =$names (bounding set $(awk '$1=="CapBnd:" {print $2}' <<<"$st"))"
+say "  no_new_privs: $(awk '$1=="NoNewPrivs:" {print $2}' <<<"$st"), seccomp mode: $(awk '$1=="Seccomp:" {print $2}' <<<"$st") (2 = filter; anything off the allowlist kills it)"
+say "  uid: $(awk '$1=="Uid:" {print $2"/"$3"/"$4"/"$5}' <<<"$st"), and it cannot exec, ptrace or open files for writing"
