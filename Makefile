@@ -145,7 +145,7 @@ $(TEST_HELPER): $(call obj,$(HELPER_SRC) src/helper/test_hook.c,test)
 $(TEST_PAM): tests/integration/pam_session.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam)
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam libcap-ng) -lpthread
 
 TEST_POLICY := $(BUILDDIR)/test/print_policy
 $(TEST_POLICY): tests/integration/print_policy.c $(call obj,src/helper/sandbox.c src/helper/privs.c,pie)

@@ -11,10 +11,14 @@
  * "after X ...".  With --print-fds, prints "inheritable-before: N N ..."
  * (the fds without FD_CLOEXEC before pam_open_session) and "new-after: N
  * target ..." for every fd that pam_open_session left open.  Exit status:
- * the command's, or 99 if the session did not open.
+ * the command's, or 99 if the session did not open.  --thread starts a
+ * second thread first; --drop-sys-admin drops CAP_SYS_ADMIN first (both to
+ * see the module refuse a caller that cannot join namespaces).
  */
 #define _GNU_SOURCE
+#include <cap-ng.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -101,6 +105,14 @@ static void print_new(const unsigned char *before)
 	(void)fflush(stdout);
 }
 
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
 static int run(char **cmd, const char *user, int as_user)
 {
 	pid_t pid = fork();
@@ -144,6 +156,17 @@ int main(int argc, char **argv)
 			print = 1;
 		else if (strcmp(argv[i], "--print-fds") == 0)
 			print_fds = 1;
+		else if (strcmp(argv[i], "--thread") == 0) {
+			pthread_t t;
+
+			if (pthread_create(&t, NULL, idle_thread, NULL) != 0)
+				return 2;
+		} else if (strcmp(argv[i], "--drop-sys-admin") == 0) {
+			capng_get_caps_process();
+			if (capng_update(CAPNG_DROP, CAPNG_EFFECTIVE, CAP_SYS_ADMIN) < 0 ||
+			    capng_apply(CAPNG_SELECT_CAPS) < 0)
+				return 2;
+		}
 		else if (strcmp(argv[i], "--") == 0) {
 			cmd = argv + i + 1;
 			break;

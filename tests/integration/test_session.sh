@@ -87,6 +87,20 @@ out=$(session polyns-alice pamns --print-ns -- true)
 	[ "$(grep '^after uts ' <<<"$out" | cut -d' ' -f3)" != "$(ns_of $$ uts)" ] &&
 	ok session_accepts_pam_ns_spelling || not_ok session_accepts_pam_ns_spelling "$out"
 
+# Callers that could not join namespaces are refused before anything is done.
+pam_conf pre "ns=net"
+log_mark
+out=$(session polyns-alice pre --thread --print-ns -- true)
+logs=$(log_since)
+grep -q '^open: Cannot' <<<"$out" && caller_unchanged "$out" && grep -q "threads" <<<"$logs" &&
+	! grep -q helper <<<"$logs" && ok module_refuses_multithreaded_caller ||
+	not_ok module_refuses_multithreaded_caller "$out" "$logs"
+log_mark
+out=$(session polyns-alice pre --drop-sys-admin --print-ns -- true)
+logs=$(log_since)
+grep -q '^open: Cannot' <<<"$out" && grep -q "lacks CAP_SYS_ADMIN" <<<"$logs" &&
+	ok module_refuses_caller_without_sys_admin || not_ok module_refuses_caller_without_sys_admin "$out" "$logs"
+
 # Parsed but not built yet: refused, never half done.
 pam_conf shareuser "user CLONE_NEWIPC"
 expect_refused share_user_is_refused_until_supported "share=user is not supported by this release" shareuser
