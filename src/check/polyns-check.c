@@ -21,6 +21,7 @@
 #include "instance_name.h"
 #include "options.h"
 #include "util.h"
+#include "wire.h"
 
 #ifndef POLYNS_VERSION
 #define POLYNS_VERSION "unknown"
@@ -195,6 +196,7 @@ static int show_user_plan(const struct conf *conf, const struct check_args *a,
 	/* Own storage: the resolver's getpwnam() calls would reuse libc's. */
 	static char buf[65536];
 	struct passwd pwd, *pw = NULL;
+	unsigned int n_applying = 0;
 	int errors = 0;
 	int lookup = getpwnam_r(a->user, &pwd, buf, sizeof(buf), &pw);
 
@@ -228,6 +230,13 @@ static int show_user_plan(const struct conf *conf, const struct check_args *a,
 			continue;
 		}
 		bool applies = conf_rule_applies(r, rr.uids, rr.n_uids, u.uid);
+
+		if (applies && ++n_applying == WIRE_MAX_POLYDIRS + 1) {
+			diag_add(diags, DIAG_ERROR, r->file, r->line, "more than %u polydirs "
+				 "apply to %s; a session takes at most %u", WIRE_MAX_POLYDIRS,
+				 u.name, WIRE_MAX_POLYDIRS);
+			errors++;
+		}
 		(void)printf("%s  [%s:%u]\n  method: %s\n", er.dir, r->file, r->line,
 			     conf_method_name(r->method));
 		if (applies) {
@@ -241,6 +250,40 @@ static int show_user_plan(const struct conf *conf, const struct check_args *a,
 	return errors ? -EINVAL : 0;
 }
 
+/* Distinct names in the config: a session resolves them in one query. */
+static int check_name_count(const struct conf *conf, struct diag_list *diags)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < conf->n_rules; i++) {
+		const struct conf_rule *r = &conf->rules[i];
+
+		n += (r->create_owner != NULL) + (r->create_group != NULL) + r->n_users;
+	}
+	if (n <= WIRE_MAX_NAMES || conf->n_rules == 0)
+		return 0;
+	/* Counted with repeats: only look closer when the cheap bound is hit. */
+	n = 0;
+	for (size_t i = 0; i < conf->n_rules; i++) {
+		const struct conf_rule *r = &conf->rules[i];
+
+		for (size_t u = 0; u < r->n_users; u++) {
+			bool seen = false;
+
+			for (size_t j = 0; j <= i && !seen; j++)
+				for (size_t v = 0; v < conf->rules[j].n_users && !seen; v++)
+					seen = (j < i || v < u) &&
+					       strcmp(conf->rules[j].users[v], r->users[u]) == 0;
+			n += !seen;
+		}
+	}
+	if (n <= WIRE_MAX_NAMES)
+		return 0;
+	diag_add(diags, DIAG_ERROR, conf->files[0], 0, "%zu distinct user names in all "
+		 "files; a session resolves at most %u", n, WIRE_MAX_NAMES);
+	return -EINVAL;
+}
+
 /* Without a user: resolve names and expand with stand-in values. */
 static int check_rules(const struct conf *conf, const struct check_args *a,
 		       struct diag_list *diags)
@@ -248,7 +291,7 @@ static int check_rules(const struct conf *conf, const struct check_args *a,
 	const struct session_user stand_in = {
 		.name = "user", .uid = 65534, .gid = 65534, .home = "/home/user",
 	};
-	int errors = 0;
+	int errors = check_name_count(conf, diags) < 0;
 
 	for (size_t i = 0; i < conf->n_rules; i++) {
 		const struct conf_rule *r = &conf->rules[i];

@@ -222,6 +222,13 @@ rc=$?
 rc=$?
 [ $rc -eq 2 ] && ok check_bad_usage_exits_2 || not_ok check_bad_usage_exits_2 "rc=$rc"
 
+# Limits only a session meets: flagged here, not at login time.
+{
+	printf '/a /b/ user %s\n' "$(seq -s, -f 'u%g' 200)"
+	printf '/c /d/ user %s\n' "$(seq -s, -f 'v%g' 200)"
+} >"$T/names.conf"
+expect_error check_flags_more_names_than_a_session_resolves names.conf "$T/names.conf: 400 distinct user names in all files; a session resolves at most 256"
+
 # A 90-byte user name (in a private mount namespace with its own passwd).
 long=$(printf 'u%.0s' $(seq 90))
 cp /etc/passwd "$T/passwd"
