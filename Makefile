@@ -47,8 +47,7 @@ PKGS_CHECK := libselinux libmd
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
-CPPFLAGS_ALL := -Isrc/common -Isrc/helper -DPOLYNS_VERSION='"$(VERSION)"' \
-	-DPOLYNS_DEFAULT_HELPER='"$(LIBEXECDIR)/polyns-helper"'
+CPPFLAGS_ALL := -Isrc/common -Isrc/helper -DPOLYNS_VERSION='"$(VERSION)"'
 CFLAGS_ALL := -std=gnu11 -U_FORTIFY_SOURCE $(OPT) $(WARNINGS) $(HARDEN_CFLAGS) $(CPPFLAGS_ALL) \
 	$(CPPFLAGS) $(CFLAGS)
 LDFLAGS_ALL := $(HARDEN_LDFLAGS) $(SAN_LDFLAGS) $(LDFLAGS)
@@ -90,10 +89,19 @@ $(BUILDDIR)/obj/pie/%.o: src/%.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -fPIE $(call pkg_cflags,$(PKGS_HELPER)) -MMD -MP -c -o $@ $<
 
-$(BUILDDIR)/obj/pic/%.o: src/%.c
+# The installed helper's path is compiled into the module: rebuild when it changes.
+PATHS_H := $(BUILDDIR)/paths.h
+$(PATHS_H): FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)echo '#define POLYNS_DEFAULT_HELPER "$(LIBEXECDIR)/polyns-helper"' >$@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+.PHONY: FORCE
+FORCE:
+
+$(BUILDDIR)/obj/pic/%.o: src/%.c $(PATHS_H)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) -fPIC -fvisibility=hidden $(call pkg_cflags,$(PKGS_MODULE)) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS_ALL) -include $(PATHS_H) -fPIC -fvisibility=hidden $(call pkg_cflags,$(PKGS_MODULE)) -MMD -MP -c -o $@ $<
 
 $(MODULE): $(call obj,$(MODULE_SRC),pic) src/module/pam_polyns.map
 	$(call msg,LD,$@)
