@@ -145,27 +145,24 @@ void sandbox_write_policy(FILE *out)
 			write_condition(out, &rules[i].args[a]);
 		(void)fprintf(out, "\t# %s\n", rules[i].why);
 	}
-	(void)fprintf(out, "allow write, lseek arg0==<selinuxfs member fd>\t# "
+	(void)fprintf(out, "allow write arg0==<one of the selinuxfs member fds>\t# "
 		      "SELinux compute_member, only when SELinux is enabled\n");
 	(void)fprintf(out, "default kill-process\t# anything else, and any other ABI\n");
 }
 
-/* write()/lseek() only on the selinuxfs "member" fd, when there is one. */
-static int allow_selinux_fd(scmp_filter_ctx ctx, int fd)
+/* write() only on the selinuxfs "member" fds, when there are any. */
+static int allow_selinux_fds(scmp_filter_ctx ctx, const int *fds, size_t n)
 {
-	int r;
+	int r = 0;
 
-	if (fd < 0)
-		return 0;
-	r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1,
-			     SCMP_CMP(0, SCMP_CMP_EQ, (scmp_datum_t)fd));
-	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(lseek), 1,
-				     SCMP_CMP(0, SCMP_CMP_EQ, (scmp_datum_t)fd));
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (fds[i] >= 0)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(write), 1,
+					     SCMP_CMP(0, SCMP_CMP_EQ, (scmp_datum_t)fds[i]));
 	return r;
 }
 
-int sandbox_enter(int selinux_fd)
+int sandbox_enter(const int *selinux_fds, size_t n)
 {
 	scmp_filter_ctx ctx;
 	int r = 0;
@@ -179,7 +176,7 @@ int sandbox_enter(int selinux_fd)
 		r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, rules[i].nr,
 					   rules[i].n_args, rules[i].args);
 	if (r == 0)
-		r = allow_selinux_fd(ctx, selinux_fd);
+		r = allow_selinux_fds(ctx, selinux_fds, n);
 	if (r == 0)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);

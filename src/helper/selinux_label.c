@@ -13,10 +13,12 @@
 
 /*
  * security_compute_member() opens selinuxfs for writing, which the sandbox
- * forbids; so the helper opens it before the sandbox and speaks the same
- * "scon tcon class" transaction on that fd itself.
+ * forbids; so the helper opens the "member" file before the sandbox and
+ * speaks the same "scon tcon class" transaction itself.  The kernel allows
+ * one transaction per open: hence a small pool, one fd per computation.
  */
-static int member_fd = -1;
+static int member_fds[SE_MEMBER_FDS] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+static size_t member_used;
 static security_class_t dir_class;
 
 int se_prepare(void)
@@ -26,8 +28,12 @@ int se_prepare(void)
 	dir_class = string_to_security_class("dir");
 	if (dir_class == 0)
 		return -EINVAL;
-	member_fd = open("/sys/fs/selinux/member", O_RDWR | O_CLOEXEC);
-	return member_fd < 0 ? -errno : 0;
+	for (size_t i = 0; i < SE_MEMBER_FDS; i++) {
+		member_fds[i] = open("/sys/fs/selinux/member", O_RDWR | O_CLOEXEC);
+		if (member_fds[i] < 0)
+			return -errno;
+	}
+	return 0;
 }
 
 static bool real_enabled(void)
@@ -44,14 +50,15 @@ static int real_compute_member(const char *scon, const char *tcon, char **out)
 {
 	char buf[4096];
 	ssize_t n;
-	int len;
+	int len, member_fd;
 
-	if (member_fd < 0)
-		return -ENOTCONN;
+	if (member_used == SE_MEMBER_FDS || member_fds[member_used] < 0)
+		return -EMFILE; /* more context-method polydirs than the pool holds */
+	member_fd = member_fds[member_used++];
 	len = snprintf(buf, sizeof(buf), "%s %s %hu", scon, tcon, dir_class);
 	if (len < 0 || (size_t)len >= sizeof(buf))
 		return -ENAMETOOLONG;
-	if (lseek(member_fd, 0, SEEK_SET) < 0 || write(member_fd, buf, (size_t)len) != len)
+	if (write(member_fd, buf, (size_t)len) != len)
 		return -errno;
 	n = read(member_fd, buf, sizeof(buf) - 1);
 	if (n <= 0)
@@ -71,9 +78,9 @@ static const struct se_ops real_ops = {
 };
 static const struct se_ops *ops = &real_ops;
 
-int se_member_fd(void)
+const int *se_member_fds(void)
 {
-	return member_fd;
+	return member_fds;
 }
 
 const struct se_ops *se_get_ops(void)

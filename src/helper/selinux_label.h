@@ -24,8 +24,11 @@ int se_prepare(void);
 
 const struct se_ops *se_get_ops(void);
 
-/* The selinuxfs fd se_prepare() opened, or -1: the only fd the helper writes to. */
-int se_member_fd(void);
+/* Context-method polydirs one session can have (selinuxfs fds opened early). */
+#define SE_MEMBER_FDS 8
+
+/* The selinuxfs fds se_prepare() opened (-1 where none): the only fds written to. */
+const int *se_member_fds(void);
 
 /* Tests only (test_hook.c): replace the operations. */
 void se_set_ops(const struct se_ops *ops);

@@ -3,6 +3,7 @@
 #include "close_data.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <security/pam_ext.h>
@@ -106,6 +107,7 @@ static int scan_mount_namespaces(struct wire_request *req, int *others)
 	struct dirent *de;
 	pid_t me = getpid();
 	uint64_t self = 0, id = 0;
+	bool overflow = false;
 	DIR *d;
 
 	*others = 0;
@@ -127,15 +129,16 @@ static int scan_mount_namespaces(struct wire_request *req, int *others)
 			(*others)++;
 		for (i = 0; i < req->n_live && req->live[i] != id; i++)
 			;
-		if (i < req->n_live)
+		if (i < req->n_live || overflow)
 			continue;
-		if (req->n_live == WIRE_MAX_LIVE) {
-			req->n_live = 0; /* too many to tell: sweep nothing this time */
-			break;
-		}
-		req->live[req->n_live++] = id;
+		if (req->n_live == WIRE_MAX_LIVE)
+			overflow = true; /* too many to tell: sweep nothing this time */
+		else
+			req->live[req->n_live++] = id;
 	}
 	(void)closedir(d);
+	if (overflow)
+		req->n_live = 0;
 	return 0;
 }
 
@@ -189,20 +192,24 @@ void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts)
 	const void *data = NULL;
 	const struct close_data *cd;
 	bool unmount = opts->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE;
-	int others = 0;
+	int others = 0; /* other processes in our mount namespace; -1: unknown */
 
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
 		return;
 	cd = data;
 	close_request(pamh, opts, &req);
-	if (scan_mount_namespaces(&req, &others) < 0)
-		others = -1; /* cannot tell: keep everything */
+	if (scan_mount_namespaces(&req, &others) < 0) {
+		/* Cannot tell who still runs, nor name our namespace: keep, unrecorded. */
+		pam_syslog(pamh, LOG_ERR, "cannot scan /proc at close: keeping %u tmpdir "
+			   "instance(s)", cd->n_tmpdirs);
+		others = -1;
+	}
 	for (uint32_t i = 0; unmount && i < cd->n_polydirs; i++)
 		req.unmount[req.n_unmount++] = cd->polydirs[i];
 	for (uint32_t i = 0; i < cd->n_tmpdirs; i++) {
 		if (others == 0)
 			req.cleanup[req.n_cleanup++] = cd->tmpdirs[i];
-		else
+		else if (others > 0)
 			req.defer[req.n_defer++] = cd->tmpdirs[i];
 	}
 	/*
@@ -210,6 +217,6 @@ void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts)
 	 * session's namespace; otherwise work from the one we started in.
 	 */
 	if (req.n_unmount || req.n_cleanup || req.n_defer)
-		run_close_helper(pamh, opts, &req, unmount ? -1 : cd->mntns_fd);
+		run_close_helper(pamh, opts, &req, req.n_unmount ? -1 : cd->mntns_fd);
 	(void)pam_set_data(pamh, DATA_KEY, NULL, NULL);
 }

@@ -18,27 +18,27 @@
 #include "spawn.h"
 #include "util.h"
 
-/* report_fd is close-on-exec: it carries errno only if execve() fails. */
+/* report_fd is close-on-exec: it carries an errno only if the script did not start. */
 __attribute__((noreturn)) static void exec_script(const struct wire_init *in,
 						  const char *user, int report_fd)
 {
-	static char *const envp[] = { NULL };
-	char *argv[] = {
-		(char *)in->script, (char *)in->polydir, (char *)in->instance,
-		(char *)(in->newdir ? "1" : "0"), (char *)user,
-		(char *)(in->safe_polydir ? "1" : "0"),
-		(char *)(in->safe_instance ? "1" : "0"), NULL,
-	};
-
 	int err;
 
 	/* Every fd above 2 goes at exec; report_fd stays usable until then. */
-	if (child_reset_process() < 0 ||
-	    syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		_exit(127);
-	/* The path was checked: root-owned all the way, no symlinks. */
-	(void)execve(in->script, argv, envp);
-	err = errno;
+	if (child_reset_process() == 0 &&
+	    syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) {
+		static char *const envp[] = { NULL };
+		char *argv[] = {
+			(char *)in->script, (char *)in->polydir, (char *)in->instance,
+			(char *)(in->newdir ? "1" : "0"), (char *)user,
+			(char *)(in->safe_polydir ? "1" : "0"),
+			(char *)(in->safe_instance ? "1" : "0"), NULL,
+		};
+
+		/* The path was checked: root-owned all the way, no symlinks. */
+		(void)execve(in->script, argv, envp);
+	}
+	err = errno ? errno : EINVAL;
 	(void)!write(report_fd, &err, sizeof(err));
 	_exit(127);
 }
