@@ -31,7 +31,7 @@ mount -t tmpfs -o mode=0755 tmpfs /run
 # /dev with the real device nodes and our own /dev/log.
 mkdir "$S/dev"
 mount -t tmpfs -o mode=0755 tmpfs "$S/dev"
-for n in null zero full random urandom tty ptmx; do
+for n in null zero full random urandom tty; do
 	touch "$S/dev/$n"
 	mount --bind "/dev/$n" "$S/dev/$n"
 done
@@ -40,7 +40,9 @@ ln -s /proc/self/fd "$S/dev/fd"
 ln -s /proc/self/fd/0 "$S/dev/stdin"
 ln -s /proc/self/fd/1 "$S/dev/stdout"
 ln -s /proc/self/fd/2 "$S/dev/stderr"
-mount --rbind /dev/pts "$S/dev/pts"
+# A private devpts instance, so that login and script get terminals here.
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$S/dev/pts"
+ln -s pts/ptmx "$S/dev/ptmx"
 mount --rbind "$S/dev" /dev
 LOG=$S/syslog
 python3 "$REPO/tests/integration/syslog_listener.py" /dev/log "$LOG" &
