@@ -5,7 +5,7 @@ set -eu
 what=${1:-build}
 
 build_pkgs="gcc make pkg-config libpam0g-dev libseccomp-dev libcap-ng-dev libselinux1-dev libmd-dev"
-check_pkgs="$build_pkgs libcmocka-dev clang clang-tidy cppcheck libclang-rt-14-dev libpam-modules util-linux strace openssh-server openssh-client python3 iproute2 bc login"
+check_pkgs="$build_pkgs libcmocka-dev clang clang-tidy cppcheck libclang-rt-14-dev libpam-modules util-linux strace openssh-server openssh-client python3 iproute2 bc login apparmor selinux-policy-dev checkpolicy"
 fuzz_pkgs="clang libclang-rt-14-dev afl++"
 
 case $what in

@@ -13,4 +13,22 @@ for what in seccomp:seccomp-allowlist capabilities:capabilities; do
 		not_ok "policy_${kind}_text_matches_source" "run 'make policy-text' and review:" "$out"
 	fi
 done
+# The AppArmor profile and the SELinux module build with their own toolchains.
+if out=$(apparmor_parser -Q -K -T -I /etc/apparmor.d policy/apparmor/usr.libexec.polyns-helper 2>&1); then
+	ok policy_apparmor_profile_compiles
+else
+	not_ok policy_apparmor_profile_compiles "$out"
+fi
+W=$(mktemp -d /tmp/polyns-sepol.XXXXXX)
+cp policy/selinux/polyns.te policy/selinux/polyns.if policy/selinux/polyns.fc "$W/"
+if out=$(make -C "$W" -f /usr/share/selinux/devel/Makefile polyns.pp 2>&1) && [ -s "$W/polyns.pp" ]; then
+	ok policy_selinux_module_compiles
+else
+	not_ok policy_selinux_module_compiles "$out"
+fi
+rm -rf "$W"
+# The AppArmor profile keeps exactly the capabilities the helper keeps.
+aa=$(grep -o '^  capability [a-z_]*' policy/apparmor/usr.libexec.polyns-helper | awk '{print $2}' | sort | tr '\n' ' ')
+src=$(awk '{print $1}' policy/capabilities.txt | grep -v '^each\|^bounding' | sort | tr '\n' ' ')
+[ "$aa" = "$src" ] && ok policy_apparmor_capabilities_match_source || not_ok policy_apparmor_capabilities_match_source "apparmor: $aa" "source: $src"
 tap_done
