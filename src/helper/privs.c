@@ -40,6 +40,8 @@ static const char *const phase_names[] = {
 
 void privs_write_policy(FILE *out)
 {
+	(void)fprintf(out, "setpcap used in start\t# only before the first drop: lock the "
+		      "securebits, empty the bounding set\n");
 	for (size_t i = 0; i < ARRAY_SIZE(kept_caps); i++) {
 		const char *name = capng_capability_to_name(kept_caps[i].cap);
 
