@@ -113,6 +113,12 @@ ssize_t channel_recv(int sock, uint8_t *buf, int *fds, size_t max_fds,
 	r = collect_fds(&msg, fds, max_fds, n_fds);
 	if (r < 0)
 		return r;
+	if (n == 0 && *n_fds) {
+		/* An empty datagram carrying fds: never a message of ours. */
+		close_all(fds, *n_fds);
+		*n_fds = 0;
+		return -EBADMSG;
+	}
 	if (n == 0)
 		return -EPIPE;
 	return n;

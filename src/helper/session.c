@@ -214,9 +214,8 @@ void session_open(int sock, const struct wire_request *req, struct session_state
 		r = privs_enter(PHASE_POLYDIRS);
 	if (r == 0)
 		r = run_jobs(req, st);
-	if (r == 0)
-		r = privs_enter(PHASE_REPLY);
 	if (r == 0) {
+		/* Still with the polydir capabilities, so that a failure can undo. */
 		r = ns_open_fds(mask, &st->made);
 		if (r < 0) {
 			hlog(LOG_ERR, "opening the new namespaces failed: %s", strerror(-r));
@@ -224,6 +223,8 @@ void session_open(int sock, const struct wire_request *req, struct session_state
 				polydir_undo_tmpdir(&st->jobs[i]);
 		}
 	}
+	if (r == 0)
+		r = privs_enter(PHASE_REPLY);
 	if (r < 0) {
 		if (r == -EPERM || r == -EINVAL)
 			hlog(LOG_ERR, "changing capabilities or setting up polydirs failed: %s",

@@ -96,6 +96,15 @@ static int mntns_id(const char *path, uint64_t *id)
 	return r;
 }
 
+static bool owned_by_root(long pid)
+{
+	char path[64];
+	struct stat st;
+
+	(void)snprintf(path, sizeof(path), "/proc/%ld", pid);
+	return stat(path, &st) == 0 && st.st_uid == 0;
+}
+
 /*
  * One read-only pass over /proc: how many other processes share our mount
  * namespace, and which mount namespaces have processes at all (so that
@@ -123,8 +132,23 @@ static int scan_mount_namespaces(struct wire_request *req, int *others)
 		if (*end || pid <= 0)
 			continue;
 		(void)snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", pid);
-		if (mntns_id(path, &id) < 0)
+		int r = mntns_id(path, &id);
+
+		if (r == -ENOENT || r == -ESRCH)
 			continue; /* gone, or a zombie */
+		if (r < 0 && !owned_by_root(pid)) {
+			/*
+			 * A user's process we may not inspect (an LSM, no ptrace
+			 * right): it could be the session's, so we cannot tell
+			 * who is left.  Root's own processes outside our reach
+			 * (an ancestor namespace's init) are not the session's.
+			 */
+			(void)closedir(d);
+			req->n_live = 0;
+			return r;
+		}
+		if (r < 0)
+			continue;
 		if (pid != me && id == self)
 			(*others)++;
 		for (i = 0; i < req->n_live && req->live[i] != id; i++)

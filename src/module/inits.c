@@ -25,7 +25,7 @@ __attribute__((noreturn)) static void exec_script(const struct wire_init *in,
 	int err;
 
 	/* Every fd above 2 goes at exec; report_fd stays usable until then. */
-	if (child_reset_process() == 0 &&
+	if (child_reset_process() == 0 && child_reset_environment(022) == 0 &&
 	    syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) {
 		static char *const envp[] = { NULL };
 		char *argv[] = {
@@ -92,9 +92,13 @@ static int run_one(pam_handle_t *pamh, const struct wire_init *in, const char *u
 	}
 	pidfd = pidfd_open(pid, 0);
 	if (pidfd < 0) {
+		int e = errno;
+
 		(void)kill(pid, SIGKILL);
 		(void)waitpid(pid, NULL, 0);
-		return -errno;
+		(void)close(report[0]);
+		pam_syslog(pamh, LOG_ERR, "pidfd_open for %s: %s", in->script, strerror(e));
+		return -e;
 	}
 	status = wait_deadline(pid, pidfd, timeout_sec);
 	(void)close(pidfd);

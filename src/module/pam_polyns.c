@@ -95,6 +95,11 @@ static int lookup_users(pam_handle_t *pamh, struct users *u)
 		return PAM_SESSION_ERR;
 	}
 	name = item;
+	/* $USER lands in paths root creates: it must be one plain component. */
+	if (strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		pam_syslog(pamh, LOG_ERR, "user name '%s' cannot be used in a path", name);
+		return PAM_SESSION_ERR;
+	}
 	pw = pam_modutil_getpwnam(pamh, name);
 	if (!pw || strlen(pw->pw_name) > NAME_MAX_LEN ||
 	    copy_passwd(pw, &u->user, u->buf[0], sizeof(u->buf[0])) < 0) {
@@ -129,7 +134,8 @@ static void fill_request(pam_handle_t *pamh, const struct polyns_options *o,
 		.share = o->share, .ns_mask = o->ns_mask, .config = o->config,
 		.config_dir = o->config_dir, .init = o->init,
 		.runtime_dir = o->runtime_dir, .service = service ? service : "",
-		.context = "", .umask = mask & 0777,
+		/* Behind su the umask is the user's: never looser than 022 for root's dirs. */
+		.context = "", .umask = (mask | 022) & 0777,
 		.user = { u->user.pw_name, u->user.pw_uid, u->user.pw_gid, u->user.pw_dir },
 		.ruser = { u->ruser.pw_name, u->ruser.pw_uid, u->ruser.pw_gid,
 			   u->ruser.pw_dir },
@@ -158,8 +164,15 @@ static int enter_session(pam_handle_t *pamh, const struct polyns_options *o,
 			 const struct helper_result *res, const char *user)
 {
 	struct join_saved saved = { { 0 } };
+	bool has_mnt = false;
 	int ret;
 
+	for (uint32_t i = 0; i < res->reply.n_ns; i++)
+		has_mnt = has_mnt || res->reply.ns[i].ns_bit == POLYNS_NS_MNT;
+	if (!has_mnt && (res->reply.n_polydirs || res->reply.n_inits || res->reply.n_tmpdirs)) {
+		pam_syslog(pamh, LOG_ERR, "helper reported polydirs without a mount namespace");
+		return PAM_SESSION_ERR;
+	}
 	if (join_namespaces(pamh, res, o->ns_mask, POLYNS_NS_MNT, &saved) < 0)
 		return PAM_SESSION_ERR;
 	ret = run_inits(pamh, &res->reply, user, o->timeout_sec) < 0 ? PAM_SESSION_ERR

@@ -127,8 +127,7 @@ int child_reset_process(void)
 	return 0;
 }
 
-/* In the child: everything between fork and exec.  Never returns. */
-__attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int mntns_fd)
+int child_reset_environment(mode_t mask)
 {
 	static const struct {
 		int resource;
@@ -144,6 +143,19 @@ __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int m
 		{ RLIMIT_NPROC, { RLIM_INFINITY, RLIM_INFINITY } },
 		{ RLIMIT_MEMLOCK, { 8 << 20, 8 << 20 } },
 	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(limits); i++)
+		if (reset_rlimit(limits[i].resource, &limits[i].lim) < 0)
+			return -1;
+	umask(mask);
+	if (setsid() < 0 || chdir("/") < 0)
+		return -1;
+	return 0;
+}
+
+/* In the child: everything between fork and exec.  Never returns. */
+__attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int mntns_fd)
+{
 	static char arg0[] = "polyns-helper";
 	static char *const argv[] = { arg0, NULL };
 	static char *const envp[] = { NULL };
@@ -168,11 +180,7 @@ __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int m
 			_exit(127);
 	if (syscall(SYS_close_range, HELPER_FD_SLOT + 1, ~0U, 0) < 0)
 		_exit(127);
-	for (size_t i = 0; i < ARRAY_SIZE(limits); i++)
-		if (reset_rlimit(limits[i].resource, &limits[i].lim) < 0)
-			_exit(127);
-	umask(077);
-	if (setsid() < 0 || chdir("/") < 0)
+	if (child_reset_environment(077) < 0)
 		_exit(127);
 	(void)syscall(SYS_execveat, HELPER_FD_SLOT, "", argv, envp, AT_EMPTY_PATH);
 	_exit(127);

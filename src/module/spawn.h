@@ -4,6 +4,7 @@
 #define POLYNS_SPAWN_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct helper_proc {
@@ -43,6 +44,13 @@ int trusted_exec_open(const char *path, char *why, size_t why_len);
  * all ids 0, no supplementary groups.  0 or -1.
  */
 int child_reset_process(void);
+
+/*
+ * Also in such a child: fresh rlimits (a user behind su may have lowered
+ * them), the given umask, a session of its own (no terminal signals from the
+ * user) and cwd "/".  0 or -1.
+ */
+int child_reset_environment(mode_t mask);
 
 /* Kill (if still running) and reap.  Returns the wait status, or -errno. */
 int helper_reap(struct helper_proc *h, int kill_first);
