@@ -16,6 +16,7 @@
 #include "fswalk.h"
 #include "hlog.h"
 #include "options.h"
+#include "polydir.h"
 #include "util.h"
 
 #define MAX_DEPTH 128
@@ -106,24 +107,6 @@ static int remove_instance(const char *path, bool ignore_parent_mode)
 	else
 		hlog_debug("removed tmpdir instance %s", path);
 	return ret;
-}
-
-static int unmount_polydir(const char *path)
-{
-	char err[512], link[64];
-	struct walk w;
-	int ret = walk_open(path, 0, 0, &w, err, sizeof(err));
-
-	if (ret < 0) {
-		hlog(LOG_ERR, "unmount_on_close: %s", err);
-		return ret;
-	}
-	(void)snprintf(link, sizeof(link), "/proc/self/fd/%d", w.fd);
-	ret = umount2(link, MNT_DETACH) < 0 ? -errno : 0;
-	(void)close(w.fd);
-	if (ret < 0 && ret != -EINVAL)
-		hlog(LOG_ERR, "unmounting %s failed: %s", path, strerror(-ret));
-	return ret == -EINVAL ? 0 : ret;
 }
 
 /* runtime_dir/pending: root-only, made on first use. */
@@ -239,7 +222,7 @@ enum wire_status close_session(const struct wire_request *req)
 	int failed = 0, pending;
 
 	for (uint32_t i = 0; i < req->n_unmount; i++)
-		failed += unmount_polydir(req->unmount[i]) < 0;
+		failed += polydir_detach(req->unmount[i]) < 0;
 	for (uint32_t i = 0; i < req->n_cleanup; i++)
 		failed += remove_instance(req->cleanup[i], ignore) < 0;
 	if (req->n_defer == 0 && req->n_live == 0)

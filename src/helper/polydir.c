@@ -324,12 +324,17 @@ int polydir_setup(struct polydir_job *job, const struct polydir_env *env)
 
 int polydir_unmount_rdir(const struct polydir_job *job)
 {
+	return polydir_detach(job->x.rdir);
+}
+
+int polydir_detach(const char *path)
+{
 	char err[512], link[64];
 	struct walk w;
-	int ret = walk_open(job->x.rdir, 0, 0, &w, err, sizeof(err));
+	int ret = walk_open(path, 0, 0, &w, err, sizeof(err));
 
 	if (ret < 0) {
-		hlog(LOG_ERR, "unmounting %s: %s", job->x.rdir, err);
+		hlog(LOG_ERR, "unmounting %s: %s", path, err);
 		return ret;
 	}
 	/* The checked fd, through its magic link: nothing is resolved again. */
@@ -337,11 +342,11 @@ int polydir_unmount_rdir(const struct polydir_job *job)
 	ret = umount2(link, MNT_DETACH) < 0 ? -errno : 0;
 	(void)close(w.fd);
 	if (ret == -EINVAL) {
-		hlog_debug("%s was not a mount point", job->x.rdir);
+		hlog_debug("%s was not a mount point", path);
 		return 0;
 	}
 	if (ret < 0)
-		hlog(LOG_ERR, "unmounting %s failed: %s", job->x.rdir, strerror(-ret));
+		hlog(LOG_ERR, "unmounting %s failed: %s", path, strerror(-ret));
 	return ret;
 }
 

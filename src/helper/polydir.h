@@ -51,6 +51,9 @@ int polydir_setup(struct polydir_job *job, const struct polydir_env *env);
  */
 int polydir_unmount_rdir(const struct polydir_job *job);
 
+/* Lazily unmount what is mounted on path (walked as above).  0 or -errno. */
+int polydir_detach(const char *path);
+
 /* Remove an empty tmpdir instance this helper made (after a later failure). */
 void polydir_undo_tmpdir(const struct polydir_job *job);
 
