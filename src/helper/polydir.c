@@ -292,7 +292,9 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 	}
 	if (inst_fd >= 0)
 		(void)close(inst_fd);
-	if (pw.fd >= 0)
+	if (job->made_tmpdir)
+		job->parent_fd = pw.fd; /* kept: a later failure removes it through this fd */
+	else if (pw.fd >= 0)
 		(void)close(pw.fd);
 	return ret;
 }
@@ -350,20 +352,20 @@ int polydir_detach(const char *path)
 	return ret;
 }
 
-void polydir_undo_tmpdir(const struct polydir_job *job)
+void polydir_undo_tmpdir(struct polydir_job *job)
 {
-	char parent[CONF_PATH_MAX], base[CONF_PATH_MAX], err[256];
-	struct walk pw;
 	const char *slash = strrchr(job->instance, '/');
 
 	if (!job->made_tmpdir || !slash)
 		return;
-	(void)snprintf(parent, sizeof(parent), "%.*s", (int)(slash - job->instance),
-		       job->instance);
-	(void)snprintf(base, sizeof(base), "%s", slash + 1);
-	if (walk_open(parent[0] ? parent : "/", 0, 0, &pw, err, sizeof(err)) < 0)
-		return;
 	/* Only ever empty here: nothing ran in it yet. */
-	(void)unlinkat(pw.fd, base, AT_REMOVEDIR);
-	(void)close(pw.fd);
+	(void)unlinkat(job->parent_fd, slash + 1, AT_REMOVEDIR);
+	polydir_job_release(job);
+}
+
+void polydir_job_release(struct polydir_job *job)
+{
+	if (job->made_tmpdir)
+		(void)close(job->parent_fd);
+	job->made_tmpdir = false;
 }

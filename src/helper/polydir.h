@@ -30,6 +30,7 @@ struct polydir_job {
 	bool newdir;
 	bool safe_polydir, safe_instance;
 	bool made_tmpdir; /* a tmpdir instance to remove on failure or close */
+	int parent_fd;    /* with made_tmpdir: its parent, to undo without a new walk */
 };
 
 struct polydir_env {
@@ -55,6 +56,9 @@ int polydir_unmount_rdir(const struct polydir_job *job);
 int polydir_detach(const char *path);
 
 /* Remove an empty tmpdir instance this helper made (after a later failure). */
-void polydir_undo_tmpdir(const struct polydir_job *job);
+void polydir_undo_tmpdir(struct polydir_job *job);
+
+/* Close what a job still holds. */
+void polydir_job_release(struct polydir_job *job);
 
 #endif

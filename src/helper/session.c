@@ -242,6 +242,7 @@ void session_state_free(struct session_state *st)
 {
 	made_ns_close(&st->made);
 	for (size_t i = 0; i < st->n_jobs; i++) {
+		polydir_job_release(&st->jobs[i]);
 		resolved_rule_free(&st->jobs[i].ids);
 		free(st->jobs[i].label);
 	}

@@ -27,6 +27,12 @@ session polyns-alice close -- true >/dev/null
 [ "$(count)" = 0 ] && [ -z "$(ls "$RT/pending")" ] && ok later_close_collects_kept_instance ||
 	not_ok later_close_collects_kept_instance "$(ls -la "$S/vt-inst" "$RT/pending")"
 
+# A later polydir failing: the helper removes the tmpdir it already made.
+printf '%s\n' "$S/vt $S/vt-inst/ tmpdir" "$S/missing $S/missing-inst/ user" >"$CONF"
+out=$(session polyns-alice close -- true)
+grep -q '^open: Cannot' <<<"$out" && [ "$(count)" = 0 ] && ok failed_open_leaves_no_tmpdir_instance ||
+	not_ok failed_open_leaves_no_tmpdir_instance "$out" "$(ls -la "$S/vt-inst")"
+
 # unmount_on_close: the polydirs are unmounted in the caller's namespace.
 mkdir -p "$S/ut" && chmod 1777 "$S/ut"
 echo "$S/ut $S/ut-inst/ user" >"$CONF"
