@@ -110,6 +110,7 @@ int wire_encode_request(struct wire_buf *b, const struct wire_request *r)
 	put_u32(b, r->n_live);
 	for (uint32_t i = 0; i < r->n_live; i++)
 		put_u64(b, r->live[i]);
+	put_str(b, r->registry ? r->registry : "");
 	return finish(b);
 }
 
@@ -185,6 +186,7 @@ int wire_encode_reply(struct wire_buf *b, const struct wire_reply *r)
 	put_u32(b, r->n_polydirs);
 	for (uint32_t i = 0; i < r->n_polydirs; i++)
 		put_str(b, r->polydirs[i]);
+	put_str(b, r->registry ? r->registry : "");
 	return finish(b);
 }
 
@@ -219,6 +221,22 @@ static uint64_t get_u64(struct wire_reader *rd)
 }
 
 /* A string: length, bytes, NUL; no NUL inside.  Empty allowed if may_be_empty. */
+/* "" or "KEY/session.PID.START": letters, digits, '-', '.', one '/'. */
+static bool is_registry_token(const char *s)
+{
+	const char *slash;
+
+	if (!s)
+		return false;
+	if (!*s)
+		return true;
+	slash = strchr(s, '/');
+	return slash && slash != s && !strchr(slash + 1, '/') &&
+	       strncmp(slash + 1, "session.", 8) == 0 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-./") == strlen(s) &&
+	       !memchr(s, '.', (size_t)(slash - s));
+}
+
 static const char *get_str(struct wire_reader *rd, bool may_be_empty)
 {
 	uint32_t n = get_u32(rd);
@@ -314,7 +332,8 @@ int wire_decode_request(struct wire_reader *rd, struct wire_request *r)
 		return -EBADMSG;
 	for (uint32_t i = 0; i < r->n_live; i++)
 		r->live[i] = get_u64(rd);
-	if (rd->bad)
+	r->registry = get_str(rd, true);
+	if (rd->bad || !is_registry_token(r->registry))
 		return -EBADMSG;
 	if ((r->op != OP_OPEN && r->op != OP_CLOSE) ||
 	    r->unmnt > POLYNS_UNMNT_ONLY || r->share > POLYNS_SHARE_GROUP ||
@@ -415,5 +434,8 @@ int wire_decode_reply(struct wire_reader *rd, struct wire_reply *r)
 	for (uint32_t i = 0; i < r->n_polydirs; i++)
 		if (!is_path(r->polydirs[i] = get_str(rd, false)))
 			return -EBADMSG;
+	r->registry = get_str(rd, true);
+	if (rd->bad || !is_registry_token(r->registry))
+		return -EBADMSG;
 	return done(rd);
 }

@@ -26,7 +26,7 @@
 #include <sys/types.h>
 
 #define WIRE_MAGIC 0x534e4c50U /* "PLNS" */
-#define WIRE_VERSION 1U
+#define WIRE_VERSION 2U
 #define WIRE_MAX_MSG 65536U
 #define WIRE_MAX_STRING 4096U
 #define WIRE_MAX_NAMES 256U
@@ -84,6 +84,8 @@ struct wire_request {
 	/* OP_CLOSE: the mount namespaces that have processes now */
 	uint32_t n_live;
 	uint64_t live[WIRE_MAX_LIVE];
+	/* OP_CLOSE: the shared set's session this close ends ("" if none) */
+	const char *registry;
 };
 
 struct wire_log {
@@ -142,6 +144,8 @@ struct wire_reply {
 	const char *tmpdirs[WIRE_MAX_POLYDIRS];
 	uint32_t n_polydirs; /* mounted polydirs (unmount_on_close) */
 	const char *polydirs[WIRE_MAX_POLYDIRS];
+	/* a shared set's session: "KEY/session.PID.START", for close ("" if none) */
+	const char *registry;
 };
 
 /* A message being built: fixed capacity, sticky overflow flag. */

@@ -14,9 +14,11 @@
 
 #include "conf.h"
 #include "fswalk.h"
+#include "hexname.h"
 #include "hlog.h"
 #include "options.h"
 #include "polydir.h"
+#include "rundir.h"
 #include "util.h"
 
 #define MAX_DEPTH 128
@@ -110,74 +112,31 @@ static int remove_instance(const char *path, bool ignore_parent_mode)
 }
 
 /* runtime_dir/pending: root-only, made on first use. */
-static int open_pending(const char *runtime_dir)
+int cleanup_open_pending(const char *runtime_dir)
 {
-	char err[512];
-	struct walk w;
-	struct stat st;
-	int fd, ret = walk_open(runtime_dir, WALK_MKDIR, 0700, &w, err, sizeof(err));
-
-	if (ret < 0) {
-		hlog(LOG_ERR, "runtime directory: %s", err);
-		return ret;
-	}
-	if (fstat(w.fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 077)) {
-		hlog(LOG_ERR, "runtime directory %s must be root's, mode 0700", runtime_dir);
-		(void)close(w.fd);
-		return -EPERM;
-	}
-	if (mkdirat(w.fd, "pending", 0700) < 0 && errno != EEXIST) {
-		ret = -errno;
-		(void)close(w.fd);
-		return ret;
-	}
-	fd = openat(w.fd, "pending", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	ret = fd < 0 ? -errno : fd;
-	(void)close(w.fd);
-	return ret;
+	return rundir_open(runtime_dir, "pending");
 }
 
 /* A record is a directory named "<mount namespace inode>.<instance path in hex>". */
-static int record_pending(int pending_fd, uint64_t ino, const char *path)
+int cleanup_defer(int pending_fd, uint64_t ino, const char *path)
 {
 	char name[256];
 	size_t n = (size_t)snprintf(name, sizeof(name), "%llu.", (unsigned long long)ino);
 
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (n + 3 > sizeof(name))
-			return -ENAMETOOLONG;
-		n += (size_t)snprintf(name + n, sizeof(name) - n, "%02x", *p);
-	}
+	if (hexname_encode(path, name + n, sizeof(name) - n) < 0)
+		return -ENAMETOOLONG;
 	if (mkdirat(pending_fd, name, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static int parse_record(const char *name, uint64_t *ino, char *path, size_t len)
 {
 	char *end;
-	size_t o = 0;
 
 	*ino = strtoull(name, &end, 10);
-	if (end == name || *end != '.')
+	if (end == name || *end != '.' || hexname_decode(end + 1, path, len) < 0)
 		return -EINVAL;
-	for (const char *p = end + 1; *p; p += 2) {
-		int hi = hex_value(p[0]), lo = p[1] ? hex_value(p[1]) : -1;
-
-		if (hi < 0 || lo < 0 || o + 1 >= len || (hi | lo) == 0)
-			return -EINVAL;
-		path[o++] = (char)(hi << 4 | lo);
-	}
-	path[o] = '\0';
 	return path[0] == '/' ? 0 : -EINVAL;
 }
 
@@ -227,11 +186,11 @@ enum wire_status close_session(const struct wire_request *req)
 		failed += remove_instance(req->cleanup[i], ignore) < 0;
 	if (req->n_defer == 0 && req->n_live == 0)
 		return failed ? STATUS_SESSION_ERR : STATUS_OK;
-	pending = open_pending(req->runtime_dir);
+	pending = cleanup_open_pending(req->runtime_dir);
 	if (pending < 0)
 		return STATUS_SESSION_ERR;
 	for (uint32_t i = 0; i < req->n_defer; i++) {
-		int r = record_pending(pending, req->mntns_ino, req->defer[i]);
+		int r = cleanup_defer(pending, req->mntns_ino, req->defer[i]);
 
 		if (r < 0)
 			hlog(LOG_ERR, "cannot record %s for later removal: %s", req->defer[i],

@@ -8,7 +8,15 @@
 #ifndef POLYNS_CLEANUP_H
 #define POLYNS_CLEANUP_H
 
+#include <stdint.h>
+
 #include "wire.h"
+
+/* runtime_dir/pending, made if missing (runtime_dir root's, 0700).  fd or -errno. */
+int cleanup_open_pending(const char *runtime_dir);
+
+/* Record path for removal once mount namespace ino has no process.  0 or -errno. */
+int cleanup_defer(int pending_fd, uint64_t ino, const char *path);
 
 /*
  * Close: unmount req->unmount (unmount_on_close), remove req->cleanup,

@@ -19,9 +19,11 @@
 #include "options.h"
 #include "peer.h"
 #include "privs.h"
+#include "procid.h"
 #include "sandbox.h"
 #include "selinux_label.h"
 #include "session.h"
+#include "shared.h"
 #include "test_hook.h"
 #include "wire.h"
 
@@ -64,6 +66,17 @@ static int fail(const char *what, int r)
 	return 1;
 }
 
+/* End the session's place in a shared set, then its own instances. */
+static enum wire_status close_all(const struct wire_request *req)
+{
+	enum wire_status a = STATUS_OK, b;
+
+	if (req->registry[0])
+		a = shared_close(req);
+	b = close_session(req);
+	return a != STATUS_OK ? a : b;
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t msg[WIRE_MAX_MSG];
@@ -86,6 +99,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	hlog_init(SOCK, false);
+	/* /proc as we find it: a session's pid namespace may mount its own later. */
+	r = procid_init();
+	if (r < 0)
+		return fail("opening /proc", r);
 	r = privs_init();
 	if (r < 0)
 		return fail("dropping capabilities", r);
@@ -107,7 +124,7 @@ int main(int argc, char **argv)
 		session_open(SOCK, &req, &st);
 	} else {
 		r = privs_enter(PHASE_CLEANUP);
-		st.reply.status = r < 0 ? STATUS_SYSTEM_ERR : close_session(&req);
+		st.reply.status = r < 0 ? STATUS_SYSTEM_ERR : close_all(&req);
 	}
 	test_hook("namespaces", SOCK);
 	/* Whatever happened above, the reply goes out with no capability left. */

@@ -48,11 +48,26 @@ static unsigned int mount_attrs(unsigned long ms_flags)
 	return attr;
 }
 
+/* Create the configured filesystem context and attach it onto target_fd. */
+static int attach_new(int fsfd, unsigned int attrs, int target_fd)
+{
+	_cleanup_close_ int mnt = -1;
+
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, attrs);
+	if (mnt < 0)
+		return -errno;
+	if (move_mount(mnt, "", target_fd, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
 int mount_tmpfs_fd(int target_fd, unsigned long ms_flags, const char *options,
 		   const char **bad_option)
 {
 	_cleanup_close_ int fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC);
-	_cleanup_close_ int mnt = -1;
 	char *save = NULL;
 
 	*bad_option = NULL;
@@ -71,13 +86,15 @@ int mount_tmpfs_fd(int target_fd, unsigned long ms_flags, const char *options,
 			}
 		}
 	}
-	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+	return attach_new(fsfd, mount_attrs(ms_flags), target_fd);
+}
+
+int mount_procfs_fd(int target_fd)
+{
+	_cleanup_close_ int fsfd = fsopen("proc", FSOPEN_CLOEXEC);
+
+	if (fsfd < 0)
 		return -errno;
-	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, mount_attrs(ms_flags));
-	if (mnt < 0)
-		return -errno;
-	if (move_mount(mnt, "", target_fd, "",
-		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return -errno;
-	return 0;
+	return attach_new(fsfd, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+			  target_fd);
 }

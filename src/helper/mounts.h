@@ -17,4 +17,10 @@ int mount_bind_fd(int source_fd, int target_fd);
 int mount_tmpfs_fd(int target_fd, unsigned long ms_flags, const char *options,
 		   const char **bad_option);
 
+/*
+ * A new procfs of the caller's pid namespace (nosuid, nodev, noexec) on
+ * target_fd.  0 or -errno.
+ */
+int mount_procfs_fd(int target_fd);
+
 #endif

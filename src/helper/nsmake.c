@@ -10,13 +10,19 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "options.h"
+#include "procid.h"
 #include "util.h"
+
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, uint64_t) /* Linux 6.8 */
+#endif
 
 #define LOOPBACK_IFINDEX 1 /* lo is always ifindex 1 in a new network namespace */
 
@@ -60,14 +66,20 @@ static int loopback_up(void)
 	return ack.err.error; /* 0 or -errno from the kernel */
 }
 
-static int open_ns(unsigned int bit, struct made_ns *out)
+/* The namespace of one type that process pid (0: ourselves) is in. */
+static int open_ns(pid_t pid, unsigned int bit, struct made_ns *out)
 {
 	char path[64];
 	struct stat st;
 	int fd;
 
-	(void)snprintf(path, sizeof(path), "/proc/self/ns/%s", polyns_ns_name(bit));
-	fd = open(path, O_RDONLY | O_CLOEXEC); /* a magic link: must be followed */
+	if (pid > 0) {
+		(void)snprintf(path, sizeof(path), "%d/ns/%s", (int)pid, polyns_ns_name(bit));
+		fd = openat(procid_proc_fd(), path, O_RDONLY | O_CLOEXEC);
+	} else {
+		(void)snprintf(path, sizeof(path), "/proc/self/ns/%s", polyns_ns_name(bit));
+		fd = open(path, O_RDONLY | O_CLOEXEC); /* a magic link: must be followed */
+	}
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0) {
@@ -110,7 +122,7 @@ int ns_unshare(unsigned int mask, bool mount_private, const char **stage)
 	return 0;
 }
 
-int ns_open_fds(unsigned int mask, struct made_ns *out)
+static int open_all(pid_t pid, unsigned int mask, struct made_ns *out)
 {
 	int r;
 
@@ -118,12 +130,52 @@ int ns_open_fds(unsigned int mask, struct made_ns *out)
 	for (unsigned int bit = 1; bit & POLYNS_NS_ALL; bit <<= 1) {
 		if (!(mask & bit))
 			continue;
-		r = open_ns(bit, out);
+		r = open_ns(pid, bit, out);
 		if (r < 0) {
 			made_ns_close(out);
 			return r;
 		}
 	}
+	return 0;
+}
+
+int ns_open_fds(unsigned int mask, struct made_ns *out)
+{
+	return open_all(0, mask, out);
+}
+
+int ns_open_held(const struct procid *holder, int pidfd, unsigned int mask,
+		 struct made_ns *out)
+{
+	struct procid now;
+	struct stat st;
+	char dir[16];
+	int r;
+
+	/* A holder is root's; a user's own unshare'd process never is. */
+	(void)snprintf(dir, sizeof(dir), "%d", (int)holder->pid);
+	if (fstatat(procid_proc_fd(), dir, &st, 0) < 0)
+		return -errno;
+	if (st.st_uid != 0 || st.st_gid != 0)
+		return -EPERM;
+	r = open_all(holder->pid, mask, out);
+	/* Opened while it still ran, and it is the process we think. */
+	if (r == 0 && (procid_of(holder->pid, pidfd, &now) < 0 || now.start != holder->start))
+		r = -ESRCH;
+	if (r < 0)
+		made_ns_close(out);
+	return r;
+}
+
+int ns_mntns_id(int fd, uint64_t *id)
+{
+	struct stat st;
+
+	if (ioctl(fd, NS_GET_MNTNS_ID, id) == 0)
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	*id = st.st_ino; /* before Linux 6.8: the nsfs inode */
 	return 0;
 }
 

@@ -5,8 +5,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
+#include "procid.h"
 #include "wire.h"
 
 struct made_ns {
@@ -25,6 +27,17 @@ int ns_unshare(unsigned int mask, bool mount_private, const char **stage);
 
 /* One fd per namespace in mask, from /proc/self/ns.  0 or -errno. */
 int ns_open_fds(unsigned int mask, struct made_ns *out);
+
+/*
+ * One fd per namespace in mask that the holder is in, read through the /proc
+ * fd (see procid.h) while pidfd shows it is still that process, and only if
+ * it is root's.  0 or -errno.
+ */
+int ns_open_held(const struct procid *holder, int pidfd, unsigned int mask,
+		 struct made_ns *out);
+
+/* A mount namespace's id: NS_GET_MNTNS_ID (never reused), else its inode. */
+int ns_mntns_id(int fd, uint64_t *id);
 
 void made_ns_close(struct made_ns *m);
 

@@ -18,7 +18,14 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, uint64_t) /* Linux 6.8 */
+#endif
 
 #include "util.h"
 
@@ -43,7 +50,8 @@ struct rule {
 #define OPEN_WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)
 
 #define NEW_NAMESPACES                                                         \
-	(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP)
+	(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP |   \
+	 CLONE_NEWPID | CLONE_NEWTIME)
 
 static const struct rule rules[] = {
 	/* process lifetime */
@@ -108,12 +116,39 @@ static const struct rule rules[] = {
 		 ARG_EQ(2, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)),
 	ALLOW_IF(move_mount, "attach an instance or tmpfs onto the polydir fd",
 		 ARG_EQ(4, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)),
-	ALLOW_IF(fsopen, "a tmpfs for the tmpfs method", ARG_EQ(1, FSOPEN_CLOEXEC)),
+	ALLOW_IF(fsopen, "a tmpfs for the tmpfs method; a pid namespace's procfs",
+		 ARG_EQ(1, FSOPEN_CLOEXEC)),
 	ALLOW(fsconfig, "the tmpfs options of mntopts="),
 	ALLOW_IF(fsmount, "the tmpfs mount, nosuid/nodev/noexec as asked",
 		 ARG_EQ(1, FSMOUNT_CLOEXEC)),
 	ALLOW_IF(umount2, "unmnt_remnt/unmnt_only: detach the requester's instance",
 		 ARG_EQ(1, MNT_DETACH)),
+
+	/* shared sets: the registry, the holder process, process identities */
+	ALLOW(flock, "one registry lock per key (a directory)"),
+	ALLOW_IF(renameat2, "publish a registry entry built under KEY.new",
+		 ARG_EQ(4, 0)),
+	ALLOW(renameat, "publish a registry entry built under KEY.new"),
+	ALLOW_IF(socketpair, "the holder's start/commit channel",
+		 ARG_EQ(1, SOCK_SEQPACKET | SOCK_CLOEXEC)),
+	ALLOW_IF(clone, "fork the holder: a plain child with a pidfd, nothing shared",
+		 ARG_EQ(0, CLONE_PIDFD | SIGCHLD)),
+	ALLOW(getppid, "the session's caller, named in the registry"),
+	ALLOW(getpid, "the holder tells libcap-ng its own pid"),
+	ALLOW(pidfd_open, "pin a holder or caller while checking who it is"),
+	ALLOW_IF2(pidfd_send_signal, "liveness check: signal 0", ARG_EQ(1, 0), ARG_EQ(3, 0)),
+	ALLOW_IF2(pidfd_send_signal, "SIGKILL to the holder of a released set",
+		  ARG_EQ(1, SIGKILL), ARG_EQ(3, 0)),
+	ALLOW_IF(ioctl, "a mount namespace's 64-bit id (deferred tmpdirs)",
+		 ARG_EQ(1, NS_GET_MNTNS_ID)),
+	ALLOW(close_range, "the holder keeps no fd of the helper"),
+	ALLOW(rt_sigprocmask, "the holder blocks every signal"),
+	ALLOW(rt_sigtimedwait, "the holder waits for SIGCHLD"),
+	ALLOW_IF(wait4, "the holder reaps orphans, never blocking",
+		 ARG_EQ(2, WNOHANG)),
+	ALLOW_IF(prctl, "the holder's name", ARG_EQ(0, PR_SET_NAME)),
+	ALLOW_IF2(prctl, "the holder's /proc/PID/ns is open to the next helper",
+		  ARG_EQ(0, PR_SET_DUMPABLE), ARG_EQ(1, 1)),
 
 	/* loopback up in a new network namespace, over rtnetlink only */
 	ALLOW_IF3(socket, "rtnetlink socket to bring up lo",

@@ -3,6 +3,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <md5.h>
 #include <selinux/selinux.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "hlog.h"
 #include "options.h"
 #include "privs.h"
+#include "shared.h"
 
 static void log_diags(const struct diag_list *diags)
 {
@@ -161,19 +163,23 @@ static int run_jobs(const struct wire_request *req, struct session_state *st)
 	return ret;
 }
 
-static void fill_reply(const struct wire_request *req, struct session_state *st)
+
+static void fill_reply(const struct wire_request *req, struct session_state *st,
+		       bool shared)
 {
 	struct wire_reply *rp = &st->reply;
 
 	rp->n_ns = (uint32_t)st->made.n;
 	memcpy(rp->ns, st->made.id, sizeof(st->made.id[0]) * st->made.n);
+	rp->registry = shared ? st->shared.token : "";
 	for (size_t i = 0; i < st->n_jobs; i++) {
 		const struct polydir_job *job = &st->jobs[i];
 
 		if (!job->setup)
 			continue;
 		rp->polydirs[rp->n_polydirs++] = job->x.dir;
-		if (job->made_tmpdir)
+		/* A shared set's tmpdirs belong to its registry entry. */
+		if (job->made_tmpdir && !shared)
 			rp->tmpdirs[rp->n_tmpdirs++] = job->instance;
 		if (job->rule->flags & RULE_NOINIT)
 			continue;
@@ -186,24 +192,44 @@ static void fill_reply(const struct wire_request *req, struct session_state *st)
 	}
 }
 
-void session_open(int sock, const struct wire_request *req, struct session_state *st)
+/*
+ * What a shared set's sessions must agree on: the polydirs and the instance
+ * each one mounts.  A user-method /tmp in a group's set differs per user.
+ */
+static void plan_digest(const struct wire_request *req, const struct session_state *st,
+			char out[MD5_DIGEST_STRING_LENGTH])
 {
-	const char *stage = "";
-	unsigned int mask;
-	int r;
+	MD5_CTX md;
 
-	/* st is static storage, zero at start: only touched pages cost memory. */
-	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && is_selinux_enabled() != 1) {
-		hlog(LOG_ERR, "require_selinux given and SELinux is disabled");
-		st->reply.status = STATUS_SESSION_ERR;
-		return;
+	MD5Init(&md);
+	for (size_t i = 0; i < st->n_jobs; i++) {
+		const struct polydir_job *job = &st->jobs[i];
+		const char *name = job->name_later ? req->context : job->name;
+		uint32_t method = job->rule->method;
+
+		if (!job->setup)
+			continue;
+		MD5Update(&md, (const uint8_t *)job->x.dir, strlen(job->x.dir) + 1);
+		MD5Update(&md, (const uint8_t *)&method, sizeof(method));
+		MD5Update(&md, (const uint8_t *)name, strlen(name) + 1);
 	}
-	st->reply.status = plan(sock, req, st);
-	/* Polydirs need a mount namespace of their own. */
-	mask = req->ns_mask | (st->n_jobs ? POLYNS_NS_MNT : 0);
-	if (st->reply.status != STATUS_OK || mask == 0)
-		return;
-	r = privs_enter(PHASE_NAMESPACES);
+	MD5End(&md, out);
+}
+
+static void undo_tmpdirs(struct session_state *st)
+{
+	for (size_t i = 0; i < st->n_jobs; i++)
+		polydir_undo_tmpdir(&st->jobs[i]);
+}
+
+/* New namespaces, the polydirs in them, and their fds (from the holder if shared). */
+static int make_set(const struct wire_request *req, struct session_state *st,
+		    unsigned int mask, bool shared)
+{
+	const char *tmpdirs[WIRE_MAX_POLYDIRS], *stage = "";
+	size_t n_tmpdirs = 0;
+	int r = privs_enter(PHASE_NAMESPACES);
+
 	if (r == 0) {
 		r = ns_unshare(mask, req->flags & POLYNS_OPT_MOUNT_PRIVATE, &stage);
 		if (r < 0)
@@ -214,17 +240,67 @@ void session_open(int sock, const struct wire_request *req, struct session_state
 		r = privs_enter(PHASE_POLYDIRS);
 	if (r == 0)
 		r = run_jobs(req, st);
-	if (r == 0) {
-		/* Still with the polydir capabilities, so that a failure can undo. */
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < st->n_jobs; i++)
+		if (st->jobs[i].made_tmpdir)
+			tmpdirs[n_tmpdirs++] = st->jobs[i].instance;
+	/* Still with the polydir capabilities, so that a failure can undo. */
+	if (shared) {
+		r = shared_create(&st->shared, mask, tmpdirs, n_tmpdirs, &st->made);
+	} else {
 		r = ns_open_fds(mask, &st->made);
-		if (r < 0) {
+		if (r < 0)
 			hlog(LOG_ERR, "opening the new namespaces failed: %s", strerror(-r));
-			for (size_t i = 0; i < st->n_jobs; i++)
-				polydir_undo_tmpdir(&st->jobs[i]);
-		}
+	}
+	if (r < 0)
+		undo_tmpdirs(st);
+	return r;
+}
+
+/* Polydirs need a mount namespace of their own; so does a pid namespace's /proc. */
+static unsigned int session_mask(const struct wire_request *req, const struct session_state *st)
+{
+	unsigned int mask = req->ns_mask;
+
+	if (st->n_jobs || (mask & POLYNS_NS_PID))
+		mask |= POLYNS_NS_MNT;
+	return mask;
+}
+
+void session_open(int sock, const struct wire_request *req, struct session_state *st)
+{
+	char digest[MD5_DIGEST_STRING_LENGTH];
+	unsigned int mask;
+	bool shared;
+	int r;
+
+	/* st is static storage, zero at start: only touched pages cost memory. */
+	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && is_selinux_enabled() != 1) {
+		hlog(LOG_ERR, "require_selinux given and SELinux is disabled");
+		st->reply.status = STATUS_SESSION_ERR;
+		return;
+	}
+	st->reply.status = plan(sock, req, st);
+	mask = session_mask(req, st);
+	if (st->reply.status != STATUS_OK || mask == 0)
+		return;
+	shared = shared_needed(req, mask);
+	r = 0;
+	if (shared && req->unmnt != POLYNS_UNMNT_NONE) {
+		hlog(LOG_ERR, "unmnt_remnt and unmnt_only cannot change a shared set");
+		r = -EINVAL;
+	}
+	if (r == 0 && shared) {
+		plan_digest(req, st, digest);
+		r = shared_begin(req, mask, digest, &st->shared, &st->made);
 	}
 	if (r == 0)
-		r = privs_enter(PHASE_REPLY);
+		r = make_set(req, st, mask, shared);
+	if (shared)
+		shared_end(&st->shared, req->runtime_dir);
+	if (r >= 0 && privs_enter(PHASE_REPLY) < 0)
+		r = -EPERM;
 	if (r < 0) {
 		if (r == -EPERM || r == -EINVAL)
 			hlog(LOG_ERR, "changing capabilities or setting up polydirs failed: %s",
@@ -233,7 +309,14 @@ void session_open(int sock, const struct wire_request *req, struct session_state
 		st->reply.status = STATUS_SESSION_ERR;
 		return;
 	}
-	fill_reply(req, st);
+	if (r == 1) {
+		/* Joined a live set: its polydirs are mounted and were initialised. */
+		st->reply.n_ns = (uint32_t)st->made.n;
+		memcpy(st->reply.ns, st->made.id, sizeof(st->made.id[0]) * st->made.n);
+		st->reply.registry = st->shared.token;
+		return;
+	}
+	fill_reply(req, st, shared);
 	hlog_debug("made %zu namespaces and %zu polydirs for %s", st->made.n, st->n_jobs,
 		   req->user.name);
 }

@@ -7,6 +7,7 @@
 #include "names.h"
 #include "nsmake.h"
 #include "polydir.h"
+#include "shared.h"
 #include "wire.h"
 
 struct session_state {
@@ -15,6 +16,7 @@ struct session_state {
 	struct polydir_job jobs[WIRE_MAX_POLYDIRS];
 	size_t n_jobs;
 	struct made_ns made;
+	struct shared_ctx shared; /* share=user/group, or a set with a holder */
 	struct wire_reply reply; /* points into conf and jobs */
 };
 

@@ -24,6 +24,7 @@
 struct close_data {
 	int mntns_fd; /* the namespace the session was opened from */
 	uint32_t n_tmpdirs, n_polydirs;
+	char *registry; /* our session in a shared set, or NULL */
 	char *tmpdirs[WIRE_MAX_POLYDIRS];
 	char *polydirs[WIRE_MAX_POLYDIRS];
 };
@@ -40,6 +41,7 @@ static void free_data(pam_handle_t *pamh, void *data, int error_status)
 		free(cd->tmpdirs[i]);
 	for (uint32_t i = 0; i < cd->n_polydirs; i++)
 		free(cd->polydirs[i]);
+	free(cd->registry);
 	free(cd);
 }
 
@@ -58,7 +60,10 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
 	if (!cd)
 		return PAM_BUF_ERR;
 	cd->mntns_fd = orig_mnt_fd >= 0 ? fcntl(orig_mnt_fd, F_DUPFD_CLOEXEC, 3) : -1;
-	if (cd->mntns_fd < 0 ||
+	if (reply->registry[0])
+		cd->registry = strdup(reply->registry);
+	if ((orig_mnt_fd >= 0 && cd->mntns_fd < 0) ||
+	    (reply->registry[0] && !cd->registry) ||
 	    copy_list(cd->tmpdirs, &cd->n_tmpdirs, reply->tmpdirs, reply->n_tmpdirs) < 0 ||
 	    copy_list(cd->polydirs, &cd->n_polydirs, reply->polydirs, reply->n_polydirs) < 0 ||
 	    pam_set_data(pamh, DATA_KEY, cd, free_data) != PAM_SUCCESS) {
@@ -195,7 +200,7 @@ static void close_request(pam_handle_t *pamh, const struct polyns_options *opts,
 		.config_dir = opts->config_dir, .init = opts->init,
 		.runtime_dir = opts->runtime_dir, .service = "", .context = "",
 		.user = { user ? user : "?", 0, 0, "" },
-		.ruser = { user ? user : "?", 0, 0, "" },
+		.ruser = { user ? user : "?", 0, 0, "" }, .registry = "",
 	};
 }
 
@@ -207,6 +212,7 @@ void close_data_discard(pam_handle_t *pamh, const struct polyns_options *opts,
 	close_request(pamh, opts, &req);
 	for (uint32_t i = 0; i < reply->n_tmpdirs; i++)
 		req.cleanup[req.n_cleanup++] = reply->tmpdirs[i];
+	req.registry = reply->registry;
 	run_close_helper(pamh, opts, &req, -1);
 }
 
@@ -223,11 +229,19 @@ void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts)
 	cd = data;
 	close_request(pamh, opts, &req);
 	if (scan_mount_namespaces(&req, &others) < 0) {
-		/* Cannot tell who still runs, nor name our namespace: keep, unrecorded. */
-		pam_syslog(pamh, LOG_ERR, "cannot scan /proc at close: keeping %u tmpdir "
-			   "instance(s)", cd->n_tmpdirs);
+		/*
+		 * Cannot tell who still runs, nor name our namespace: keep,
+		 * unrecorded.  (In a pid namespace's mount namespace /proc
+		 * does not show us: a shared set's instances wait for a
+		 * later close elsewhere.)
+		 */
+		if (cd->n_tmpdirs > 0)
+			pam_syslog(pamh, LOG_ERR, "cannot scan /proc at close: keeping %u "
+				   "tmpdir instance(s)", cd->n_tmpdirs);
 		others = -1;
 	}
+	if (cd->registry)
+		req.registry = cd->registry;
 	for (uint32_t i = 0; unmount && i < cd->n_polydirs; i++)
 		req.unmount[req.n_unmount++] = cd->polydirs[i];
 	for (uint32_t i = 0; i < cd->n_tmpdirs; i++) {
@@ -240,7 +254,7 @@ void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts)
 	 * After unmount_on_close the instance paths are plain again in the
 	 * session's namespace; otherwise work from the one we started in.
 	 */
-	if (req.n_unmount || req.n_cleanup || req.n_defer)
+	if (req.n_unmount || req.n_cleanup || req.n_defer || req.registry[0])
 		run_close_helper(pamh, opts, &req, req.n_unmount ? -1 : cd->mntns_fd);
 	(void)pam_set_data(pamh, DATA_KEY, NULL, NULL);
 }

@@ -48,22 +48,29 @@ static int load_options(pam_handle_t *pamh, int argc, const char **argv,
 	return PAM_SUCCESS;
 }
 
-/* Parsed, documented, not built yet: fail closed rather than half-do them. */
+/*
+ * Parsed and documented, but refused: a user namespace (see pam_polyns(8)),
+ * and options that would change a set other sessions share.
+ */
 static int refuse_unsupported(pam_handle_t *pamh, const struct polyns_options *o)
 {
-	const unsigned int later = POLYNS_NS_PID | POLYNS_NS_USER | POLYNS_NS_TIME;
-
-	if (o->share != POLYNS_SHARE_SESSION) {
-		pam_syslog(pamh, LOG_ERR, "share=%s is not supported by this release",
+	if (o->ns_mask & POLYNS_NS_USER) {
+		pam_syslog(pamh, LOG_ERR, "ns=user is not supported by this release");
+		return PAM_SESSION_ERR;
+	}
+	if (o->share == POLYNS_SHARE_SESSION)
+		return PAM_SUCCESS;
+	if (o->unmnt != POLYNS_UNMNT_NONE) {
+		pam_syslog(pamh, LOG_ERR, "unmnt_remnt and unmnt_only would change the mounts "
+			   "of every session sharing the set: not with share=%s",
 			   polyns_share_name(o->share));
 		return PAM_SESSION_ERR;
 	}
-	for (unsigned int bit = 1; bit & POLYNS_NS_ALL; bit <<= 1) {
-		if (o->ns_mask & bit & later) {
-			pam_syslog(pamh, LOG_ERR, "ns=%s is not supported by this release",
-				   polyns_ns_name(bit));
-			return PAM_SESSION_ERR;
-		}
+	if (o->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE) {
+		pam_syslog(pamh, LOG_ERR, "unmount_on_close would unmount what other sessions "
+			   "still use: not with share=%s (a shared set goes with its last "
+			   "session)", polyns_share_name(o->share));
+		return PAM_SESSION_ERR;
 	}
 	return PAM_SUCCESS;
 }
@@ -134,6 +141,7 @@ static void fill_request(pam_handle_t *pamh, const struct polyns_options *o,
 		.share = o->share, .ns_mask = o->ns_mask, .config = o->config,
 		.config_dir = o->config_dir, .init = o->init,
 		.runtime_dir = o->runtime_dir, .service = service ? service : "",
+		.registry = "",
 		/* Behind su the umask is the user's: never looser than 022 for root's dirs. */
 		.context = "", .umask = (mask | 022) & 0777,
 		.user = { u->user.pw_name, u->user.pw_uid, u->user.pw_gid, u->user.pw_dir },
@@ -177,14 +185,14 @@ static int enter_session(pam_handle_t *pamh, const struct polyns_options *o,
 		return PAM_SESSION_ERR;
 	ret = run_inits(pamh, &res->reply, user, o->timeout_sec) < 0 ? PAM_SESSION_ERR
 								    : PAM_SUCCESS;
-	if (ret == PAM_SUCCESS && (res->reply.n_tmpdirs > 0 ||
+	if (ret == PAM_SUCCESS && (res->reply.n_tmpdirs > 0 || res->reply.registry[0] ||
 				   ((o->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE) &&
 				    res->reply.n_polydirs > 0)))
 		ret = close_data_store(pamh, &res->reply, join_saved_mnt(&saved));
 	if (ret != PAM_SUCCESS) {
 		join_undo(pamh, &saved);
 		/* Back where we started: the helper can remove what it made. */
-		if (res->reply.n_tmpdirs > 0)
+		if (res->reply.n_tmpdirs > 0 || res->reply.registry[0])
 			close_data_discard(pamh, o, &res->reply);
 	}
 	join_saved_close(&saved);

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The holder: the one process that keeps a shared namespace set alive.
+ *
+ * Forked by the helper after it made the set (so it is a member of every
+ * namespace; of a new pid namespace it is PID 1, which mounts that
+ * namespace's /proc and reaps orphans).  It keeps no capability and no fd,
+ * stays under the helper's seccomp filter and no_new_privs, and waits.  It
+ * ends with SIGKILL from the helper that releases the set's last session,
+ * or at once if the helper that made it dies before committing the
+ * registry entry (no holder is ever left without an entry).
+ */
+#ifndef POLYNS_HOLDER_H
+#define POLYNS_HOLDER_H
+
+#include <stdbool.h>
+
+#include "procid.h"
+
+struct holder {
+	struct procid id;
+	int pidfd;
+	int ctl; /* until holder_commit() */
+};
+
+/*
+ * Fork the holder and wait until it is ready: with mount_proc (a new pid
+ * namespace in a new mount namespace) it has mounted /proc.  0 or -errno.
+ */
+int holder_start(bool mount_proc, struct holder *h);
+
+/* The registry entry is written: the holder may outlive us.  0 or -errno. */
+int holder_commit(struct holder *h);
+
+/* Kill an uncommitted holder (or a released one) and close its fds. */
+void holder_kill(struct holder *h);
+
+/* Close the fds; the holder keeps running. */
+void holder_forget(struct holder *h);
+
+#endif

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A process named so that its number cannot be recycled under us: pid plus
+ * start time (field 22 of /proc/PID/stat, clock ticks since boot).  Read
+ * through a /proc fd opened at start, never through a path in a namespace a
+ * session may have changed (a pid namespace's /proc hides the helper).
+ */
+#ifndef POLYNS_PROCID_H
+#define POLYNS_PROCID_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct procid {
+	pid_t pid;
+	uint64_t start;
+};
+
+/* The /proc fd: opened once, before any namespace changes.  0 or -errno. */
+int procid_init(void);
+int procid_proc_fd(void);
+
+/*
+ * The identity of pid, read while a pidfd pins it: 0 with *id filled and
+ * *pidfd open (CLOEXEC) on that very process, -ESRCH when it is gone.
+ */
+int procid_open(pid_t pid, struct procid *id, int *pidfd);
+
+/* The same for a process we already hold a pidfd on. */
+int procid_of(pid_t pid, int pidfd, struct procid *id);
+
+/*
+ * Is the process named by id still running?  1 yes (and *pidfd, if not
+ * NULL, is open on it), 0 no, -errno when that cannot be told.
+ */
+int procid_alive(const struct procid *id, int *pidfd);
+
+/* "PID.START" and back; parse returns 0 or -EINVAL. */
+int procid_format(const struct procid *id, char *buf, size_t len);
+int procid_parse(const char *s, struct procid *id);
+
+#endif

@@ -1,0 +1,406 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE
+#include "registry.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hexname.h"
+#include "options.h"
+#include "rundir.h"
+#include "util.h"
+
+#define LOCK_RETRIES 64
+#define NEW_SUFFIX ".new"
+
+int reg_open(const char *runtime_dir)
+{
+	return rundir_open(runtime_dir, "shared");
+}
+
+/* Every part of the registry: a root-owned directory only root may enter. */
+static int check_dir_at(int dirfd, const char *name)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 077) ? 0 : -EPERM;
+}
+
+static int open_dir_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (check_dir_at(fd, "") < 0) {
+		(void)close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+static void lock_name(const char *key, char *buf, size_t len)
+{
+	(void)snprintf(buf, len, "%s.lock", key);
+}
+
+/* Still the lock's path after we got it (a releaser may have removed it)? */
+static bool lock_current(int shared_fd, const char *name, int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && a.st_nlink > 0 &&
+	       fstatat(shared_fd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+int reg_lock(int shared_fd, const char *key, bool wait)
+{
+	char name[REG_KEY_MAX + 8];
+
+	lock_name(key, name, sizeof(name));
+	for (int i = 0; i < LOCK_RETRIES; i++) {
+		int fd;
+
+		if (mkdirat(shared_fd, name, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		fd = open_dir_at(shared_fd, name);
+		if (fd == -ENOENT)
+			continue;
+		if (fd < 0)
+			return fd;
+		if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+			int e = errno;
+
+			(void)close(fd);
+			return -e;
+		}
+		if (lock_current(shared_fd, name, fd))
+			return fd;
+		(void)close(fd);
+	}
+	return -EDEADLK;
+}
+
+/* Call fn for every name in dirfd but "." and "..".  First error wins. */
+static int each_name(int dirfd, int (*fn)(const char *name, void *ctx), void *ctx)
+{
+	int dup = fcntl(dirfd, F_DUPFD_CLOEXEC, 3), r = 0;
+	struct dirent *de;
+	DIR *d;
+
+	if (dup < 0)
+		return -errno;
+	d = fdopendir(dup);
+	if (!d) {
+		r = -errno;
+		(void)close(dup);
+		return r;
+	}
+	while (r == 0 && (errno = 0, de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			r = fn(de->d_name, ctx);
+	if (r == 0 && errno)
+		r = -errno;
+	(void)closedir(d);
+	return r;
+}
+
+static int parse_u64(const char *s, uint64_t *v, const char **rest)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	*rest = end;
+	return 0;
+}
+
+static int parse_ns(const char *s, struct reg_entry *e)
+{
+	const char *dot = strchr(s, '.'), *rest;
+	uint64_t dev, ino;
+	unsigned int bit;
+	char type[16];
+
+	if (!dot || (size_t)(dot - s) >= sizeof(type) || e->n_ns == WIRE_MAX_FDS)
+		return -EINVAL;
+	memcpy(type, s, (size_t)(dot - s));
+	type[dot - s] = '\0';
+	for (bit = 1; bit & POLYNS_NS_ALL; bit <<= 1)
+		if (strcmp(polyns_ns_name(bit), type) == 0)
+			break;
+	if (!(bit & POLYNS_NS_ALL) || parse_u64(dot + 1, &dev, &rest) < 0 || *rest != '.' ||
+	    parse_u64(rest + 1, &ino, &rest) < 0 || *rest)
+		return -EINVAL;
+	e->ns[e->n_ns++] = (struct wire_ns){ bit, dev, ino };
+	return 0;
+}
+
+static bool is_hex(const char *s, size_t len)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+
+	return n == len && s[n] == '\0';
+}
+
+/* One fact of an entry; an unknown or malformed name fails the whole entry. */
+static int parse_fact(const char *name, void *ctx)
+{
+	struct reg_entry *e = ctx;
+	const char *rest;
+	struct procid unused;
+
+	if (strncmp(name, "holder.", 7) == 0)
+		return procid_parse(name + 7, &e->holder);
+	if (strncmp(name, "session.", 8) == 0)
+		return procid_parse(name + 8, &unused);
+	if (strncmp(name, "pidns.", 6) == 0)
+		return parse_u64(name + 6, &e->pidns, &rest) < 0 || *rest ? -EINVAL : 0;
+	if (strncmp(name, "mntns.", 6) == 0)
+		return parse_u64(name + 6, &e->mntns, &rest) < 0 || *rest ? -EINVAL : 0;
+	if (strncmp(name, "ns.", 3) == 0)
+		return parse_ns(name + 3, e);
+	if (strncmp(name, "plan.", 5) == 0 && is_hex(name + 5, REG_PLAN_LEN)) {
+		memcpy(e->plan, name + 5, REG_PLAN_LEN + 1);
+		return 0;
+	}
+	if (strncmp(name, "tmpdir.", 7) == 0 && e->n_tmpdirs < WIRE_MAX_POLYDIRS)
+		return hexname_decode(name + 7, e->tmpdirs[e->n_tmpdirs++],
+				      sizeof(e->tmpdirs[0]));
+	return -EINVAL;
+}
+
+struct checked {
+	int fd;
+	int (*fn)(const char *name, void *ctx);
+	void *ctx;
+};
+
+static int check_then(const char *name, void *ctx)
+{
+	struct checked *c = ctx;
+
+	return check_dir_at(c->fd, name) < 0 ? -EPERM : c->fn(name, c->ctx);
+}
+
+/* each_name over a checked entry dir, every fact checked too. */
+static int each_fact(int entry_fd, int (*fn)(const char *, void *), void *ctx)
+{
+	struct checked c = { entry_fd, fn, ctx };
+
+	return each_name(entry_fd, check_then, &c);
+}
+
+int reg_load(int shared_fd, const char *key, struct reg_entry *e)
+{
+	_cleanup_close_ int fd = open_dir_at(shared_fd, key);
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	if (fd < 0)
+		return fd == -ENOENT ? -ENOENT : -EPERM;
+	r = each_fact(fd, parse_fact, e);
+	if (r < 0)
+		return -EPERM;
+	return e->holder.pid > 0 && e->plan[0] && e->n_ns > 0 ? 0 : -EPERM;
+}
+
+static int add_fact(int dirfd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int add_fact(int dirfd, const char *fmt, ...)
+{
+	char name[NAME_MAX + 1];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(name))
+		return -ENAMETOOLONG;
+	return mkdirat(dirfd, name, 0700) < 0 ? -errno : 0;
+}
+
+static int add_session(int dirfd, const struct procid *s)
+{
+	char id[48];
+
+	return procid_format(s, id, sizeof(id)) < 0 ? -EINVAL : add_fact(dirfd, "session.%s", id);
+}
+
+static int write_facts(int fd, const struct reg_entry *e, const struct procid *session)
+{
+	char hex[256];
+	int r = add_fact(fd, "holder.%d.%" PRIu64, (int)e->holder.pid, e->holder.start);
+
+	if (r == 0)
+		r = add_fact(fd, "pidns.%" PRIu64, e->pidns);
+	if (r == 0)
+		r = add_fact(fd, "plan.%s", e->plan);
+	if (r == 0 && e->mntns)
+		r = add_fact(fd, "mntns.%" PRIu64, e->mntns);
+	for (size_t i = 0; r == 0 && i < e->n_ns; i++)
+		r = add_fact(fd, "ns.%s.%" PRIu64 ".%" PRIu64, polyns_ns_name(e->ns[i].ns_bit),
+			     e->ns[i].dev, e->ns[i].ino);
+	for (size_t i = 0; r == 0 && i < e->n_tmpdirs; i++) {
+		r = hexname_encode(e->tmpdirs[i], hex, sizeof(hex) - 8);
+		if (r == 0)
+			r = add_fact(fd, "tmpdir.%s", hex);
+	}
+	return r == 0 ? add_session(fd, session) : r;
+}
+
+static int remove_fact(const char *name, void *ctx)
+{
+	return unlinkat(*(int *)ctx, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+}
+
+/* An entry (or a half-built one) and all its facts. */
+static int remove_entry(int shared_fd, const char *name)
+{
+	_cleanup_close_ int fd = open_dir_at(shared_fd, name);
+	int r;
+
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return fd;
+	r = each_fact(fd, remove_fact, &fd);
+	if (r == 0 && unlinkat(shared_fd, name, AT_REMOVEDIR) < 0)
+		r = -errno;
+	return r;
+}
+
+int reg_create(int shared_fd, const char *key, const struct reg_entry *e,
+	       const struct procid *session)
+{
+	char tmp[REG_KEY_MAX + sizeof(NEW_SUFFIX)];
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	(void)snprintf(tmp, sizeof(tmp), "%s" NEW_SUFFIX, key);
+	r = remove_entry(shared_fd, tmp); /* left by a helper killed mid-way */
+	if (r == 0 && mkdirat(shared_fd, tmp, 0700) < 0)
+		r = -errno;
+	if (r < 0)
+		return r;
+	fd = open_dir_at(shared_fd, tmp);
+	r = fd < 0 ? fd : write_facts(fd, e, session);
+	if (r == 0 && renameat(shared_fd, tmp, shared_fd, key) < 0)
+		r = -errno;
+	if (r < 0)
+		(void)remove_entry(shared_fd, tmp);
+	return r;
+}
+
+int reg_session_add(int shared_fd, const char *key, const struct procid *s)
+{
+	_cleanup_close_ int fd = open_dir_at(shared_fd, key);
+
+	return fd < 0 ? fd : add_session(fd, s);
+}
+
+int reg_session_remove(int shared_fd, const char *key, const char *name)
+{
+	_cleanup_close_ int fd = open_dir_at(shared_fd, key);
+	struct procid id;
+
+	if (fd < 0)
+		return fd;
+	if (strncmp(name, "session.", 8) != 0 || procid_parse(name + 8, &id) < 0)
+		return -EINVAL;
+	return unlinkat(fd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+}
+
+struct sweep {
+	int fd;
+	int live;
+};
+
+static int sweep_one(const char *name, void *ctx)
+{
+	struct sweep *s = ctx;
+	struct procid id;
+	int alive;
+
+	if (strncmp(name, "session.", 8) != 0)
+		return 0;
+	if (procid_parse(name + 8, &id) < 0)
+		return -EINVAL;
+	alive = procid_alive(&id, NULL);
+	if (alive < 0)
+		return alive;
+	if (alive)
+		s->live++;
+	else if (unlinkat(s->fd, name, AT_REMOVEDIR) < 0)
+		return -errno;
+	return 0;
+}
+
+int reg_sessions_sweep(int shared_fd, const char *key)
+{
+	_cleanup_close_ int fd = open_dir_at(shared_fd, key);
+	struct sweep s = { fd, 0 };
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = each_fact(fd, sweep_one, &s);
+	return r < 0 ? r : s.live;
+}
+
+int reg_remove(int shared_fd, const char *key, int lock_fd)
+{
+	char name[REG_KEY_MAX + 8];
+	int r = remove_entry(shared_fd, key);
+
+	lock_name(key, name, sizeof(name));
+	/* Waiters see the lock gone (lock_current) and make a new one. */
+	if (r == 0 && unlinkat(shared_fd, name, AT_REMOVEDIR) < 0)
+		r = -errno;
+	(void)close(lock_fd);
+	return r;
+}
+
+struct keys {
+	int (*fn)(const char *key, void *ctx);
+	void *ctx;
+};
+
+static int key_only(const char *name, void *ctx)
+{
+	struct keys *k = ctx;
+
+	return strchr(name, '.') ? 0 : k->fn(name, k->ctx);
+}
+
+int reg_each_key(int shared_fd, int (*fn)(const char *key, void *ctx), void *ctx)
+{
+	struct keys k = { fn, ctx };
+
+	return each_name(shared_fd, key_only, &k);
+}
+
+bool reg_has_entry(int shared_fd, const char *key)
+{
+	struct stat st;
+
+	return fstatat(shared_fd, key, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The registry of shared namespace sets: root-only state under
+ * runtime_dir/shared (mode 0700 all the way down).
+ *
+ *   shared/KEY.lock/     a directory we flock(): one lock per key
+ *   shared/KEY/          the entry; every fact is the name of an empty
+ *                        directory in it (the helper never writes file data):
+ *     holder.PID.START     the holder process (see procid.h)
+ *     pidns.INO            the pid namespace the entry was made from
+ *     ns.NAME.DEV.INO      each namespace of the set, as the holder has it
+ *     plan.HEX             digest of the polydirs and instances mounted
+ *     mntns.ID             the set's mount namespace id (deferred tmpdirs)
+ *     tmpdir.HEX           a tmpdir instance to remove when the set goes
+ *     session.PID.START    one per open session (its PAM caller)
+ *
+ * An entry is built as KEY.new and renamed into place, under the lock.  Any
+ * entry, lock or fact that is not a root-owned directory of mode 0700, or a
+ * name not in this list, is refused as tampered with: never repaired.
+ */
+#ifndef POLYNS_REGISTRY_H
+#define POLYNS_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "procid.h"
+#include "wire.h"
+
+#define REG_KEY_MAX 96
+#define REG_PLAN_LEN 32 /* hex digits */
+
+struct reg_entry {
+	struct procid holder;
+	uint64_t pidns;
+	size_t n_ns;
+	struct wire_ns ns[WIRE_MAX_FDS];
+	char plan[REG_PLAN_LEN + 1];
+	uint64_t mntns; /* 0 without a mount namespace */
+	size_t n_tmpdirs;
+	char tmpdirs[WIRE_MAX_POLYDIRS][256]; /* "HEX" names, as stored */
+};
+
+/* runtime_dir/shared, made if missing; checked root's and 0700.  fd or -errno. */
+int reg_open(const char *runtime_dir);
+
+/* Lock KEY (waiting): fd of the lock, or -errno. */
+int reg_lock(int shared_fd, const char *key, bool wait);
+
+/* The entry of KEY: 0, -ENOENT when there is none, -EPERM when tampered with. */
+int reg_load(int shared_fd, const char *key, struct reg_entry *e);
+
+/* Write the entry of KEY with its first session.  0 or -errno. */
+int reg_create(int shared_fd, const char *key, const struct reg_entry *e,
+	       const struct procid *session);
+
+/* Add or remove one session of KEY's entry.  0 or -errno. */
+int reg_session_add(int shared_fd, const char *key, const struct procid *s);
+int reg_session_remove(int shared_fd, const char *key, const char *name);
+
+/* Forget sessions whose process is gone; the number still running, or -errno. */
+int reg_sessions_sweep(int shared_fd, const char *key);
+
+/* fn for every entry's key (lock and half-built names skipped); first error wins. */
+int reg_each_key(int shared_fd, int (*fn)(const char *key, void *ctx), void *ctx);
+
+/* Is there an entry (checked or not) for KEY? */
+bool reg_has_entry(int shared_fd, const char *key);
+
+/* Remove KEY's entry and then its lock (held by lock_fd, which is closed). */
+int reg_remove(int shared_fd, const char *key, int lock_fd);
+
+#endif

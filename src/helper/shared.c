@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE
+#include "shared.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <md5.h>
+#include <stdlib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "hlog.h"
+#include "options.h"
+#include "util.h"
+
+#define KEY_DIGEST 16 /* hex digits of the settings digest in a key */
+
+bool shared_needed(const struct wire_request *req, unsigned int mask)
+{
+	return req->share != POLYNS_SHARE_SESSION ||
+	       (mask & (POLYNS_NS_PID | POLYNS_NS_TIME | POLYNS_NS_USER));
+}
+
+/*
+ * Who shares, and with which settings: sessions that ask for other
+ * namespace types or another config get a set of their own.
+ */
+static int make_key(const struct wire_request *req, unsigned int mask,
+		    const struct procid *caller, char *key, size_t len)
+{
+	char what[3 * 4096 + 64], hex[MD5_DIGEST_STRING_LENGTH];
+	int n = snprintf(what, sizeof(what), "%u\n%u\n%s\n%s\n%s", mask,
+			 req->flags & ~(uint32_t)POLYNS_OPT_DEBUG, req->config, req->config_dir,
+			 req->init);
+
+	if (n < 0 || (size_t)n >= sizeof(what))
+		return -ENAMETOOLONG;
+	MD5Data((const uint8_t *)what, (size_t)n, hex);
+	if (req->share == POLYNS_SHARE_USER)
+		n = snprintf(key, len, "user-%" PRIu32 "-%.*s", req->user.uid, KEY_DIGEST, hex);
+	else if (req->share == POLYNS_SHARE_GROUP)
+		n = snprintf(key, len, "group-%" PRIu32 "-%.*s", req->user.gid, KEY_DIGEST, hex);
+	else
+		n = snprintf(key, len, "session-%d-%" PRIu64 "-%.*s", (int)caller->pid,
+			     caller->start, KEY_DIGEST, hex);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int self_pidns(uint64_t *ino)
+{
+	struct stat st;
+
+	if (fstatat(procid_proc_fd(), "self/ns/pid", &st, 0) < 0)
+		return -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+/*
+ * The set is over: kill its holder (with it, a pid namespace's processes),
+ * keep its tmpdir instances for removal once the mount namespace is empty,
+ * remove the entry and the lock.
+ */
+static void release(int shared_fd, const char *key, int lock_fd, const struct reg_entry *e,
+		    const char *runtime_dir)
+{
+	int pidfd = -1, pending;
+
+	if (procid_alive(&e->holder, &pidfd) == 1) {
+		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
+			hlog(LOG_ERR, "cannot stop the holder of %s: %s", key, strerror(errno));
+		(void)close(pidfd);
+	}
+	if (e->n_tmpdirs > 0 && (pending = cleanup_open_pending(runtime_dir)) >= 0) {
+		for (size_t i = 0; i < e->n_tmpdirs; i++)
+			if (cleanup_defer(pending, e->mntns, e->tmpdirs[i]) < 0)
+				hlog(LOG_ERR, "cannot record %s for removal", e->tmpdirs[i]);
+		(void)close(pending);
+	}
+	if (reg_remove(shared_fd, key, lock_fd) < 0)
+		hlog(LOG_ERR, "cannot remove the registry entry %s", key);
+	hlog_debug("released the shared namespaces %s", key);
+}
+
+static bool same_set(const struct made_ns *made, const struct reg_entry *e)
+{
+	if (made->n != e->n_ns)
+		return false;
+	for (size_t i = 0; i < made->n; i++) {
+		size_t j = 0;
+
+		while (j < e->n_ns && memcmp(&made->id[i], &e->ns[j], sizeof(e->ns[j])) != 0)
+			j++;
+		if (j == e->n_ns)
+			return false;
+	}
+	return true;
+}
+
+static int set_token(struct shared_ctx *c)
+{
+	char id[48];
+	int n;
+
+	if (procid_format(&c->caller, id, sizeof(id)) < 0)
+		return -EINVAL;
+	n = snprintf(c->token, sizeof(c->token), "%s/session.%s", c->key, id);
+	return n < 0 || (size_t)n >= sizeof(c->token) ? -ENAMETOOLONG : 0;
+}
+
+/* A live set of our key: check it is ours to join, open it, count us in. */
+static int join(struct shared_ctx *c, unsigned int mask, int holder_pidfd,
+		struct made_ns *made)
+{
+	uint64_t pidns = 0;
+	int r;
+
+	if (self_pidns(&pidns) < 0 || pidns != c->entry.pidns) {
+		hlog(LOG_ERR, "shared namespaces %s were made from another pid namespace; "
+		     "refusing to join them from here", c->key);
+		return -EXDEV;
+	}
+	if (strcmp(c->plan, c->entry.plan) != 0) {
+		hlog(LOG_ERR, "shared namespaces %s hold other polydir instances than this "
+		     "session needs (another user's, or the configuration changed): refusing",
+		     c->key);
+		return -EEXIST;
+	}
+	r = ns_open_held(&c->entry.holder, holder_pidfd, mask, made);
+	if (r == 0 && !same_set(made, &c->entry))
+		r = -ESTALE;
+	if (r < 0) {
+		hlog(LOG_ERR, "the holder of %s does not hold the namespaces recorded: %s",
+		     c->key, strerror(-r));
+		made_ns_close(made);
+		return r;
+	}
+	r = reg_session_add(c->shared_fd, c->key, &c->caller);
+	if (r == 0)
+		r = set_token(c);
+	if (r < 0) {
+		hlog(LOG_ERR, "cannot record the session in %s: %s", c->key, strerror(-r));
+		made_ns_close(made);
+		return r;
+	}
+	hlog_debug("joined the shared namespaces %s", c->key);
+	return 1;
+}
+
+static int lock_and_load(struct shared_ctx *c)
+{
+	int r;
+
+	c->lock_fd = reg_lock(c->shared_fd, c->key, true);
+	if (c->lock_fd < 0) {
+		hlog(LOG_ERR, "cannot lock the registry entry %s: %s", c->key,
+		     strerror(-c->lock_fd));
+		return c->lock_fd;
+	}
+	r = reg_load(c->shared_fd, c->key, &c->entry);
+	if (r == -EPERM)
+		hlog(LOG_ERR, "registry entry %s is not root's or is malformed: refusing "
+		     "to use it (remove it once its sessions are gone)", c->key);
+	return r;
+}
+
+int shared_begin(const struct wire_request *req, unsigned int mask, const char *plan,
+		 struct shared_ctx *c, struct made_ns *made)
+{
+	int live, alive, pidfd = -1, r;
+
+	*c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1,
+				  .holder = { .pidfd = -1, .ctl = -1 } };
+	memcpy(c->plan, plan, sizeof(c->plan));
+	r = procid_open(getppid(), &c->caller, &pidfd);
+	if (r == 0) {
+		(void)close(pidfd);
+		r = make_key(req, mask, &c->caller, c->key, sizeof(c->key));
+	}
+	if (r < 0) {
+		hlog(LOG_ERR, "cannot name the session's shared set: %s", strerror(-r));
+		return r;
+	}
+	c->shared_fd = reg_open(req->runtime_dir);
+	if (c->shared_fd < 0)
+		return c->shared_fd;
+	r = lock_and_load(c);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	live = reg_sessions_sweep(c->shared_fd, c->key);
+	alive = procid_alive(&c->entry.holder, &pidfd);
+	if (live > 0 && alive == 1) {
+		r = join(c, mask, pidfd, made);
+		(void)close(pidfd);
+		return r;
+	}
+	if (alive == 1)
+		(void)close(pidfd);
+	if (live < 0 || alive < 0) {
+		hlog(LOG_ERR, "cannot tell whether %s is in use: %s", c->key,
+		     strerror(-(live < 0 ? live : alive)));
+		return live < 0 ? live : alive;
+	}
+	hlog(LOG_NOTICE, "releasing the stale shared namespaces %s (%s)", c->key,
+	     alive ? "no session left" : "holder gone");
+	release(c->shared_fd, c->key, c->lock_fd, &c->entry, req->runtime_dir);
+	r = lock_and_load(c);
+	return r == -ENOENT ? 0 : (r < 0 ? r : -EBUSY);
+}
+
+static int fill_entry(struct shared_ctx *c, const struct made_ns *made,
+		      const char *const *tmpdirs, size_t n_tmpdirs)
+{
+	struct reg_entry *e = &c->entry;
+	int r = self_pidns(&e->pidns);
+
+	*e = (struct reg_entry){ .holder = c->holder.id, .pidns = e->pidns, .n_ns = made->n };
+	memcpy(e->ns, made->id, sizeof(made->id[0]) * made->n);
+	memcpy(e->plan, c->plan, sizeof(e->plan));
+	for (size_t i = 0; r == 0 && i < made->n; i++)
+		if (made->id[i].ns_bit == POLYNS_NS_MNT)
+			r = ns_mntns_id(made->fds[i], &e->mntns);
+	for (size_t i = 0; r == 0 && i < n_tmpdirs; i++) {
+		if (strlen(tmpdirs[i]) >= sizeof(e->tmpdirs[0]) / 2 - 8)
+			r = -ENAMETOOLONG;
+		else
+			memcpy(e->tmpdirs[e->n_tmpdirs++], tmpdirs[i], strlen(tmpdirs[i]) + 1);
+	}
+	return r;
+}
+
+int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tmpdirs,
+		  size_t n_tmpdirs, struct made_ns *made)
+{
+	const char *step = "starting the holder";
+	int r = holder_start(mask & POLYNS_NS_PID, &c->holder);
+
+	if (r == 0) {
+		step = "opening the namespaces from the holder";
+		r = ns_open_held(&c->holder.id, c->holder.pidfd, mask, made);
+	}
+	if (r == 0) {
+		step = "recording the set";
+		r = fill_entry(c, made, tmpdirs, n_tmpdirs);
+	}
+	if (r == 0)
+		r = reg_create(c->shared_fd, c->key, &c->entry, &c->caller);
+	if (r == 0) {
+		step = "handing the set to the holder";
+		r = holder_commit(&c->holder);
+	}
+	if (r == 0)
+		r = set_token(c);
+	if (r < 0) {
+		hlog(LOG_ERR, "making the shared namespaces %s failed at %s: %s", c->key,
+		     step, strerror(-r));
+		holder_kill(&c->holder);
+		made_ns_close(made);
+		return r;
+	}
+	hlog_debug("made the shared namespaces %s", c->key);
+	return 0;
+}
+
+struct sweep_ctx {
+	int shared_fd;
+	const char *skip;
+	const char *runtime_dir;
+};
+
+/* Another key's set whose sessions are all gone (a killed caller): release it. */
+static int sweep_key(const char *key, void *ctx)
+{
+	const struct sweep_ctx *s = ctx;
+	struct reg_entry *e;
+	int lock, live;
+
+	if (strcmp(key, s->skip) == 0)
+		return 0;
+	lock = reg_lock(s->shared_fd, key, false);
+	if (lock < 0)
+		return 0; /* busy: its own sessions see to it */
+	live = reg_sessions_sweep(s->shared_fd, key);
+	e = live == 0 ? calloc(1, sizeof(*e)) : NULL;
+	if (e && reg_load(s->shared_fd, key, e) == 0) {
+		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s", key);
+		release(s->shared_fd, key, lock, e, s->runtime_dir);
+	} else {
+		(void)close(lock);
+	}
+	free(e);
+	return 0;
+}
+
+static void sweep_all(int shared_fd, const char *skip, const char *runtime_dir)
+{
+	struct sweep_ctx s = { shared_fd, skip, runtime_dir };
+
+	(void)reg_each_key(shared_fd, sweep_key, &s);
+}
+
+void shared_end(struct shared_ctx *c, const char *runtime_dir)
+{
+	/* A key with no entry (a failed first session) keeps no lock either. */
+	if (c->lock_fd >= 0 && !reg_has_entry(c->shared_fd, c->key))
+		(void)reg_remove(c->shared_fd, c->key, c->lock_fd);
+	else if (c->lock_fd >= 0)
+		(void)close(c->lock_fd);
+	c->lock_fd = -1;
+	if (c->shared_fd >= 0) {
+		sweep_all(c->shared_fd, c->key, runtime_dir);
+		(void)close(c->shared_fd);
+	}
+	c->shared_fd = -1;
+	holder_forget(&c->holder);
+}
+
+enum wire_status shared_close(const struct wire_request *req)
+{
+	static struct shared_ctx c;
+	const char *slash = strchr(req->registry, '/');
+	int live, r;
+
+	c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1,
+				 .holder = { .pidfd = -1, .ctl = -1 } };
+	if (!slash || (size_t)(slash - req->registry) >= sizeof(c.key))
+		return STATUS_SESSION_ERR;
+	memcpy(c.key, req->registry, (size_t)(slash - req->registry));
+	c.shared_fd = reg_open(req->runtime_dir);
+	if (c.shared_fd < 0)
+		return STATUS_SESSION_ERR;
+	r = lock_and_load(&c);
+	if (r == 0) {
+		r = reg_session_remove(c.shared_fd, c.key, slash + 1);
+		if (r == -ENOENT)
+			r = 0; /* already swept as stale */
+		live = reg_sessions_sweep(c.shared_fd, c.key);
+		if (live == 0) {
+			release(c.shared_fd, c.key, c.lock_fd, &c.entry, req->runtime_dir);
+			c.lock_fd = -1;
+		} else if (live < 0) {
+			r = live;
+		}
+	} else if (r == -ENOENT) {
+		r = 0; /* released already (its holder was found gone); shared_end
+			  removes the lock we just made */
+	}
+	if (r < 0)
+		hlog(LOG_ERR, "ending the session in %s failed: %s", c.key, strerror(-r));
+	shared_end(&c, req->runtime_dir);
+	return r < 0 ? STATUS_SESSION_ERR : STATUS_OK;
+}
