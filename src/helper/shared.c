@@ -117,14 +117,8 @@ static int set_token(struct shared_ctx *c)
 static int join(struct shared_ctx *c, unsigned int mask, int holder_pidfd,
 		struct made_ns *made)
 {
-	uint64_t pidns = 0;
 	int r;
 
-	if (self_pidns(&pidns) < 0 || pidns != c->entry.pidns) {
-		hlog(LOG_ERR, "shared namespaces %s were made from another pid namespace; "
-		     "refusing to join them from here", c->key);
-		return -EXDEV;
-	}
 	if (strcmp(c->plan, c->entry.plan) != 0) {
 		hlog(LOG_ERR, "shared namespaces %s hold other polydir instances than this "
 		     "session needs (another user's, or the configuration changed): refusing",
@@ -152,6 +146,17 @@ static int join(struct shared_ctx *c, unsigned int mask, int holder_pidfd,
 	return 1;
 }
 
+/*
+ * Process identities only mean something in the pid namespace they were
+ * taken in: from any other, sessions would look dead and holders unkillable.
+ */
+static bool same_pidns(const struct reg_entry *e)
+{
+	uint64_t pidns = 0;
+
+	return self_pidns(&pidns) == 0 && pidns == e->pidns;
+}
+
 static int lock_and_load(struct shared_ctx *c)
 {
 	int r;
@@ -166,6 +171,11 @@ static int lock_and_load(struct shared_ctx *c)
 	if (r == -EPERM)
 		hlog(LOG_ERR, "registry entry %s is not root's or is malformed: refusing "
 		     "to use it (remove it once its sessions are gone)", c->key);
+	if (r == 0 && !same_pidns(&c->entry)) {
+		hlog(LOG_ERR, "shared namespaces %s were made from another pid namespace; "
+		     "refusing to use them from here", c->key);
+		r = -EXDEV;
+	}
 	return r;
 }
 
@@ -285,9 +295,10 @@ static int sweep_key(const char *key, void *ctx)
 	lock = reg_lock(s->shared_fd, key, false);
 	if (lock < 0)
 		return 0; /* busy: its own sessions see to it */
-	live = reg_sessions_sweep(s->shared_fd, key);
-	e = live == 0 ? calloc(1, sizeof(*e)) : NULL;
-	if (e && reg_load(s->shared_fd, key, e) == 0) {
+	e = calloc(1, sizeof(*e));
+	live = e && reg_load(s->shared_fd, key, e) == 0 && same_pidns(e) ?
+		       reg_sessions_sweep(s->shared_fd, key) : -1;
+	if (live == 0) {
 		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s", key);
 		release(s->shared_fd, key, lock, e, s->runtime_dir);
 	} else {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <security/pam_ext.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 
 struct close_data {
 	int mntns_fd; /* the namespace the session was opened from */
+	int pidns_fd; /* the pid namespace our children were in before, or -1 */
 	uint32_t n_tmpdirs, n_polydirs;
 	char *registry; /* our session in a shared set, or NULL */
 	char *tmpdirs[WIRE_MAX_POLYDIRS];
@@ -37,6 +39,8 @@ static void free_data(pam_handle_t *pamh, void *data, int error_status)
 	(void)error_status;
 	if (cd->mntns_fd >= 0)
 		(void)close(cd->mntns_fd);
+	if (cd->pidns_fd >= 0)
+		(void)close(cd->pidns_fd);
 	for (uint32_t i = 0; i < cd->n_tmpdirs; i++)
 		free(cd->tmpdirs[i]);
 	for (uint32_t i = 0; i < cd->n_polydirs; i++)
@@ -53,16 +57,18 @@ static int copy_list(char **dst, uint32_t *n, const char *const *src, uint32_t c
 	return 0;
 }
 
-int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int orig_mnt_fd)
+int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int orig_mnt_fd,
+		     int orig_pid_fd)
 {
 	struct close_data *cd = calloc(1, sizeof(*cd));
 
 	if (!cd)
 		return PAM_BUF_ERR;
 	cd->mntns_fd = orig_mnt_fd >= 0 ? fcntl(orig_mnt_fd, F_DUPFD_CLOEXEC, 3) : -1;
+	cd->pidns_fd = orig_pid_fd >= 0 ? fcntl(orig_pid_fd, F_DUPFD_CLOEXEC, 3) : -1;
 	if (reply->registry[0])
 		cd->registry = strdup(reply->registry);
-	if ((orig_mnt_fd >= 0 && cd->mntns_fd < 0) ||
+	if ((orig_mnt_fd >= 0 && cd->mntns_fd < 0) || (orig_pid_fd >= 0 && cd->pidns_fd < 0) ||
 	    (reply->registry[0] && !cd->registry) ||
 	    copy_list(cd->tmpdirs, &cd->n_tmpdirs, reply->tmpdirs, reply->n_tmpdirs) < 0 ||
 	    copy_list(cd->polydirs, &cd->n_polydirs, reply->polydirs, reply->n_polydirs) < 0 ||
@@ -242,6 +248,13 @@ void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts)
 	}
 	if (cd->registry)
 		req.registry = cd->registry;
+	/*
+	 * Our children are in the set's pid namespace; the close helper must
+	 * not be (its init ignores SIGKILL from inside).  The session is over:
+	 * later children of ours go back where they were before it.
+	 */
+	if (cd->pidns_fd >= 0 && setns(cd->pidns_fd, CLONE_NEWPID) < 0)
+		pam_syslog(pamh, LOG_ERR, "cannot leave the session's pid namespace: %m");
 	for (uint32_t i = 0; unmount && i < cd->n_polydirs; i++)
 		req.unmount[req.n_unmount++] = cd->polydirs[i];
 	for (uint32_t i = 0; i < cd->n_tmpdirs; i++) {

@@ -13,8 +13,12 @@
 #include "options.h"
 #include "wire.h"
 
-/* Keep reply->tmpdirs and a duplicate of orig_mnt_fd.  A PAM status. */
-int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int orig_mnt_fd);
+/*
+ * Keep reply->tmpdirs, its shared-set session, and duplicates of the mount
+ * and pid namespace fds we came from (-1: not left).  A PAM status.
+ */
+int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int orig_mnt_fd,
+		     int orig_pid_fd);
 
 /*
  * At close: remove the tmpdir instances through the helper, unless another

@@ -156,9 +156,12 @@ void join_undo(pam_handle_t *pamh, struct join_saved *saved)
 	join_saved_close(saved);
 }
 
-int join_saved_mnt(const struct join_saved *saved)
+int join_saved_fd(const struct join_saved *saved, unsigned int ns_bit)
 {
-	return saved->orig[ARRAY_SIZE(join_order) - 1];
+	for (size_t i = 0; i < ARRAY_SIZE(join_order); i++)
+		if (join_order[i] == ns_bit)
+			return saved->orig[i];
+	return -1;
 }
 
 int join_namespaces(pam_handle_t *pamh, const struct helper_result *res,

@@ -28,7 +28,7 @@ int join_namespaces(pam_handle_t *pamh, const struct helper_result *res,
 void join_undo(pam_handle_t *pamh, struct join_saved *saved);
 
 /* The fd of the mount namespace we left (-1 if none); still owned by saved. */
-int join_saved_mnt(const struct join_saved *saved);
+int join_saved_fd(const struct join_saved *saved, unsigned int ns_bit);
 
 void join_saved_close(struct join_saved *saved);
 

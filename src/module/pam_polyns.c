@@ -188,7 +188,9 @@ static int enter_session(pam_handle_t *pamh, const struct polyns_options *o,
 	if (ret == PAM_SUCCESS && (res->reply.n_tmpdirs > 0 || res->reply.registry[0] ||
 				   ((o->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE) &&
 				    res->reply.n_polydirs > 0)))
-		ret = close_data_store(pamh, &res->reply, join_saved_mnt(&saved));
+		ret = close_data_store(pamh, &res->reply,
+				       join_saved_fd(&saved, POLYNS_NS_MNT),
+				       join_saved_fd(&saved, POLYNS_NS_PID));
 	if (ret != PAM_SUCCESS) {
 		join_undo(pamh, &saved);
 		/* Back where we started: the helper can remove what it made. */
