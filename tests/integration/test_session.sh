@@ -101,11 +101,9 @@ logs=$(log_since)
 grep -q '^open: Cannot' <<<"$out" && grep -q "lacks CAP_SYS_ADMIN" <<<"$logs" &&
 	ok module_refuses_caller_without_sys_admin || not_ok module_refuses_caller_without_sys_admin "$out" "$logs"
 
-# Parsed but not built yet: refused, never half done.
-pam_conf shareuser "user CLONE_NEWIPC"
-expect_refused share_user_is_refused_until_supported "share=user is not supported by this release" shareuser
-pam_conf nspid "ns=net,pid"
-expect_refused ns_pid_is_refused_until_supported "ns=pid is not supported by this release" nspid
+# Parsed but not built: refused, never half done.
+pam_conf nsuser "ns=net,user"
+expect_refused ns_user_is_refused "ns=user is not supported by this release" nsuser
 
 pam_conf nothing ""
 out=$(session polyns-alice nothing --print-ns -- true)

@@ -1,0 +1,249 @@
+#!/bin/bash
+# Shared namespace sets (share=user, share=group) and namespaces with a
+# lifetime (pid, time): one set per key however many logins race for it,
+# joined only through the registry, released with the last session or when
+# its sessions' callers are gone, and never a user's own namespace.
+. "$(dirname "$0")/session_lib.sh"
+
+RT=$S/run-polyns
+REG=$RT/shared
+
+# Holders still running (zombies waiting for a reaper are gone already).
+# Holders still running (zombies waiting for a reaper are gone already); a
+# killed PID 1 takes a moment to take its namespace down.
+live_holders() {
+	local n
+	for _ in $(seq 40); do
+		n=$(ps -eo stat=,comm= | awk '$2 == "polyns-holder" && $1 !~ /^Z/' | wc -l)
+		[ "$n" = 0 ] && break
+		sleep 0.05
+	done
+	echo "$n"
+}
+registry_empty() { [ -z "$(ls -A "$REG" 2>/dev/null)" ]; }
+# The namespace a session's command printed as "NS=ID".
+field() { sed -n "s/^$1=//p" <<<"$2" | head -n 1; }
+wait_for() { # FILE: until it exists (at most 5 s)
+	for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.05; done
+	return 1
+}
+
+pam_conf user "debug share=user ns=ipc,uts,net runtime_dir=$RT"
+pam_conf group "debug share=group ns=ipc runtime_dir=$RT"
+PRINT='echo ipc=$(readlink /proc/self/ns/ipc); echo net=$(readlink /proc/self/ns/net)'
+
+# --- share=user: two sessions, one set; released after the last ---
+session polyns-alice user -- sh -c "{ $PRINT; } >$S/a1; sleep 2" >"$S/a1.out" &
+first=$!
+wait_for "$S/a1"
+out=$(session polyns-alice user -- sh -c "$PRINT")
+a1=$(cat "$S/a1")
+[ "$(field ipc "$out")" = "$(field ipc "$a1")" ] && [ "$(field net "$out")" = "$(field net "$a1")" ] &&
+	[ "$(field ipc "$out")" != "$(readlink /proc/self/ns/ipc)" ] &&
+	ok share_user_second_session_joins_the_first_set ||
+	not_ok share_user_second_session_joins_the_first_set "$a1" "$out"
+[ "$(stat -c '%a %u' "$RT")" = "700 0" ] && [ "$(stat -c '%a %u' "$REG")" = "700 0" ] &&
+	[ "$(ls "$REG" | grep -vc '\.lock$')" = 1 ] &&
+	ok registry_is_root_only_with_one_entry || not_ok registry_is_root_only_with_one_entry "$(ls -laR "$RT")"
+holder=$(ps -eo pid=,comm= | awk '$2 == "polyns-holder" {print $1}' | head -n 1)
+status=$(cat "/proc/$holder/status" 2>/dev/null)
+grep -q '^CapEff:[[:space:]]*0000000000000000' <<<"$status" &&
+	grep -q '^CapPrm:[[:space:]]*0000000000000000' <<<"$status" &&
+	grep -q '^NoNewPrivs:[[:space:]]*1' <<<"$status" && grep -q '^Seccomp:[[:space:]]*2' <<<"$status" &&
+	[ -z "$(ls "/proc/$holder/fd")" ] &&
+	ok holder_has_no_capability_no_fd_and_is_seccomp_filtered ||
+	not_ok holder_has_no_capability_no_fd_and_is_seccomp_filtered "pid=$holder" "$status" "$(ls -l "/proc/$holder/fd" 2>&1)"
+wait "$first"
+registry_empty && [ "$(live_holders)" = 0 ] && ok last_close_releases_set_and_registry ||
+	not_ok last_close_releases_set_and_registry "$(ls -laR "$REG")" "$(ps -eo pid,stat,comm | grep holder)"
+# (Namespace inode numbers are reused once free: the log tells a new set.)
+log_mark
+out=$(session polyns-alice user -- true)
+logs=$(log_since)
+grep -q "made the shared namespaces user-4001-" <<<"$logs" && ! grep -q "joined" <<<"$logs" &&
+	ok new_set_after_release || not_ok new_set_after_release "$out" "$logs"
+
+# --- a later session joins after the first session's processes are gone ---
+session polyns-alice user -- sh -c "{ $PRINT; } >$S/j1; sleep 1" >/dev/null &
+j1=$!
+wait_for "$S/j1"
+session polyns-alice user -- sh -c "sleep 3" >/dev/null &
+j2=$!
+wait "$j1"
+out=$(session polyns-alice user -- sh -c "$PRINT")
+[ "$(field ipc "$out")" = "$(field ipc "$(cat "$S/j1")")" ] && ok join_after_first_session_is_gone ||
+	not_ok join_after_first_session_is_gone "$(cat "$S/j1")" "$out"
+wait "$j2"
+registry_empty && ok released_after_the_last_of_three || not_ok released_after_the_last_of_three "$(ls -laR "$REG")"
+
+# --- dozens of simultaneous first logins of one user: one set, no failure ---
+N=24
+for i in $(seq $N); do
+	session polyns-bob user -- sh -c "$PRINT; sleep 1" >"$S/c.$i" 2>&1 &
+done
+wait_jobs() { for p in $(jobs -p); do [ "$p" = "$LOGGER_PID" ] || wait "$p"; done; }
+wait_jobs
+fails=$(grep -L '^open: Success' "$S"/c.* | wc -l)
+sets=$(cat "$S"/c.* | sed -n 's/^ipc=//p' | sort -u | wc -l)
+[ "$fails" = 0 ] && [ "$sets" = 1 ] && registry_empty && [ "$(live_holders)" = 0 ] &&
+	ok concurrent_first_logins_make_exactly_one_set ||
+	not_ok concurrent_first_logins_make_exactly_one_set "failed: $fails, sets: $sets" "$(cat "$S"/c.1)" "$(ls -la "$REG")"
+
+# --- a caller killed without close_session: its set is released as stale ---
+"$PAMTEST" "$S/pam.d" user polyns-alice -- sh -c "{ $PRINT; } >$S/k1; sleep 30" >/dev/null 2>&1 &
+killed=$!
+wait_for "$S/k1"
+kill -9 "$killed"
+wait "$killed" 2>/dev/null
+log_mark
+out=$(session polyns-alice user -- sh -c "$PRINT")
+logs=$(log_since)
+grep -q '^open: Success' <<<"$out" && [ "$(field ipc "$out")" != "$(field ipc "$(cat "$S/k1")")" ] &&
+	grep -q "releasing the stale shared namespaces user-4001-" <<<"$logs" &&
+	registry_empty && [ "$(live_holders)" = 0 ] &&
+	ok stale_set_of_killed_caller_released_at_next_login ||
+	not_ok stale_set_of_killed_caller_released_at_next_login "$out" "$logs" "$(ls -la "$REG")"
+pkill -f "sleep 30" 2>/dev/null
+
+# ...and also at another user's close (the sweep covers every key).
+"$PAMTEST" "$S/pam.d" user polyns-alice -- sh -c "echo x >$S/k2; sleep 30" >/dev/null 2>&1 &
+killed=$!
+wait_for "$S/k2"
+kill -9 "$killed"
+wait "$killed" 2>/dev/null
+session polyns-bob user -- true >/dev/null
+registry_empty && [ "$(live_holders)" = 0 ] && ok stale_set_released_by_another_keys_session ||
+	not_ok stale_set_released_by_another_keys_session "$(ls -la "$REG")"
+pkill -f "sleep 30" 2>/dev/null
+
+# --- a namespace the user made is never joined ---
+mkdir -m 1777 "$S/pub"
+runuser -u polyns-alice -- unshare --user --map-root-user --ipc sh -c "echo ipc=\$(readlink /proc/self/ns/ipc) >$S/pub/own; sleep 5" &
+own=$!
+wait_for "$S/pub/own"
+out=$(session polyns-alice user -- sh -c "$PRINT")
+[ "$(field ipc "$out")" != "$(field ipc "$(cat "$S/pub/own")")" ] && grep -q '^open: Success' <<<"$out" &&
+	ok user_made_namespace_is_never_joined || not_ok user_made_namespace_is_never_joined "$(cat "$S/pub/own")" "$out"
+# Even a registry entry forged to name the user's process is refused.
+session polyns-alice user -- sh -c "{ $PRINT; } >$S/f1; sleep 3" >/dev/null &
+forged=$!
+wait_for "$S/f1"
+entry=$(ls -d "$REG"/user-4001-* | grep -v '\.lock$')
+upid=$(pgrep -u polyns-alice -x sleep -o)
+ustart=$(awk '{print $22}' "/proc/$upid/stat")
+uipc=$(stat -L -c %i "/proc/$upid/ns/ipc")
+rmdir "$entry"/holder.* "$entry"/ns.ipc.*
+mkdir -m 700 "$entry/holder.$upid.$ustart" "$entry/ns.ipc.$(stat -L -c %d "/proc/$upid/ns/ipc").$uipc"
+log_mark
+out=$(session polyns-alice user -- sh -c "$PRINT")
+logs=$(log_since)
+[ "$(field ipc "$out")" != "ipc:[$uipc]" ] && grep -q "open: Cannot\|releasing the stale" <<<"$out$logs" &&
+	ok forged_holder_naming_a_user_process_is_refused ||
+	not_ok forged_holder_naming_a_user_process_is_refused "$out" "$logs"
+wait "$forged" "$own" 2>/dev/null
+rm -rf "${REG:?}"/* 2>/dev/null
+pkill -9 -x polyns-holder 2>/dev/null
+
+# --- registry entries not root's, or not only root's, are refused ---
+tamper() { # NAME COMMAND-ON-ENTRY
+	local name=$1 out logs entry
+	session polyns-alice user -- sh -c "sleep 2" >/dev/null &
+	local bg=$!
+	sleep 0.5
+	entry=$(ls -d "$REG"/user-4001-* | grep -v '\.lock$')
+	eval "$2"
+	log_mark
+	out=$(session polyns-alice user -- true)
+	logs=$(log_since)
+	grep -q '^open: Cannot' <<<"$out" && grep -q "is not root's or is malformed" <<<"$logs" &&
+		ok "$name" || not_ok "$name" "$out" "$logs"
+	wait "$bg"
+	rm -rf "${REG:?}"/*
+	pkill -9 -x polyns-holder 2>/dev/null
+}
+tamper registry_entry_owned_by_user_is_refused 'chown -R polyns-alice "$entry"'
+tamper registry_entry_open_to_others_is_refused 'chmod 0755 "$entry"'
+tamper registry_fact_owned_by_user_is_refused 'chown polyns-alice "$entry"/session.*'
+tamper registry_entry_with_a_file_is_refused 'touch "$entry/session.1.1"'
+tamper registry_entry_with_unknown_name_is_refused 'mkdir -m 700 "$entry/extra"'
+
+# --- share=group: carol and dave share, alice does not ---
+session polyns-carol group -- sh -c "{ $PRINT; } >$S/g1; sleep 2" >/dev/null &
+g=$!
+wait_for "$S/g1"
+dave=$(session polyns-dave group -- sh -c "$PRINT")
+alice=$(session polyns-alice group -- sh -c "$PRINT")
+carol=$(cat "$S/g1")
+[ "$(field ipc "$dave")" = "$(field ipc "$carol")" ] && [ "$(field ipc "$alice")" != "$(field ipc "$carol")" ] &&
+	ok share_group_joins_same_group_not_others ||
+	not_ok share_group_joins_same_group_not_others "carol: $carol" "dave: $dave" "alice: $alice"
+wait "$g"
+
+# A user-method polydir in a group's set would show carol's instance to dave: refused.
+mkdir -p "$S/gt" && chmod 1777 "$S/gt"
+echo "$S/gt $S/gt-inst/ user" >"$CONF"
+session polyns-carol group -- sh -c "touch $S/gt/carols; echo up >$S/g2; sleep 2" >/dev/null &
+g=$!
+wait_for "$S/g2"
+log_mark
+out=$(session polyns-dave group -- ls "$S/gt")
+logs=$(log_since)
+grep -q '^open: Cannot' <<<"$out" && ! grep -q carols <<<"$out" &&
+	grep -q "hold other polydir instances than this session needs" <<<"$logs" &&
+	ok share_group_refuses_another_users_instance ||
+	not_ok share_group_refuses_another_users_instance "$out" "$logs"
+wait "$g"
+# A tmpfs polydir is the group's own: both see it.
+echo "$S/gt tmpfs tmpfs" >"$CONF"
+session polyns-carol group -- sh -c "touch $S/gt/shared-file; echo up >$S/g3; sleep 2" >/dev/null &
+g=$!
+wait_for "$S/g3"
+out=$(session polyns-dave group -- ls "$S/gt")
+grep -q shared-file <<<"$out" && [ ! -e "$S/gt/shared-file" ] && ok share_group_tmpfs_polydir_is_shared ||
+	not_ok share_group_tmpfs_polydir_is_shared "$out"
+wait "$g"
+echo "# no polydirs" >"$CONF"
+
+# --- ns=pid: a holder is PID 1, /proc is the namespace's own ---
+pam_conf pid "debug share=user ns=pid,time runtime_dir=$RT"
+session polyns-alice pid -- sh -c 'echo me=$$; echo one=$(cat /proc/1/comm); echo pid=$(readlink /proc/self/ns/pid); echo time=$(readlink /proc/self/ns/time); sleep 300 & sleep 2' >"$S/p1" &
+p=$!
+sleep 1
+out=$(session polyns-alice pid -- sh -c 'echo pid=$(readlink /proc/self/ns/pid); echo time=$(readlink /proc/self/ns/time); echo n=$(ls /proc | grep -c "^[0-9]")')
+wait "$p"
+p1=$(cat "$S/p1")
+[ "$(field one "$p1")" = polyns-holder ] && [ "$(field me "$p1")" -lt 10 ] &&
+	[ "$(field pid "$p1")" != "$(readlink /proc/self/ns/pid)" ] &&
+	ok pid_namespace_has_holder_as_pid1_and_own_proc || not_ok pid_namespace_has_holder_as_pid1_and_own_proc "$p1"
+[ "$(field pid "$out")" = "$(field pid "$p1")" ] && [ "$(field n "$out")" -lt 10 ] &&
+	[ "$(field time "$out")" = "$(field time "$p1")" ] && [ "$(field time "$p1")" != "$(readlink /proc/self/ns/time)" ] &&
+	ok pid_and_time_namespaces_shared_by_second_session || not_ok pid_and_time_namespaces_shared_by_second_session "$p1" "$out"
+sleep 0.3
+! pgrep -x -f "sleep 300" >/dev/null && registry_empty && [ "$(live_holders)" = 0 ] &&
+	ok pid_namespace_processes_end_with_the_last_session ||
+	not_ok pid_namespace_processes_end_with_the_last_session "$(pgrep -af 'sleep 300')" "$(ps -eo pid,stat,comm | grep holder)" "$(ls -la "$REG")"
+pkill -f "sleep 300" 2>/dev/null
+
+# share=session with a pid namespace: a holder for that session alone.
+pam_conf pidsess "debug ns=pid runtime_dir=$RT"
+a=$(session polyns-alice pidsess -- sh -c 'echo pid=$(readlink /proc/self/ns/pid); echo one=$(cat /proc/1/comm)')
+b=$(session polyns-alice pidsess -- sh -c 'echo pid=$(readlink /proc/self/ns/pid)')
+[ "$(field one "$a")" = polyns-holder ] && [ "$(field pid "$a")" != "$(field pid "$b")" ] &&
+	registry_empty && [ "$(live_holders)" = 0 ] && ok pid_namespace_per_session_released_at_close ||
+	not_ok pid_namespace_per_session_released_at_close "$a" "$b" "$(ps -eo pid,stat,comm | grep holder)" "$(ls -la "$REG")"
+
+# --- options that would change a set other sessions share are refused ---
+refused() { # NAME SERVICE ARGS PATTERN
+	pam_conf "$2" "$3"
+	log_mark
+	local out logs
+	out=$(session polyns-alice "$2" -- true)
+	logs=$(log_since)
+	grep -q '^open: Cannot' <<<"$out" && grep -q "$4" <<<"$logs" && ok "$1" || not_ok "$1" "$out" "$logs"
+}
+refused share_user_refuses_unmnt_remnt r1 "share=user ns=ipc unmnt_remnt runtime_dir=$RT" "not with share=user"
+refused share_group_refuses_unmount_on_close r2 "share=group ns=ipc unmount_on_close runtime_dir=$RT" "not with share=group"
+mkdir -p "$S/open-rt" && chmod 0755 "$S/open-rt"
+refused runtime_dir_open_to_others_is_refused_existing r3 "share=user ns=ipc runtime_dir=$S/open-rt" "must be root's, mode 0700"
+
+tap_done
