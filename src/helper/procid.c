@@ -96,7 +96,7 @@ int procid_open(pid_t pid, struct procid *id, int *pidfd)
 
 int procid_alive(const struct procid *id, int *pidfd)
 {
-	struct procid now;
+	struct procid now = { 0, 0 };
 	int fd = -1, r = procid_open(id->pid, &now, &fd);
 
 	if (r == -ESRCH)

@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,47 +221,45 @@ int reg_load(int shared_fd, const char *key, struct reg_entry *e)
 	return e->holder.pid > 0 && e->plan[0] && e->n_ns > 0 ? 0 : -EPERM;
 }
 
-static int add_fact(int dirfd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int add_fact(int dirfd, const char *fmt, ...)
+/* One fact: an empty directory named by what snprintf() left in name. */
+static int add_fact(int dirfd, const char *name, int n)
 {
-	char name[NAME_MAX + 1];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(name, sizeof(name), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(name))
+	if (n < 0 || n > NAME_MAX)
 		return -ENAMETOOLONG;
 	return mkdirat(dirfd, name, 0700) < 0 ? -errno : 0;
 }
+
+#define FACT(fd, ...)                                                          \
+	({                                                                     \
+		char fact_[NAME_MAX + 1];                                      \
+		add_fact((fd), fact_, snprintf(fact_, sizeof(fact_), __VA_ARGS__)); \
+	})
 
 static int add_session(int dirfd, const struct procid *s)
 {
 	char id[48];
 
-	return procid_format(s, id, sizeof(id)) < 0 ? -EINVAL : add_fact(dirfd, "session.%s", id);
+	return procid_format(s, id, sizeof(id)) < 0 ? -EINVAL : FACT(dirfd, "session.%s", id);
 }
 
 static int write_facts(int fd, const struct reg_entry *e, const struct procid *session)
 {
 	char hex[256];
-	int r = add_fact(fd, "holder.%d.%" PRIu64, (int)e->holder.pid, e->holder.start);
+	int r = FACT(fd, "holder.%d.%" PRIu64, (int)e->holder.pid, e->holder.start);
 
 	if (r == 0)
-		r = add_fact(fd, "pidns.%" PRIu64, e->pidns);
+		r = FACT(fd, "pidns.%" PRIu64, e->pidns);
 	if (r == 0)
-		r = add_fact(fd, "plan.%s", e->plan);
+		r = FACT(fd, "plan.%s", e->plan);
 	if (r == 0 && e->mntns)
-		r = add_fact(fd, "mntns.%" PRIu64, e->mntns);
+		r = FACT(fd, "mntns.%" PRIu64, e->mntns);
 	for (size_t i = 0; r == 0 && i < e->n_ns; i++)
-		r = add_fact(fd, "ns.%s.%" PRIu64 ".%" PRIu64, polyns_ns_name(e->ns[i].ns_bit),
+		r = FACT(fd, "ns.%s.%" PRIu64 ".%" PRIu64, polyns_ns_name(e->ns[i].ns_bit),
 			     e->ns[i].dev, e->ns[i].ino);
 	for (size_t i = 0; r == 0 && i < e->n_tmpdirs; i++) {
 		r = hexname_encode(e->tmpdirs[i], hex, sizeof(hex) - 8);
 		if (r == 0)
-			r = add_fact(fd, "tmpdir.%s", hex);
+			r = FACT(fd, "tmpdir.%s", hex);
 	}
 	return r == 0 ? add_session(fd, session) : r;
 }

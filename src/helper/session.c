@@ -270,7 +270,6 @@ static unsigned int session_mask(const struct wire_request *req, const struct se
 
 void session_open(int sock, const struct wire_request *req, struct session_state *st)
 {
-	char digest[MD5_DIGEST_STRING_LENGTH];
 	unsigned int mask;
 	bool shared;
 	int r;
@@ -292,6 +291,8 @@ void session_open(int sock, const struct wire_request *req, struct session_state
 		r = -EINVAL;
 	}
 	if (r == 0 && shared) {
+		char digest[MD5_DIGEST_STRING_LENGTH];
+
 		plan_digest(req, st, digest);
 		r = shared_begin(req, mask, digest, &st->shared, &st->made);
 	}

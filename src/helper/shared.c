@@ -94,7 +94,9 @@ static bool same_set(const struct made_ns *made, const struct reg_entry *e)
 	for (size_t i = 0; i < made->n; i++) {
 		size_t j = 0;
 
-		while (j < e->n_ns && memcmp(&made->id[i], &e->ns[j], sizeof(e->ns[j])) != 0)
+		while (j < e->n_ns && !(made->id[i].ns_bit == e->ns[j].ns_bit &&
+					 made->id[i].dev == e->ns[j].dev &&
+					 made->id[i].ino == e->ns[j].ino))
 			j++;
 		if (j == e->n_ns)
 			return false;
@@ -335,7 +337,7 @@ enum wire_status shared_close(const struct wire_request *req)
 {
 	static struct shared_ctx c;
 	const char *slash = strchr(req->registry, '/');
-	int live, r;
+	int r;
 
 	c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1,
 				 .holder = { .pidfd = -1, .ctl = -1 } };
@@ -350,7 +352,7 @@ enum wire_status shared_close(const struct wire_request *req)
 		r = reg_session_remove(c.shared_fd, c.key, slash + 1);
 		if (r == -ENOENT)
 			r = 0; /* already swept as stale */
-		live = reg_sessions_sweep(c.shared_fd, c.key);
+		int live = reg_sessions_sweep(c.shared_fd, c.key);
 		if (live == 0) {
 			release(c.shared_fd, c.key, c.lock_fd, &c.entry, req->runtime_dir);
 			c.lock_fd = -1;
