@@ -18,7 +18,21 @@ for u in polyns-alice polyns-bob; do
 done
 say "  the host's /tmp holds: $(ls -A "$S/tmp" | tr '\n' ' ')(nothing: each user's file is in their instance)"
 say "  instances on disk: $(cd "$S/tmp-inst" && ls | tr '\n' ' ')under a root-only, mode $(stat -c %a "$S/tmp-inst") parent"
-say "  share=user (one set of namespaces for all of a user's sessions) is not in this release."
+say
+
+say "== share=user: two concurrent sessions of one user share one set of namespaces"
+RT=$S/run-polyns
+pam_conf shared "share=user ns=net,ipc,pid runtime_dir=$RT"
+show='printf "  %s: net %s, pid %s, PID 1 is %s, my pid %s\n"'
+session polyns-alice shared -- sh -c "$show first \$(readlink /proc/self/ns/net) \$(readlink /proc/self/ns/pid) \$(cat /proc/1/comm) \$\$ >$S/first; sleep 1.5" >/dev/null &
+first=$!
+for _ in $(seq 100); do [ -s "$S/first" ] && break; sleep 0.05; done
+cat "$S/first"
+session polyns-alice shared -- sh -c "$show second \$(readlink /proc/self/ns/net) \$(readlink /proc/self/ns/pid) \$(cat /proc/1/comm) \$\$" | grep -v '^open\|^close'
+session polyns-bob shared -- sh -c "$show 'bob   ' \$(readlink /proc/self/ns/net) \$(readlink /proc/self/ns/pid) \$(cat /proc/1/comm) \$\$" | grep -v '^open\|^close'
+say "  while both run, the root-only registry holds: $(ls "$RT/shared" | grep -v '\.lock$' | tr '\n' ' ')"
+wait "$first"
+say "  after the last close: registry $(ls -A "$RT/shared" | wc -l) entries, $(ps -eo stat=,comm= | awk '$2 == "polyns-holder" && $1 !~ /^Z/' | wc -l) holders left"
 say
 
 say "== the helper while it works (read from /proc)"
