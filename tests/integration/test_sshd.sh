@@ -94,6 +94,34 @@ out=$(login polyns-bob "id -u; grep -c . /proc/self/status >/dev/null && echo fi
 grep -qx 4002 <<<"$out" && grep -qx fine <<<"$out" && ok sshd_session_runs_as_the_user ||
 	not_ok sshd_session_runs_as_the_user "$out"
 
+# share=user with a pid namespace: two concurrent logins of alice share one
+# set (the second joins while the first runs), bob gets his own, and after
+# logout nothing of the set is left.
+RT=$S/run-polyns
+write_pam "share=user ns=net,pid runtime_dir=$RT"
+show='echo net=$(readlink /proc/self/ns/net) pid=$(readlink /proc/self/ns/pid) one=$(cat /proc/1/comm)'
+login polyns-alice "$show; sleep 2" >"$S/u1.out" &
+pa=$!
+sleep 1
+u2=$(login polyns-alice "$show")
+u3=$(login polyns-bob "$show")
+wait $pa
+u1=$(grep '^net=' "$S/u1.out")
+u2=$(grep '^net=' <<<"$u2")
+u3=$(grep '^net=' <<<"$u3")
+[ -n "$u1" ] && [ "$u1" = "$u2" ] && [ "$u1" != "$u3" ] && grep -q 'one=polyns-holder' <<<"$u1" &&
+	ok sshd_share_user_logins_share_one_set || not_ok sshd_share_user_logins_share_one_set "$u1" "$u2" "$u3" "$(tail -n 5 "$LOG")"
+# A killed PID 1 finishes exiting once the pid namespace's last zombies are
+# reaped, here sshd's own child, by sshd or by init: give it time.
+for _ in $(seq 100); do
+	holders=$(ps -eo stat=,comm= | awk '$2 == "polyns-holder" && $1 !~ /^Z/' | wc -l)
+	[ "$holders" = 0 ] && break
+	sleep 0.1
+done
+[ -z "$(ls -A "$RT/shared")" ] && [ "$holders" = 0 ] &&
+	ok sshd_share_user_released_after_logouts ||
+	not_ok sshd_share_user_released_after_logouts "$(ls -la "$RT/shared")" "$(ps -eo pid,stat,comm | grep holder)"
+
 # A failing helper refuses the login (session required).
 write_pam "ns=net helper=$S/no-such-helper"
 sed -i "s|helper=$HELPER ||" "$S/etc-pam.d/sshd"
