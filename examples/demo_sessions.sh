@@ -30,9 +30,9 @@ for _ in $(seq 100); do [ -s "$S/first" ] && break; sleep 0.05; done
 cat "$S/first"
 session polyns-alice shared -- sh -c "$show second \$(readlink /proc/self/ns/net) \$(readlink /proc/self/ns/pid) \$(cat /proc/1/comm) \$\$" | grep -v '^open\|^close'
 session polyns-bob shared -- sh -c "$show 'bob   ' \$(readlink /proc/self/ns/net) \$(readlink /proc/self/ns/pid) \$(cat /proc/1/comm) \$\$" | grep -v '^open\|^close'
-say "  while both run, the root-only registry holds: $(ls "$RT/shared" | grep -v '\.lock$' | tr '\n' ' ')"
+say "  while both run, the root-only registry holds: $(ls "$RT/shared" | grep -v '\.lock$\|^pidns\.' | tr '\n' ' ')"
 wait "$first"
-say "  after the last close: registry $(ls -A "$RT/shared" | wc -l) entries, $(ps -eo stat=,comm= | awk '$2 == "polyns-holder" && $1 !~ /^Z/' | wc -l) holders left"
+say "  after the last close: registry $(ls -A "$RT/shared" | grep -vc '^pidns\.') entries, $(ps -eo stat=,comm= | awk '$2 == "polyns-holder" && $1 !~ /^Z/' | wc -l) holders left"
 say
 
 say "== the helper while it works (read from /proc)"

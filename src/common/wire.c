@@ -221,7 +221,7 @@ static uint64_t get_u64(struct wire_reader *rd)
 }
 
 /* A string: length, bytes, NUL; no NUL inside.  Empty allowed if may_be_empty. */
-/* "" or "KEY/session.PID.START": letters, digits, '-', '.', one '/'. */
+/* "" or "KEY/session.PID.START.N": letters, digits, '-', '.', one '/'. */
 static bool is_registry_token(const char *s)
 {
 	const char *slash;

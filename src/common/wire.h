@@ -144,7 +144,7 @@ struct wire_reply {
 	const char *tmpdirs[WIRE_MAX_POLYDIRS];
 	uint32_t n_polydirs; /* mounted polydirs (unmount_on_close) */
 	const char *polydirs[WIRE_MAX_POLYDIRS];
-	/* a shared set's session: "KEY/session.PID.START", for close ("" if none) */
+	/* a shared set's session: "KEY/session.PID.START.N", for close ("" if none) */
 	const char *registry;
 };
 

@@ -18,6 +18,7 @@
 #include "hlog.h"
 #include "options.h"
 #include "polydir.h"
+#include "procid.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -117,12 +118,22 @@ int cleanup_open_pending(const char *runtime_dir)
 	return rundir_open(runtime_dir, "pending");
 }
 
-/* A record is a directory named "<mount namespace inode>.<instance path in hex>". */
+/*
+ * A record is a directory named "<pid namespace>.<mount namespace id>.<instance
+ * path in hex>": only a close in the same pid namespace, whose /proc scan
+ * sees every process that could use the mount namespace, may sweep it.
+ */
 int cleanup_defer(int pending_fd, uint64_t ino, const char *path)
 {
 	char name[256];
-	size_t n = (size_t)snprintf(name, sizeof(name), "%llu.", (unsigned long long)ino);
+	uint64_t pidns = 0;
+	size_t n;
+	int r = procid_self_pidns(&pidns);
 
+	if (r < 0)
+		return r;
+	n = (size_t)snprintf(name, sizeof(name), "%llu.%llu.", (unsigned long long)pidns,
+			     (unsigned long long)ino);
 	if (hexname_encode(path, name + n, sizeof(name) - n) < 0)
 		return -ENAMETOOLONG;
 	if (mkdirat(pending_fd, name, 0700) < 0 && errno != EEXIST)
@@ -130,10 +141,15 @@ int cleanup_defer(int pending_fd, uint64_t ino, const char *path)
 	return 0;
 }
 
-static int parse_record(const char *name, uint64_t *ino, char *path, size_t len)
+static int parse_record(const char *name, uint64_t *pidns, uint64_t *ino, char *path,
+			size_t len)
 {
 	char *end;
 
+	*pidns = strtoull(name, &end, 10);
+	if (end == name || *end != '.')
+		return -EINVAL;
+	name = end + 1;
 	*ino = strtoull(name, &end, 10);
 	if (end == name || *end != '.' || hexname_decode(end + 1, path, len) < 0)
 		return -EINVAL;
@@ -151,7 +167,8 @@ static bool is_live(const struct wire_request *req, uint64_t ino)
 /* Remove instances whose namespace has no process left. */
 static void sweep_pending(int pending_fd, const struct wire_request *req, bool ignore)
 {
-	int dup = fcntl(pending_fd, F_DUPFD_CLOEXEC, 3);
+	uint64_t own_pidns = 0;
+	int dup = procid_self_pidns(&own_pidns) < 0 ? -1 : fcntl(pending_fd, F_DUPFD_CLOEXEC, 3);
 	struct dirent *de;
 	DIR *d = dup < 0 ? NULL : fdopendir(dup);
 
@@ -162,10 +179,11 @@ static void sweep_pending(int pending_fd, const struct wire_request *req, bool i
 	}
 	while ((de = readdir(d))) {
 		char path[CONF_PATH_MAX];
-		uint64_t ino;
+		uint64_t pidns, ino;
 
 		if (de->d_name[0] == '.' ||
-		    parse_record(de->d_name, &ino, path, sizeof(path)) < 0 || is_live(req, ino))
+		    parse_record(de->d_name, &pidns, &ino, path, sizeof(path)) < 0 ||
+		    pidns != own_pidns || is_live(req, ino))
 			continue;
 		int r = remove_instance(path, ignore);
 

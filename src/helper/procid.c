@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -64,6 +65,17 @@ static int read_start(pid_t pid, uint64_t *start)
 	return errno || end == p ? -EINVAL : 0;
 }
 
+/*
+ * Does the process behind pidfd still exist?  Signal 0 checks; EPERM (a
+ * caller that changed to the user's uid, and we lack CAP_KILL) means it does.
+ */
+static int still_there(int pidfd)
+{
+	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0 || errno == EPERM)
+		return 0;
+	return -errno;
+}
+
 int procid_of(pid_t pid, int pidfd, struct procid *id)
 {
 	int r;
@@ -71,11 +83,15 @@ int procid_of(pid_t pid, int pidfd, struct procid *id)
 	if (proc_fd < 0 || pid <= 0)
 		return -EINVAL;
 	r = read_start(pid, &id->start);
+	/* Its /proc entry hidden from us (hidepid=) while it runs: we cannot tell. */
+	if (r == -ESRCH && still_there(pidfd) == 0)
+		return -EACCES;
 	if (r < 0)
 		return r;
 	/* Still running after the read: the /proc entry we read was this one. */
-	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
-		return -errno;
+	r = still_there(pidfd);
+	if (r < 0)
+		return r;
 	id->pid = pid;
 	return 0;
 }
@@ -145,5 +161,17 @@ int procid_parse(const char *s, struct procid *id)
 		return -EINVAL;
 	id->pid = (pid_t)pid;
 	id->start = start;
+	return 0;
+}
+
+int procid_self_pidns(uint64_t *ino)
+{
+	struct stat st;
+
+	if (proc_fd < 0)
+		return -EINVAL;
+	if (fstatat(proc_fd, "self/ns/pid", &st, 0) < 0)
+		return -errno;
+	*ino = st.st_ino;
 	return 0;
 }

@@ -35,6 +35,12 @@ int procid_of(pid_t pid, int pidfd, struct procid *id);
  */
 int procid_alive(const struct procid *id, int *pidfd);
 
+/*
+ * The inode of our own pid namespace: process identities (and the /proc
+ * scans the module makes) mean something only within one.  0 or -errno.
+ */
+int procid_self_pidns(uint64_t *ino);
+
 /* "PID.START" and back; parse returns 0 or -EINVAL. */
 int procid_format(const struct procid *id, char *buf, size_t len);
 int procid_parse(const char *s, struct procid *id);

@@ -21,10 +21,66 @@
 
 #define LOCK_RETRIES 64
 #define NEW_SUFFIX ".new"
+#define DEAD_SUFFIX ".dead"
+
+static int parse_session(const char *name, struct procid *caller);
+static int each_name(int dirfd, int (*fn)(const char *name, void *ctx), void *ctx);
+
+struct owner {
+	const char *mine;
+	bool seen_mine, seen_other;
+};
+
+static int find_owner(const char *name, void *ctx)
+{
+	struct owner *o = ctx;
+
+	if (strncmp(name, "pidns.", 6) == 0) {
+		if (strcmp(name, o->mine) == 0)
+			o->seen_mine = true;
+		else
+			o->seen_other = true;
+	}
+	return 0;
+}
+
+/*
+ * The registry belongs to the pid namespace of the first helper that used it
+ * (a "pidns.INO" directory beside the entries): process identities in it
+ * mean nothing from any other, such as a su inside a session's pid namespace.
+ */
+static int claim(int fd)
+{
+	char mine[32];
+	uint64_t ino = 0;
+	struct owner o = { mine, false, false };
+	int r = procid_self_pidns(&ino);
+
+	if (r < 0)
+		return r;
+	(void)snprintf(mine, sizeof(mine), "pidns.%" PRIu64, ino);
+	r = each_name(fd, find_owner, &o);
+	if (r < 0)
+		return r;
+	if (o.seen_other)
+		return -EXDEV;
+	if (!o.seen_mine && mkdirat(fd, mine, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
 
 int reg_open(const char *runtime_dir)
 {
-	return rundir_open(runtime_dir, "shared");
+	int fd = rundir_open(runtime_dir, "shared"), r;
+
+	if (fd < 0)
+		return fd;
+	r = claim(fd);
+	if (r < 0) {
+		(void)close(fd);
+		return r;
+	}
+	return fd;
 }
 
 /* Every part of the registry: a root-owned directory only root may enter. */
@@ -96,7 +152,8 @@ int reg_lock(int shared_fd, const char *key, bool wait)
 /* Call fn for every name in dirfd but "." and "..".  First error wins. */
 static int each_name(int dirfd, int (*fn)(const char *name, void *ctx), void *ctx)
 {
-	int dup = fcntl(dirfd, F_DUPFD_CLOEXEC, 3), r = 0;
+	/* A new open file description: a dup() would share (and keep) the offset. */
+	int dup = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
 	struct dirent *de;
 	DIR *d;
 
@@ -169,7 +226,7 @@ static int parse_fact(const char *name, void *ctx)
 	if (strncmp(name, "holder.", 7) == 0)
 		return procid_parse(name + 7, &e->holder);
 	if (strncmp(name, "session.", 8) == 0)
-		return procid_parse(name + 8, &unused);
+		return parse_session(name, &unused);
 	if (strncmp(name, "pidns.", 6) == 0)
 		return parse_u64(name + 6, &e->pidns, &rest) < 0 || *rest ? -EINVAL : 0;
 	if (strncmp(name, "mntns.", 6) == 0)
@@ -235,11 +292,42 @@ static int add_fact(int dirfd, const char *name, int n)
 		add_fact((fd), fact_, snprintf(fact_, sizeof(fact_), __VA_ARGS__)); \
 	})
 
-static int add_session(int dirfd, const struct procid *s)
+int reg_session_name(const struct procid *caller, char *buf, size_t len)
 {
 	char id[48];
+	int n;
 
-	return procid_format(s, id, sizeof(id)) < 0 ? -EINVAL : FACT(dirfd, "session.%s", id);
+	if (procid_format(caller, id, sizeof(id)) < 0)
+		return -EINVAL;
+	/* The helper's pid too: one caller may hold two sessions of a key. */
+	n = snprintf(buf, len, "session.%s.%d", id, (int)getpid());
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* "session.PID.START.N": the caller's identity, and the helper's pid N. */
+static int parse_session(const char *name, struct procid *caller)
+{
+	char id[48];
+	const char *dot = strrchr(name, '.');
+	size_t len;
+
+	if (strncmp(name, "session.", 8) != 0 || !dot || dot <= name + 8 || !dot[1] ||
+	    strspn(dot + 1, "0123456789") != strlen(dot + 1))
+		return -EINVAL;
+	len = (size_t)(dot - (name + 8));
+	if (len >= sizeof(id))
+		return -EINVAL;
+	memcpy(id, name + 8, len);
+	id[len] = '\0';
+	return procid_parse(id, caller);
+}
+
+static int add_session(int dirfd, const struct procid *s)
+{
+	char name[NAME_MAX + 1];
+	int r = reg_session_name(s, name, sizeof(name));
+
+	return r < 0 ? r : FACT(dirfd, "%s", name);
 }
 
 static int write_facts(int fd, const struct reg_entry *e, const struct procid *session)
@@ -321,7 +409,7 @@ int reg_session_remove(int shared_fd, const char *key, const char *name)
 
 	if (fd < 0)
 		return fd;
-	if (strncmp(name, "session.", 8) != 0 || procid_parse(name + 8, &id) < 0)
+	if (parse_session(name, &id) < 0)
 		return -EINVAL;
 	return unlinkat(fd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
 }
@@ -339,7 +427,7 @@ static int sweep_one(const char *name, void *ctx)
 
 	if (strncmp(name, "session.", 8) != 0)
 		return 0;
-	if (procid_parse(name + 8, &id) < 0)
+	if (parse_session(name, &id) < 0)
 		return -EINVAL;
 	alive = procid_alive(&id, NULL);
 	if (alive < 0)
@@ -366,7 +454,18 @@ int reg_sessions_sweep(int shared_fd, const char *key)
 int reg_remove(int shared_fd, const char *key, int lock_fd)
 {
 	char name[REG_KEY_MAX + 8];
-	int r = remove_entry(shared_fd, key);
+	int r;
+
+	/*
+	 * Out of the way in one step, then emptied: a helper killed half-way
+	 * leaves KEY.dead (removed next time), never a half entry under KEY.
+	 */
+	(void)snprintf(name, sizeof(name), "%s" DEAD_SUFFIX, key);
+	r = remove_entry(shared_fd, name);
+	if (r == 0 && renameat(shared_fd, key, shared_fd, name) < 0 && errno != ENOENT)
+		r = -errno;
+	if (r == 0)
+		r = remove_entry(shared_fd, name);
 
 	lock_name(key, name, sizeof(name));
 	/* Waiters see the lock gone (lock_current) and make a new one. */

@@ -3,6 +3,7 @@
  * The registry of shared namespace sets: root-only state under
  * runtime_dir/shared (mode 0700 all the way down).
  *
+ *   shared/pidns.INO/    the pid namespace the registry belongs to
  *   shared/KEY.lock/     a directory we flock(): one lock per key
  *   shared/KEY/          the entry; every fact is the name of an empty
  *                        directory in it (the helper never writes file data):
@@ -12,7 +13,8 @@
  *     plan.HEX             digest of the polydirs and instances mounted
  *     mntns.ID             the set's mount namespace id (deferred tmpdirs)
  *     tmpdir.HEX           a tmpdir instance to remove when the set goes
- *     session.PID.START    one per open session (its PAM caller)
+ *     session.PID.START.N  one per open session: its PAM caller, and N the
+ *                          pid of the helper that opened it
  *
  * An entry is built as KEY.new and renamed into place, under the lock.  Any
  * entry, lock or fact that is not a root-owned directory of mode 0700, or a
@@ -39,10 +41,13 @@ struct reg_entry {
 	char plan[REG_PLAN_LEN + 1];
 	uint64_t mntns; /* 0 without a mount namespace */
 	size_t n_tmpdirs;
-	char tmpdirs[WIRE_MAX_POLYDIRS][256]; /* "HEX" names, as stored */
+	char tmpdirs[WIRE_MAX_POLYDIRS][256]; /* instance paths (hex in the entry) */
 };
 
-/* runtime_dir/shared, made if missing; checked root's and 0700.  fd or -errno. */
+/*
+ * runtime_dir/shared, made if missing; checked root's and 0700, and ours:
+ * -EXDEV when it was made from another pid namespace.  fd or -errno.
+ */
 int reg_open(const char *runtime_dir);
 
 /* Lock KEY (waiting): fd of the lock, or -errno. */
@@ -54,6 +59,9 @@ int reg_load(int shared_fd, const char *key, struct reg_entry *e);
 /* Write the entry of KEY with its first session.  0 or -errno. */
 int reg_create(int shared_fd, const char *key, const struct reg_entry *e,
 	       const struct procid *session);
+
+/* The name of a session's fact (and of its close token), for this helper. */
+int reg_session_name(const struct procid *caller, char *buf, size_t len);
 
 /* Add or remove one session of KEY's entry.  0 or -errno. */
 int reg_session_add(int shared_fd, const char *key, const struct procid *s);

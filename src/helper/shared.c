@@ -18,6 +18,7 @@
 #include "options.h"
 #include "util.h"
 
+#define RELEASE_ROUNDS 3
 #define KEY_DIGEST 16 /* hex digits of the settings digest in a key */
 
 bool shared_needed(const struct wire_request *req, unsigned int mask)
@@ -51,30 +52,26 @@ static int make_key(const struct wire_request *req, unsigned int mask,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int self_pidns(uint64_t *ino)
-{
-	struct stat st;
-
-	if (fstatat(procid_proc_fd(), "self/ns/pid", &st, 0) < 0)
-		return -errno;
-	*ino = st.st_ino;
-	return 0;
-}
-
 /*
  * The set is over: kill its holder (with it, a pid namespace's processes),
  * keep its tmpdir instances for removal once the mount namespace is empty,
- * remove the entry and the lock.
+ * remove the entry and the lock.  An entry whose holder may still run is
+ * kept: a holder is never left without one.  lock_fd is closed.
  */
 static void release(int shared_fd, const char *key, int lock_fd, const struct reg_entry *e,
 		    const char *runtime_dir)
 {
-	int pidfd = -1, pending;
+	int pidfd = -1, pending, alive = procid_alive(&e->holder, &pidfd);
 
-	if (procid_alive(&e->holder, &pidfd) == 1) {
-		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
-			hlog(LOG_ERR, "cannot stop the holder of %s: %s", key, strerror(errno));
+	if (alive == 1 && syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
+		alive = -errno;
+	if (pidfd >= 0)
 		(void)close(pidfd);
+	if (alive < 0) {
+		hlog(LOG_ERR, "cannot stop the holder of %s (%s): keeping its entry", key,
+		     strerror(-alive));
+		(void)close(lock_fd);
+		return;
 	}
 	if (e->n_tmpdirs > 0 && (pending = cleanup_open_pending(runtime_dir)) >= 0) {
 		for (size_t i = 0; i < e->n_tmpdirs; i++)
@@ -85,6 +82,18 @@ static void release(int shared_fd, const char *key, int lock_fd, const struct re
 	if (reg_remove(shared_fd, key, lock_fd) < 0)
 		hlog(LOG_ERR, "cannot remove the registry entry %s", key);
 	hlog_debug("released the shared namespaces %s", key);
+}
+
+static int open_registry(const char *runtime_dir)
+{
+	int fd = reg_open(runtime_dir);
+
+	if (fd == -EXDEV)
+		hlog(LOG_ERR, "the registry in %s belongs to another pid namespace: shared "
+		     "sets cannot be used from inside a session's pid namespace", runtime_dir);
+	else if (fd < 0)
+		hlog(LOG_ERR, "cannot open the registry in %s: %s", runtime_dir, strerror(-fd));
+	return fd;
 }
 
 static bool same_set(const struct made_ns *made, const struct reg_entry *e)
@@ -106,12 +115,12 @@ static bool same_set(const struct made_ns *made, const struct reg_entry *e)
 
 static int set_token(struct shared_ctx *c)
 {
-	char id[48];
-	int n;
+	char name[64];
+	int n = reg_session_name(&c->caller, name, sizeof(name));
 
-	if (procid_format(&c->caller, id, sizeof(id)) < 0)
-		return -EINVAL;
-	n = snprintf(c->token, sizeof(c->token), "%s/session.%s", c->key, id);
+	if (n < 0)
+		return n;
+	n = snprintf(c->token, sizeof(c->token), "%s/%s", c->key, name);
 	return n < 0 || (size_t)n >= sizeof(c->token) ? -ENAMETOOLONG : 0;
 }
 
@@ -156,7 +165,7 @@ static bool same_pidns(const struct reg_entry *e)
 {
 	uint64_t pidns = 0;
 
-	return self_pidns(&pidns) == 0 && pidns == e->pidns;
+	return procid_self_pidns(&pidns) == 0 && pidns == e->pidns;
 }
 
 static int lock_and_load(struct shared_ctx *c)
@@ -198,38 +207,41 @@ int shared_begin(const struct wire_request *req, unsigned int mask, const char *
 		hlog(LOG_ERR, "cannot name the session's shared set: %s", strerror(-r));
 		return r;
 	}
-	c->shared_fd = reg_open(req->runtime_dir);
+	c->shared_fd = open_registry(req->runtime_dir);
 	if (c->shared_fd < 0)
 		return c->shared_fd;
-	r = lock_and_load(c);
-	if (r < 0)
-		return r == -ENOENT ? 0 : r;
-	live = reg_sessions_sweep(c->shared_fd, c->key);
-	alive = procid_alive(&c->entry.holder, &pidfd);
-	if (live > 0 && alive == 1) {
-		r = join(c, mask, pidfd, made);
-		(void)close(pidfd);
-		return r;
+	/* After releasing a stale set, another login may have made the next one. */
+	for (int round = 0; round < RELEASE_ROUNDS; round++) {
+		r = lock_and_load(c);
+		if (r < 0)
+			return r == -ENOENT ? 0 : r;
+		live = reg_sessions_sweep(c->shared_fd, c->key);
+		alive = procid_alive(&c->entry.holder, &pidfd);
+		if (live > 0 && alive == 1) {
+			r = join(c, mask, pidfd, made);
+			(void)close(pidfd);
+			return r;
+		}
+		if (alive == 1)
+			(void)close(pidfd);
+		if (live < 0 || alive < 0) {
+			hlog(LOG_ERR, "cannot tell whether %s is in use: %s", c->key,
+			     strerror(-(live < 0 ? live : alive)));
+			return live < 0 ? live : alive;
+		}
+		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s (%s)", c->key,
+		     alive ? "no session left" : "holder gone");
+		release(c->shared_fd, c->key, c->lock_fd, &c->entry, req->runtime_dir);
+		c->lock_fd = -1;
 	}
-	if (alive == 1)
-		(void)close(pidfd);
-	if (live < 0 || alive < 0) {
-		hlog(LOG_ERR, "cannot tell whether %s is in use: %s", c->key,
-		     strerror(-(live < 0 ? live : alive)));
-		return live < 0 ? live : alive;
-	}
-	hlog(LOG_NOTICE, "releasing the stale shared namespaces %s (%s)", c->key,
-	     alive ? "no session left" : "holder gone");
-	release(c->shared_fd, c->key, c->lock_fd, &c->entry, req->runtime_dir);
-	r = lock_and_load(c);
-	return r == -ENOENT ? 0 : (r < 0 ? r : -EBUSY);
+	return -EBUSY;
 }
 
 static int fill_entry(struct shared_ctx *c, const struct made_ns *made,
 		      const char *const *tmpdirs, size_t n_tmpdirs)
 {
 	struct reg_entry *e = &c->entry;
-	int r = self_pidns(&e->pidns);
+	int r = procid_self_pidns(&e->pidns);
 
 	*e = (struct reg_entry){ .holder = c->holder.id, .pidns = e->pidns, .n_ns = made->n };
 	memcpy(e->ns, made->id, sizeof(made->id[0]) * made->n);
@@ -344,7 +356,7 @@ enum wire_status shared_close(const struct wire_request *req)
 	if (!slash || (size_t)(slash - req->registry) >= sizeof(c.key))
 		return STATUS_SESSION_ERR;
 	memcpy(c.key, req->registry, (size_t)(slash - req->registry));
-	c.shared_fd = reg_open(req->runtime_dir);
+	c.shared_fd = open_registry(req->runtime_dir);
 	if (c.shared_fd < 0)
 		return STATUS_SESSION_ERR;
 	r = lock_and_load(&c);

@@ -19,7 +19,7 @@ struct shared_ctx {
 	char key[REG_KEY_MAX];
 	char plan[REG_PLAN_LEN + 1];
 	struct procid caller;
-	char token[REG_KEY_MAX + 64]; /* KEY/session.PID.START, for the reply */
+	char token[REG_KEY_MAX + 64]; /* KEY/session.PID.START.N, for the reply */
 	struct reg_entry entry;
 	struct holder holder;
 };

@@ -54,22 +54,26 @@ static int load_options(pam_handle_t *pamh, int argc, const char **argv,
  */
 static int refuse_unsupported(pam_handle_t *pamh, const struct polyns_options *o)
 {
+	/* As the helper decides (shared_needed()): these sets live in the registry. */
+	bool registry = o->share != POLYNS_SHARE_SESSION ||
+			(o->ns_mask & (POLYNS_NS_PID | POLYNS_NS_TIME));
+
 	if (o->ns_mask & POLYNS_NS_USER) {
 		pam_syslog(pamh, LOG_ERR, "ns=user is not supported by this release");
 		return PAM_SESSION_ERR;
 	}
-	if (o->share == POLYNS_SHARE_SESSION)
+	if (!registry)
 		return PAM_SUCCESS;
 	if (o->unmnt != POLYNS_UNMNT_NONE) {
 		pam_syslog(pamh, LOG_ERR, "unmnt_remnt and unmnt_only would change the mounts "
-			   "of every session sharing the set: not with share=%s",
-			   polyns_share_name(o->share));
+			   "of a set kept in the registry (share=user or group, ns=pid or "
+			   "time): refused");
 		return PAM_SESSION_ERR;
 	}
 	if (o->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE) {
 		pam_syslog(pamh, LOG_ERR, "unmount_on_close would unmount what other sessions "
-			   "still use: not with share=%s (a shared set goes with its last "
-			   "session)", polyns_share_name(o->share));
+			   "of a set kept in the registry (share=user or group, ns=pid or time) "
+			   "use: refused (the set goes with its last session)");
 		return PAM_SESSION_ERR;
 	}
 	return PAM_SUCCESS;
@@ -172,19 +176,24 @@ static int enter_session(pam_handle_t *pamh, const struct polyns_options *o,
 			 const struct helper_result *res, const char *user)
 {
 	struct join_saved saved = { { 0 } };
-	bool has_mnt = false;
+	bool has_mnt = false, joined = false;
 	int ret;
+
+	for (size_t i = 0; i < sizeof(saved.orig) / sizeof(saved.orig[0]); i++)
+		saved.orig[i] = -1; /* nothing to close unless join_namespaces() ran */
 
 	for (uint32_t i = 0; i < res->reply.n_ns; i++)
 		has_mnt = has_mnt || res->reply.ns[i].ns_bit == POLYNS_NS_MNT;
 	if (!has_mnt && (res->reply.n_polydirs || res->reply.n_inits || res->reply.n_tmpdirs)) {
 		pam_syslog(pamh, LOG_ERR, "helper reported polydirs without a mount namespace");
-		return PAM_SESSION_ERR;
+		ret = PAM_SESSION_ERR;
+	} else if (join_namespaces(pamh, res, o->ns_mask, POLYNS_NS_MNT, &saved) < 0) {
+		ret = PAM_SESSION_ERR;
+	} else {
+		joined = true;
+		ret = run_inits(pamh, &res->reply, user, o->timeout_sec) < 0 ? PAM_SESSION_ERR
+									    : PAM_SUCCESS;
 	}
-	if (join_namespaces(pamh, res, o->ns_mask, POLYNS_NS_MNT, &saved) < 0)
-		return PAM_SESSION_ERR;
-	ret = run_inits(pamh, &res->reply, user, o->timeout_sec) < 0 ? PAM_SESSION_ERR
-								    : PAM_SUCCESS;
 	if (ret == PAM_SUCCESS && (res->reply.n_tmpdirs > 0 || res->reply.registry[0] ||
 				   ((o->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE) &&
 				    res->reply.n_polydirs > 0)))
@@ -192,8 +201,9 @@ static int enter_session(pam_handle_t *pamh, const struct polyns_options *o,
 				       join_saved_fd(&saved, POLYNS_NS_MNT),
 				       join_saved_fd(&saved, POLYNS_NS_PID));
 	if (ret != PAM_SUCCESS) {
-		join_undo(pamh, &saved);
-		/* Back where we started: the helper can remove what it made. */
+		if (joined)
+			join_undo(pamh, &saved);
+		/* Back where we started: the helper can undo what it made or counted. */
 		if (res->reply.n_tmpdirs > 0 || res->reply.registry[0])
 			close_data_discard(pamh, o, &res->reply);
 	}

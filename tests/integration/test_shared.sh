@@ -20,7 +20,8 @@ live_holders() {
 	done
 	echo "$n"
 }
-registry_empty() { [ -z "$(ls -A "$REG" 2>/dev/null)" ]; }
+# Empty but for the pid namespace it belongs to.
+registry_empty() { [ -z "$(ls -A "$REG" 2>/dev/null | grep -v '^pidns\.')" ]; }
 # The namespace a session's command printed as "NS=ID".
 field() { sed -n "s/^$1=//p" <<<"$2" | head -n 1; }
 wait_for() { # FILE: until it exists (at most 5 s)
@@ -43,7 +44,7 @@ a1=$(cat "$S/a1")
 	ok share_user_second_session_joins_the_first_set ||
 	not_ok share_user_second_session_joins_the_first_set "$a1" "$out"
 [ "$(stat -c '%a %u' "$RT")" = "700 0" ] && [ "$(stat -c '%a %u' "$REG")" = "700 0" ] &&
-	[ "$(ls "$REG" | grep -vc '\.lock$')" = 1 ] &&
+	[ "$(ls "$REG" | grep -v '\.lock$' | grep -vc '^pidns\.')" = 1 ] &&
 	ok registry_is_root_only_with_one_entry || not_ok registry_is_root_only_with_one_entry "$(ls -laR "$RT")"
 holder=$(ps -eo pid=,comm= | awk '$2 == "polyns-holder" {print $1}' | head -n 1)
 status=$(cat "/proc/$holder/status" 2>/dev/null)
@@ -224,6 +225,15 @@ sleep 0.3
 	not_ok pid_namespace_processes_end_with_the_last_session "$(pgrep -af 'sleep 300')" "$(ps -eo pid,stat,comm | grep holder)" "$(ls -la "$REG")"
 pkill -f "sleep 300" 2>/dev/null
 
+# A login from inside a session's pid namespace (su inside it) cannot use the
+# registry: its process identities would mean nothing there.
+log_mark
+out=$(session polyns-alice pid -- "$PAMTEST" "$S/pam.d" user polyns-bob -- true)
+logs=$(log_since)
+grep -q '^open: Cannot' <<<"$out" && grep -q "belongs to another pid namespace" <<<"$logs" &&
+	ok registry_refused_from_inside_a_session_pid_namespace ||
+	not_ok registry_refused_from_inside_a_session_pid_namespace "$out" "$logs"
+
 # share=session with a pid namespace: a holder for that session alone.
 pam_conf pidsess "debug ns=pid runtime_dir=$RT"
 a=$(session polyns-alice pidsess -- sh -c 'echo pid=$(readlink /proc/self/ns/pid); echo one=$(cat /proc/1/comm)')
@@ -241,8 +251,9 @@ refused() { # NAME SERVICE ARGS PATTERN
 	logs=$(log_since)
 	grep -q '^open: Cannot' <<<"$out" && grep -q "$4" <<<"$logs" && ok "$1" || not_ok "$1" "$out" "$logs"
 }
-refused share_user_refuses_unmnt_remnt r1 "share=user ns=ipc unmnt_remnt runtime_dir=$RT" "not with share=user"
-refused share_group_refuses_unmount_on_close r2 "share=group ns=ipc unmount_on_close runtime_dir=$RT" "not with share=group"
+refused share_user_refuses_unmnt_remnt r1 "share=user ns=ipc unmnt_remnt runtime_dir=$RT" "unmnt_remnt and unmnt_only would change the mounts of a set kept in the registry"
+refused share_group_refuses_unmount_on_close r2 "share=group ns=ipc unmount_on_close runtime_dir=$RT" "unmount_on_close would unmount what other sessions"
+refused ns_pid_refuses_unmount_on_close r4 "ns=pid unmount_on_close runtime_dir=$RT" "unmount_on_close would unmount what other sessions"
 mkdir -p "$S/open-rt" && chmod 0755 "$S/open-rt"
 refused runtime_dir_open_to_others_is_refused_existing r3 "share=user ns=ipc runtime_dir=$S/open-rt" "must be root's, mode 0700"
 
