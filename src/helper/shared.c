@@ -193,7 +193,7 @@ static int lock_and_load(struct shared_ctx *c)
 int shared_begin(const struct wire_request *req, unsigned int mask, const char *plan,
 		 struct shared_ctx *c, struct made_ns *made)
 {
-	int live, alive, pidfd = -1, r;
+	int pidfd = -1, r;
 
 	*c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1,
 				  .holder = { .pidfd = -1, .ctl = -1 } };
@@ -215,8 +215,8 @@ int shared_begin(const struct wire_request *req, unsigned int mask, const char *
 		r = lock_and_load(c);
 		if (r < 0)
 			return r == -ENOENT ? 0 : r;
-		live = reg_sessions_sweep(c->shared_fd, c->key);
-		alive = procid_alive(&c->entry.holder, &pidfd);
+		int live = reg_sessions_sweep(c->shared_fd, c->key);
+		int alive = procid_alive(&c->entry.holder, &pidfd);
 		if (live > 0 && alive == 1) {
 			r = join(c, mask, pidfd, made);
 			(void)close(pidfd);
