@@ -111,9 +111,23 @@ $(MODULE): $(call obj,$(MODULE_SRC),pic) src/module/pam_polyns.map
 		-Wl,--no-undefined $(LDFLAGS_ALL) -o $@ $(call obj,$(MODULE_SRC),pic) \
 		$(call pkg_libs,$(PKGS_MODULE))
 
+# The helper is linked statically (static PIE) by default: every login execs
+# it, and loading five shared libraries cost about a third of its run time
+# (docs/benchmarks.md).  The linker then warns that libcap-ng's
+# capng_change_id() uses NSS; the helper never calls it (and its seccomp filter
+# would kill an NSS lookup).  HELPER_LINK=dynamic links it as before.
+HELPER_LINK ?= static
+ifeq ($(HELPER_LINK)$(SAN),static)
+HELPER_LD := -static-pie
+HELPER_LIBS = $(shell $(PKG_CONFIG) --static --libs $(PKGS_HELPER) 2>/dev/null)
+else
+HELPER_LD := -pie
+HELPER_LIBS = $(call pkg_libs,$(PKGS_HELPER))
+endif
+
 $(HELPER): $(call obj,$(HELPER_SRC),pie)
 	$(call msg,LD,$@)
-	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_HELPER))
+	$(Q)$(CC) $(HELPER_LD) $(LDFLAGS_ALL) -o $@ $^ $(HELPER_LIBS)
 
 $(CHECKER): $(call obj,$(CHECK_SRC),pie)
 	$(call msg,LD,$@)
@@ -150,7 +164,7 @@ $(BUILDDIR)/obj/test/%.o: src/%.c
 $(TEST_HELPER): $(call obj,$(HELPER_SRC) src/helper/test_hook.c,test)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_HELPER))
+	$(Q)$(CC) $(HELPER_LD) $(LDFLAGS_ALL) -o $@ $^ $(HELPER_LIBS)
 
 $(TEST_PAM): tests/integration/pam_session.c
 	$(call msg,CC,$@)
