@@ -152,7 +152,11 @@ int ns_open_held(const struct procid *holder, int pidfd, unsigned int mask,
 	char dir[16];
 	int r;
 
-	/* A holder is root's; a user's own unshare'd process never is. */
+	/*
+	 * A holder is root's.  Defence in depth only: a user's non-dumpable
+	 * process also shows as root's in /proc; what names the holder is the
+	 * pid and start time checked through the pidfd below.
+	 */
 	(void)snprintf(dir, sizeof(dir), "%d", (int)holder->pid);
 	if (fstatat(procid_proc_fd(), dir, &st, 0) < 0)
 		return -errno;
