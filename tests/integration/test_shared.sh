@@ -225,6 +225,20 @@ sleep 0.3
 	not_ok pid_namespace_processes_end_with_the_last_session "$(pgrep -af 'sleep 300')" "$(ps -eo pid,stat,comm | grep holder)" "$(ls -la "$REG")"
 pkill -f "sleep 300" 2>/dev/null
 
+# A later session of the key still works after the first one's processes are
+# gone: the holder, not a session's process, is the namespace's init.
+session polyns-alice pid -- sh -c 'echo pid=$(readlink /proc/self/ns/pid) >'"$S/pub/q1"'; sleep 1' >/dev/null &
+q1=$!
+wait_for "$S/pub/q1"
+session polyns-alice pid -- sh -c 'sleep 3' >/dev/null &
+q2=$!
+wait "$q1"
+out=$(session polyns-alice pid -- sh -c 'echo pid=$(readlink /proc/self/ns/pid); echo one=$(cat /proc/1/comm); sleep 0.1 & wait; echo forked=$?')
+[ "$(field pid "$out")" = "$(field pid "$(cat "$S/pub/q1")")" ] && [ "$(field one "$out")" = polyns-holder ] &&
+	[ "$(field forked "$out")" = 0 ] && ok pid_namespace_joined_after_first_sessions_processes_are_gone ||
+	not_ok pid_namespace_joined_after_first_sessions_processes_are_gone "$(cat "$S/pub/q1")" "$out"
+wait "$q2"
+
 # A login from inside a session's pid namespace (su inside it) cannot use the
 # registry: its process identities would mean nothing there.
 log_mark
