@@ -16,6 +16,7 @@
 #include "cleanup.h"
 #include "hlog.h"
 #include "options.h"
+#include "test_hook.h"
 #include "util.h"
 
 #define RELEASE_ROUNDS 3
@@ -265,6 +266,7 @@ int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tm
 	int r = holder_start(mask & POLYNS_NS_PID, &c->holder);
 
 	if (r == 0) {
+		test_hook("holder", WIRE_FD_SLOT);
 		step = "opening the namespaces from the holder";
 		r = ns_open_held(&c->holder.id, c->holder.pidfd, mask, made);
 	}
@@ -275,6 +277,7 @@ int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tm
 	if (r == 0)
 		r = reg_create(c->shared_fd, c->key, &c->entry, &c->caller);
 	if (r == 0) {
+		test_hook("entry", WIRE_FD_SLOT);
 		step = "handing the set to the holder";
 		r = holder_commit(&c->holder);
 	}

@@ -90,6 +90,27 @@ sets=$(cat "$S"/c.* | sed -n 's/^ipc=//p' | sort -u | wc -l)
 	ok concurrent_first_logins_make_exactly_one_set ||
 	not_ok concurrent_first_logins_make_exactly_one_set "failed: $fails, sets: $sets" "$(cat "$S"/c.1)" "$(ls -la "$REG")"
 
+# --- the helper killed while it makes a set: never a holder without an entry ---
+hook holder kill
+out=$(session polyns-alice user -- true)
+unhook
+grep -q '^open: Cannot' <<<"$out" && [ "$(live_holders)" = 0 ] &&
+	ok helper_killed_after_starting_holder_leaves_no_holder ||
+	not_ok helper_killed_after_starting_holder_leaves_no_holder "$out" "$(ps -eo pid,stat,comm | grep holder)"
+hook entry kill
+out=$(session polyns-alice user -- true)
+unhook
+[ "$(live_holders)" = 0 ] && grep -q '^open: Cannot' <<<"$out" &&
+	ok helper_killed_before_commit_leaves_no_holder ||
+	not_ok helper_killed_before_commit_leaves_no_holder "$out" "$(ps -eo pid,stat,comm | grep holder)"
+# The entry it left names a holder that is gone: the next login replaces it.
+log_mark
+out=$(session polyns-alice user -- true)
+logs=$(log_since)
+grep -q '^open: Success' <<<"$out" && grep -q "releasing the stale shared namespaces user-4001-" <<<"$logs" &&
+	registry_empty && ok entry_of_a_killed_helper_is_replaced_at_next_login ||
+	not_ok entry_of_a_killed_helper_is_replaced_at_next_login "$out" "$logs" "$(ls -la "$REG")"
+
 # --- a caller killed without close_session: its set is released as stale ---
 "$PAMTEST" "$S/pam.d" user polyns-alice -- sh -c "{ $PRINT; } >$S/k1; sleep 30" >/dev/null 2>&1 &
 killed=$!
