@@ -135,9 +135,9 @@ $(CHECKER): $(call obj,$(CHECK_SRC),pie)
 
 # ---- unit tests (cmocka) ----
 UNIT_TESTS := test_options test_conf_lex test_conf_parse test_conf_expand \
-	test_conf_resolve test_instance_name test_conf_load
+	test_conf_resolve test_instance_name test_conf_load test_registry_names
 UNIT_BINS := $(addprefix $(BUILDDIR)/unit/,$(UNIT_TESTS))
-UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC)
+UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC) src/helper/hexname.c src/helper/procid.c
 
 $(BUILDDIR)/obj/pie/tests/%.o: tests/%.c
 	$(call msg,CC,$@)

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The names the registry and the close protocol are made of: instance paths
+ * kept as hex file names, process identities "PID.START", and the registry
+ * token a reply carries and a close request hands back.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "hexname.h"
+#include "procid.h"
+#include "wire.h"
+
+static void hexname_round_trip(void **state)
+{
+	char hex[64], back[32];
+
+	(void)state;
+	assert_int_equal(hexname_encode("/tmp-inst/a b", hex, sizeof(hex)), 0);
+	assert_string_equal(hex, "2f746d702d696e73742f612062");
+	assert_int_equal(hexname_decode(hex, back, sizeof(back)), 0);
+	assert_string_equal(back, "/tmp-inst/a b");
+	/* bytes above 0x7f survive too */
+	assert_int_equal(hexname_encode("\xff/", hex, sizeof(hex)), 0);
+	assert_string_equal(hex, "ff2f");
+}
+
+static void hexname_encode_limits(void **state)
+{
+	char hex[7];
+
+	(void)state;
+	assert_int_equal(hexname_encode("abc", hex, sizeof(hex)), 0); /* 6 + NUL */
+	assert_int_equal(hexname_encode("abcd", hex, sizeof(hex)), -ENAMETOOLONG);
+	assert_int_equal(hexname_encode("", hex, sizeof(hex)), 0);
+	assert_string_equal(hex, "");
+}
+
+static void hexname_decode_refuses_malformed(void **state)
+{
+	char out[16];
+	static const char *const bad[] = {
+		"2",      /* odd length */
+		"2f7",    /* odd length */
+		"2F",     /* upper case is not what we write */
+		"zz",     /* not hex */
+		"2f00",   /* a NUL byte inside */
+		"2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f2f", /* 16 bytes: no room for NUL */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(hexname_decode(bad[i], out, sizeof(out)), -EINVAL);
+	assert_int_equal(hexname_decode("2f", out, 0), -EINVAL);
+}
+
+static void procid_format_and_parse(void **state)
+{
+	struct procid id = { 4242, 1234567 }, back;
+	char buf[48];
+
+	(void)state;
+	assert_int_equal(procid_format(&id, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "4242.1234567");
+	assert_int_equal(procid_parse(buf, &back), 0);
+	assert_int_equal(back.pid, 4242);
+	assert_true(back.start == 1234567);
+	assert_int_equal(procid_parse("1.0", &back), 0);
+	assert_int_equal(procid_format(&id, buf, 5), -ENAMETOOLONG);
+}
+
+static void procid_parse_refuses_malformed(void **state)
+{
+	struct procid id;
+	static const char *const bad[] = {
+		"", ".", "1", "1.", ".1", "0.5", "-1.5", "+1.5", "1.-5", "1.5.", "1..5",
+		"01.5", "1.05", " 1.5", "1.5 ", "1.5x", "2147483648.1",
+		"1.99999999999999999999999", "a.b",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(procid_parse(bad[i], &id), -EINVAL);
+}
+
+/* A reply whose only unusual field is the registry token. */
+static int decode_reply_with(const char *token)
+{
+	static struct wire_buf b;
+	struct wire_reply r = { .status = STATUS_OK, .registry = token }, out;
+	struct wire_reader rd;
+	uint32_t type;
+
+	if (wire_encode_reply(&b, &r) < 0 || wire_open(b.data, b.len, &type, &rd) < 0)
+		return -1;
+	return wire_decode_reply(&rd, &out);
+}
+
+static void wire_registry_token(void **state)
+{
+	static const char *const good[] = {
+		"", "user-4001-0123456789abcdef/session.12.34.56",
+		"group-4100-0123456789abcdef/session.1.2.3",
+		"session-77-88-0123456789abcdef/session.77.88.99",
+	};
+	static const char *const bad[] = {
+		"/session.1.2.3",                  /* no key */
+		"user-1/other.1.2",                /* not a session fact */
+		"user-1",                          /* no slash */
+		"user-1/session.1.2/x",            /* two slashes */
+		"user.1/session.1.2.3",            /* a dot in the key */
+		"../shared/session.1.2.3",         /* a way out */
+		"user-1/session.1.2.3\n",          /* a control character */
+		"User-1/session.1.2.3",            /* upper case */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(decode_reply_with(good[i]), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(decode_reply_with(bad[i]), -EBADMSG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hexname_round_trip),
+		cmocka_unit_test(hexname_encode_limits),
+		cmocka_unit_test(hexname_decode_refuses_malformed),
+		cmocka_unit_test(procid_format_and_parse),
+		cmocka_unit_test(procid_parse_refuses_malformed),
+		cmocka_unit_test(wire_registry_token),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
