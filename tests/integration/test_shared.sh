@@ -189,6 +189,50 @@ tamper registry_fact_owned_by_user_is_refused 'chown polyns-alice "$entry"/sessi
 tamper registry_entry_with_a_file_is_refused 'touch "$entry/session.1.1"'
 tamper registry_entry_with_unknown_name_is_refused 'mkdir -m 700 "$entry/extra"'
 
+# --- hostile shapes of the registry itself ---
+hostile() { # NAME SETUP-COMMAND PATTERN
+	local name=$1 out logs
+	rm -rf "$S/hrt"
+	mkdir -m 700 "$S/hrt"
+	eval "$2"
+	pam_conf hostile "share=user ns=ipc runtime_dir=$S/hrt"
+	log_mark
+	out=$(session polyns-alice hostile -- true)
+	logs=$(log_since)
+	grep -q '^open: Cannot' <<<"$out" && grep -q -- "$3" <<<"$logs" && ok "$name" ||
+		not_ok "$name" "$out" "$logs" "$(ls -laR "$S/hrt" 2>&1 | head -20)"
+}
+hostile registry_shared_as_symlink_is_refused 'mkdir -m 700 "$S/elsewhere"; ln -s "$S/elsewhere" "$S/hrt/shared"' "cannot open the registry"
+hostile registry_shared_as_file_is_refused 'touch "$S/hrt/shared"' "cannot open the registry"
+hostile registry_shared_open_to_others_is_refused 'mkdir -m 755 "$S/hrt/shared"' "shared must be root's, mode 0700"
+hostile registry_owned_by_user_is_refused 'mkdir -m 700 "$S/hrt/shared"; chown polyns-alice "$S/hrt/shared"' "shared must be root's, mode 0700"
+hostile registry_of_another_pid_namespace_is_refused 'mkdir -m 700 "$S/hrt/shared" "$S/hrt/shared/pidns.1"' "belongs to another pid namespace"
+
+# A runtime_dir a user could swap: a symlink in a world-writable directory.
+mkdir -m 700 -p "$S/real-rt"
+runuser -u polyns-alice -- ln -s "$S/real-rt" "$S/pub/rt"
+pam_conf hostile "share=user ns=ipc runtime_dir=$S/pub/rt"
+log_mark
+out=$(session polyns-alice hostile -- true)
+logs=$(log_since)
+grep -q '^open: Cannot' <<<"$out" && grep -q "runtime directory" <<<"$logs" && [ -z "$(ls -A "$S/real-rt")" ] &&
+	ok runtime_dir_behind_users_symlink_is_refused ||
+	not_ok runtime_dir_behind_users_symlink_is_refused "$out" "$logs"
+
+# A lock that is not a directory: refused, not replaced.
+rm -rf "$S/hrt" && mkdir -m 700 "$S/hrt"
+pam_conf hostile "debug share=user ns=ipc runtime_dir=$S/hrt"
+log_mark
+session polyns-alice hostile -- true >/dev/null
+key=$(log_since | sed -n 's/.*made the shared namespaces \([a-z0-9-]*\).*/\1/p' | head -n 1)
+touch "$S/hrt/shared/$key.lock"
+log_mark
+out=$(session polyns-alice hostile -- true)
+logs=$(log_since)
+[ -n "$key" ] && grep -q '^open: Cannot' <<<"$out" && grep -q "cannot lock the registry entry $key" <<<"$logs" &&
+	[ -f "$S/hrt/shared/$key.lock" ] && ok registry_lock_that_is_a_file_is_refused ||
+	not_ok registry_lock_that_is_a_file_is_refused "key=$key" "$out" "$logs"
+
 # --- share=group: carol and dave share, alice does not ---
 session polyns-carol group -- sh -c "{ $PRINT; } >$S/g1; sleep 2" >/dev/null &
 g=$!
