@@ -41,7 +41,7 @@ OPT := -O2 -g -D_FORTIFY_SOURCE=3
 SAN_LDFLAGS :=
 endif
 
-PKGS_HELPER := libseccomp libcap-ng libselinux libmd
+PKGS_HELPER := libcap-ng libselinux libmd
 PKGS_MODULE := pam libselinux
 PKGS_CHECK := libselinux libmd
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
@@ -89,7 +89,7 @@ deps-build:
 $(BUILDDIR)/obj/pie/%.o: src/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) -fPIE $(call pkg_cflags,$(PKGS_HELPER)) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE $(call pkg_cflags,$(PKGS_HELPER) libseccomp) -MMD -MP -c -o $@ $<
 
 # The installed helper's path is compiled into the module: rebuild when it changes.
 PATHS_H := $(BUILDDIR)/paths.h
@@ -125,7 +125,22 @@ HELPER_LD := -pie
 HELPER_LIBS = $(call pkg_libs,$(PKGS_HELPER))
 endif
 
-$(HELPER): $(call obj,$(HELPER_SRC),pie)
+# The seccomp programs, compiled from the table at build time (seccomp_gen.c).
+SECCOMP_GEN := $(BUILDDIR)/gen/seccomp-gen
+SECCOMP_PROG_C := $(BUILDDIR)/gen/seccomp_prog.c
+SECCOMP_PROG_O := $(BUILDDIR)/gen/seccomp_prog.o
+$(SECCOMP_GEN): $(call obj,src/helper/seccomp_gen.c src/helper/sandbox_rules.c,pie)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,libseccomp)
+$(SECCOMP_PROG_C): $(SECCOMP_GEN)
+	$(call msg,GEN,$@)
+	$(Q)$(SECCOMP_GEN) >$@.tmp && mv $@.tmp $@
+$(SECCOMP_PROG_O): $(SECCOMP_PROG_C)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -c -o $@ $<
+
+$(HELPER): $(call obj,$(HELPER_SRC),pie) $(SECCOMP_PROG_O)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(HELPER_LD) $(LDFLAGS_ALL) -o $@ $^ $(HELPER_LIBS)
 
@@ -161,7 +176,7 @@ $(BUILDDIR)/obj/test/%.o: src/%.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -DPOLYNS_TEST_HOOKS $(call pkg_cflags,$(PKGS_HELPER)) -MMD -MP -c -o $@ $<
 
-$(TEST_HELPER): $(call obj,$(HELPER_SRC) src/helper/test_hook.c,test)
+$(TEST_HELPER): $(call obj,$(HELPER_SRC) src/helper/test_hook.c,test) $(SECCOMP_PROG_O)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(HELPER_LD) $(LDFLAGS_ALL) -o $@ $^ $(HELPER_LIBS)
@@ -172,10 +187,10 @@ $(TEST_PAM): tests/integration/pam_session.c
 	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam libcap-ng) -lpthread
 
 TEST_POLICY := $(BUILDDIR)/test/print_policy
-$(TEST_POLICY): tests/integration/print_policy.c $(call obj,src/helper/sandbox.c src/helper/privs.c,pie)
+$(TEST_POLICY): tests/integration/print_policy.c $(call obj,src/helper/sandbox_rules.c src/helper/privs.c,pie)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_HELPER))
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_HELPER) libseccomp)
 
 # Regenerate the reviewed policy text after changing the tables (then review the diff).
 policy-text: $(TEST_POLICY)

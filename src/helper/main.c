@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 	r = se_prepare();
 	if (r < 0)
 		return fail("preparing SELinux", r);
-	r = sandbox_enter(se_member_fds(), SE_MEMBER_FDS);
+	r = sandbox_enter(se_member_open());
 	if (r < 0)
 		return fail("entering the seccomp sandbox", r);
 	test_hook("sandboxed", SOCK);

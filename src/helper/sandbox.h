@@ -2,18 +2,15 @@
 #ifndef POLYNS_SANDBOX_H
 #define POLYNS_SANDBOX_H
 
-#include <stddef.h>
-#include <stdio.h>
+#include <stdbool.h>
 
 /*
- * Set no_new_privs and load the helper's seccomp allowlist (sandbox.c has
- * the table, one reason per syscall).  Anything not listed kills the whole
- * process.  selinux_fds (-1 entries skipped): the selinuxfs fds se_prepare()
- * opened, the only fds the helper may write() to.  0 or -errno.
+ * Set no_new_privs and load the helper's seccomp allowlist, compiled at
+ * build time from the table in sandbox_rules.c.  Anything not listed kills
+ * the whole process.  With selinux, the program that also lets the helper
+ * write() to the selinuxfs member fds se_prepare() put at their fixed slots.
+ * 0 or -errno.
  */
-int sandbox_enter(const int *selinux_fds, size_t n);
-
-/* The allowlist as reviewed text (policy/seccomp-allowlist.txt). */
-void sandbox_write_policy(FILE *out);
+int sandbox_enter(bool selinux);
 
 #endif

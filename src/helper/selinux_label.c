@@ -28,8 +28,14 @@ int se_prepare(void)
 	dir_class = string_to_security_class("dir");
 	if (dir_class == 0)
 		return -EINVAL;
-	for (size_t i = 0; i < SE_MEMBER_FDS; i++) {
-		member_fds[i] = open("/sys/fs/selinux/member", O_RDWR | O_CLOEXEC);
+	for (int i = 0; i < SE_MEMBER_FDS; i++) {
+		int fd = open("/sys/fs/selinux/member", O_RDWR | O_CLOEXEC);
+
+		if (fd < 0)
+			return -errno;
+		/* At the fixed slot the seccomp program allows write() on. */
+		member_fds[i] = dup3(fd, SE_MEMBER_FD_BASE + i, O_CLOEXEC);
+		(void)close(fd);
 		if (member_fds[i] < 0)
 			return -errno;
 	}
@@ -78,9 +84,9 @@ static const struct se_ops real_ops = {
 };
 static const struct se_ops *ops = &real_ops;
 
-const int *se_member_fds(void)
+bool se_member_open(void)
 {
-	return member_fds;
+	return member_fds[0] >= 0;
 }
 
 const struct se_ops *se_get_ops(void)

@@ -26,9 +26,12 @@ const struct se_ops *se_get_ops(void);
 
 /* Context-method polydirs one session can have (selinuxfs fds opened early). */
 #define SE_MEMBER_FDS 8
+/* Their fixed slots (SE_MEMBER_FD_BASE...+7): the seccomp program, compiled
+   at build time, allows write() on exactly these. */
+#define SE_MEMBER_FD_BASE 20
 
-/* The selinuxfs fds se_prepare() opened (-1 where none): the only fds written to. */
-const int *se_member_fds(void);
+/* Did se_prepare() open the member fds (SELinux enabled)? */
+bool se_member_open(void);
 
 /* Tests only (test_hook.c): replace the operations. */
 void se_set_ops(const struct se_ops *ops);

@@ -4,12 +4,12 @@
 #include <string.h>
 
 #include "privs.h"
-#include "sandbox.h"
+#include "sandbox_rules.h"
 
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "seccomp") == 0)
-		sandbox_write_policy(stdout);
+		sandbox_rules_write_policy(stdout);
 	else if (argc == 2 && strcmp(argv[1], "capabilities") == 0)
 		privs_write_policy(stdout);
 	else {

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The seccomp allowlist as a table (sandbox_rules.c), for the build-time
+ * compiler (seccomp_gen.c) and the policy text; never linked into the helper.
+ */
+#ifndef POLYNS_SANDBOX_RULES_H
+#define POLYNS_SANDBOX_RULES_H
+
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+/*
+ * A libseccomp context with every rule; with selinux, write() is also allowed
+ * on the selinuxfs member fds' fixed slots.  NULL on failure.
+ */
+scmp_filter_ctx sandbox_rules_build(bool selinux);
+
+/* The allowlist as reviewed text (policy/seccomp-allowlist.txt). */
+void sandbox_rules_write_policy(FILE *out);
+
+#endif
