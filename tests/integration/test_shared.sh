@@ -336,4 +336,28 @@ refused ns_pid_refuses_unmount_on_close r4 "ns=pid unmount_on_close runtime_dir=
 mkdir -p "$S/open-rt" && chmod 0755 "$S/open-rt"
 refused runtime_dir_open_to_others_is_refused_existing r3 "share=user ns=ipc runtime_dir=$S/open-rt" "must be root's, mode 0700"
 
+# --- real clients: su and runuser share bob's set (same options, same key) ---
+mkdir -p "$S/etc-pam.d"
+for svc in runuser su; do
+	cat >"$S/etc-pam.d/$svc" <<X
+auth sufficient pam_rootok.so
+account required pam_permit.so
+session required $MODULE helper=$HELPER config=$CONF config_dir=$CONFD share=user ns=pid,net runtime_dir=$RT
+X
+done
+mount --bind "$S/etc-pam.d" /etc/pam.d
+su polyns-bob -c 'echo net=$(readlink /proc/self/ns/net) one=$(cat /proc/1/comm) >'"$S/pub/su1"'; sleep 1.5' >/dev/null 2>&1 &
+sp=$!
+wait_for "$S/pub/su1"
+out=$(runuser -u polyns-bob -- sh -c 'echo net=$(readlink /proc/self/ns/net) one=$(cat /proc/1/comm); id -un' 2>&1)
+wait "$sp"
+su1=$(cat "$S/pub/su1")
+[ "$(field net "$out" | cut -d' ' -f1)" = "$(field net "$su1" | cut -d' ' -f1)" ] && grep -q 'one=polyns-holder' <<<"$su1" &&
+	grep -qx polyns-bob <<<"$out" && ok su_and_runuser_share_one_set_with_a_pid_namespace ||
+	not_ok su_and_runuser_share_one_set_with_a_pid_namespace "$su1" "$out"
+sleep 0.3
+registry_empty && [ "$(live_holders)" = 0 ] && ok su_and_runuser_set_released_after_both ||
+	not_ok su_and_runuser_set_released_after_both "$(ls -la "$REG")"
+umount /etc/pam.d
+
 tap_done
