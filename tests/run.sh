@@ -60,6 +60,14 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 step clang-tidy scripts/lint.sh clang-tidy
 step cppcheck scripts/lint.sh cppcheck
 step build-fuzz $MAKE -s -f fuzz/Makefile BUILDDIR=build/fuzz libfuzzer replay
+# The wire seeds must be of the current protocol version, or the fuzzer never
+# gets past the header: regenerate them and compare.
+seeds_current() {
+	rm -rf build/fuzz/seeds && mkdir -p build/fuzz/seeds &&
+		$MAKE -s -f fuzz/Makefile BUILDDIR=build/fuzz WIRE_SEEDS_DIR=build/fuzz/seeds wire-seeds &&
+		diff -r fuzz/corpus/wire build/fuzz/seeds
+}
+step fuzz-wire-seeds-current seeds_current
 for target in fuzz_config fuzz_args fuzz_wire; do
 	dict=fuzz/${target#fuzz_}.dict
 	work=build/fuzz/work/$target

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Writes the wire fuzzer's seeds (fuzz/corpus/wire) with the real encoders,
+ * so that they follow the protocol version: `make -f fuzz/Makefile
+ * wire-seeds`.  tests/run.sh fails when the committed seeds are stale.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+#include "wire.h"
+
+static struct wire_buf buf;
+
+static int save(const char *dir, const char *name, int encoded)
+{
+	char path[4096];
+	FILE *f;
+
+	if (encoded < 0 || snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return -1;
+	f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	if (fwrite(buf.data, 1, buf.len, f) != buf.len) {
+		(void)fclose(f);
+		return -1;
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static void base_request(struct wire_request *r, uint32_t op)
+{
+	*r = (struct wire_request){
+		.op = op, .flags = POLYNS_OPT_DEBUG, .share = POLYNS_SHARE_USER,
+		.ns_mask = POLYNS_NS_IPC | POLYNS_NS_PID,
+		.config = "/etc/security/namespace.conf",
+		.config_dir = "/etc/security/namespace.d",
+		.init = "/etc/security/namespace.init", .runtime_dir = "/run/polyns",
+		.service = "sshd", .context = "", .umask = 022,
+		.user = { "alice", 1000, 1000, "/home/alice" },
+		.ruser = { "root", 0, 0, "/root" }, .registry = "",
+	};
+}
+
+int main(int argc, char **argv)
+{
+	static struct wire_request req;
+	static struct wire_reply reply;
+	static const char *const tmpdirs[] = { "/tmp-inst/alice" };
+	struct wire_log log = { 6, "polyinstantiated /tmp" };
+	struct wire_names names = { 1, { "bob" }, 1, { "staff" } };
+	struct wire_answer answer = { .n_users = 1, .n_groups = 1 };
+	const char *dir = argc > 1 ? argv[1] : "fuzz/corpus/wire";
+	int r = 0;
+
+	answer.users[0].found = 1;
+	answer.users[0].uid = 1001;
+	answer.groups[0].found = 1;
+	answer.groups[0].gid = 50;
+	base_request(&req, OP_OPEN);
+	r |= save(dir, "request", wire_encode_request(&buf, &req));
+	base_request(&req, OP_CLOSE);
+	req.n_cleanup = 1;
+	req.cleanup[0] = tmpdirs[0];
+	req.n_live = 2;
+	req.live[0] = 4026531840ULL;
+	req.live[1] = 12749;
+	req.registry = "user-1000-0123456789abcdef/session.42.1234.43";
+	r |= save(dir, "request_close", wire_encode_request(&buf, &req));
+	r |= save(dir, "log", wire_encode_log(&buf, &log));
+	r |= save(dir, "names", wire_encode_names(&buf, &names));
+	r |= save(dir, "answer", wire_encode_answer(&buf, &answer));
+	reply = (struct wire_reply){
+		.status = STATUS_OK, .n_ns = 1,
+		.ns = { { POLYNS_NS_MNT, 4, 4026532178ULL } },
+		.n_inits = 1,
+		.inits = { { "/etc/security/namespace.init", "/tmp", "/tmp-inst/alice", 1, 1, 1 } },
+		.n_tmpdirs = 0, .n_polydirs = 1, .polydirs = { "/tmp" },
+		.registry = "user-1000-0123456789abcdef/session.42.1234.43",
+	};
+	r |= save(dir, "reply", wire_encode_reply(&buf, &reply));
+	if (r)
+		(void)fprintf(stderr, "wire_seeds: cannot write the seeds in %s\n", dir);
+	return r ? 1 : 0;
+}
