@@ -141,17 +141,29 @@ int cleanup_defer(int pending_fd, uint64_t ino, const char *path)
 	return 0;
 }
 
-static int parse_record(const char *name, uint64_t *pidns, uint64_t *ino, char *path,
-			size_t len)
+/*
+ * "PIDNS.INO.HEX", or 0.3.0's "INO.HEX" (its hex starts with "2f", not a
+ * digit run and a dot), taken as our own pid namespace's.
+ */
+static int parse_record(const char *name, uint64_t own_pidns, uint64_t *pidns,
+			uint64_t *ino, char *path, size_t len)
 {
 	char *end;
+	uint64_t first = strtoull(name, &end, 10), second;
+	const char *rest = end + 1;
 
-	*pidns = strtoull(name, &end, 10);
 	if (end == name || *end != '.')
 		return -EINVAL;
-	name = end + 1;
-	*ino = strtoull(name, &end, 10);
-	if (end == name || *end != '.' || hexname_decode(end + 1, path, len) < 0)
+	second = strtoull(rest, &end, 10);
+	if (end != rest && *end == '.') {
+		*pidns = first;
+		*ino = second;
+		rest = end + 1;
+	} else {
+		*pidns = own_pidns;
+		*ino = first;
+	}
+	if (hexname_decode(rest, path, len) < 0)
 		return -EINVAL;
 	return path[0] == '/' ? 0 : -EINVAL;
 }
@@ -182,7 +194,7 @@ static void sweep_pending(int pending_fd, const struct wire_request *req, bool i
 		uint64_t pidns, ino;
 
 		if (de->d_name[0] == '.' ||
-		    parse_record(de->d_name, &pidns, &ino, path, sizeof(path)) < 0 ||
+		    parse_record(de->d_name, own_pidns, &pidns, &ino, path, sizeof(path)) < 0 ||
 		    pidns != own_pidns || is_live(req, ino))
 			continue;
 		int r = remove_instance(path, ignore);

@@ -35,7 +35,8 @@ static int find_owner(const char *name, void *ctx)
 {
 	struct owner *o = ctx;
 
-	if (strncmp(name, "pidns.", 6) == 0) {
+	if (strncmp(name, "pidns.", 6) == 0 && name[6] &&
+	    strspn(name + 6, "0123456789") == strlen(name + 6)) {
 		if (strcmp(name, o->mine) == 0)
 			o->seen_mine = true;
 		else

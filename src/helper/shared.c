@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <md5.h>
 #include <stdlib.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include "util.h"
 
 #define RELEASE_ROUNDS 3
+#define TMPDIR_PATH_MAX ((NAME_MAX - 2 * 20 - 2) / 2) /* 106 bytes */
 #define KEY_DIGEST 16 /* hex digits of the settings digest in a key */
 
 bool shared_needed(const struct wire_request *req, unsigned int mask)
@@ -251,7 +253,8 @@ static int fill_entry(struct shared_ctx *c, const struct made_ns *made,
 		if (made->id[i].ns_bit == POLYNS_NS_MNT)
 			r = ns_mntns_id(made->fds[i], &e->mntns);
 	for (size_t i = 0; r == 0 && i < n_tmpdirs; i++) {
-		if (strlen(tmpdirs[i]) >= sizeof(e->tmpdirs[0]) / 2 - 8)
+		/* It must fit a pending record at release: two 20-digit ids and hex. */
+		if (strlen(tmpdirs[i]) > TMPDIR_PATH_MAX)
 			r = -ENAMETOOLONG;
 		else
 			memcpy(e->tmpdirs[e->n_tmpdirs++], tmpdirs[i], strlen(tmpdirs[i]) + 1);
@@ -356,8 +359,12 @@ enum wire_status shared_close(const struct wire_request *req)
 
 	c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1,
 				 .holder = { .pidfd = -1, .ctl = -1 } };
-	if (!slash || (size_t)(slash - req->registry) >= sizeof(c.key))
+	if (!slash || (size_t)(slash - req->registry) >= sizeof(c.key) ||
+	    !(strncmp(req->registry, "user-", 5) == 0 || strncmp(req->registry, "group-", 6) == 0 ||
+	      strncmp(req->registry, "session-", 8) == 0)) {
+		hlog(LOG_ERR, "close: '%s' names no shared set", req->registry);
 		return STATUS_SESSION_ERR;
+	}
 	memcpy(c.key, req->registry, (size_t)(slash - req->registry));
 	c.shared_fd = open_registry(req->runtime_dir);
 	if (c.shared_fd < 0)

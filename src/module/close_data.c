@@ -25,6 +25,8 @@
 struct close_data {
 	int mntns_fd; /* the namespace the session was opened from */
 	int pidns_fd; /* the pid namespace our children were in before, or -1 */
+	int proc_fd;  /* with pidns_fd: /proc as it was before (the session's
+			 mount namespace shows the pid namespace's, without us) */
 	uint32_t n_tmpdirs, n_polydirs;
 	char *registry; /* our session in a shared set, or NULL */
 	char *tmpdirs[WIRE_MAX_POLYDIRS];
@@ -41,6 +43,8 @@ static void free_data(pam_handle_t *pamh, void *data, int error_status)
 		(void)close(cd->mntns_fd);
 	if (cd->pidns_fd >= 0)
 		(void)close(cd->pidns_fd);
+	if (cd->proc_fd >= 0)
+		(void)close(cd->proc_fd);
 	for (uint32_t i = 0; i < cd->n_tmpdirs; i++)
 		free(cd->tmpdirs[i]);
 	for (uint32_t i = 0; i < cd->n_polydirs; i++)
@@ -58,7 +62,7 @@ static int copy_list(char **dst, uint32_t *n, const char *const *src, uint32_t c
 }
 
 int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int orig_mnt_fd,
-		     int orig_pid_fd)
+		     int orig_pid_fd, int proc_fd)
 {
 	struct close_data *cd = calloc(1, sizeof(*cd));
 
@@ -66,9 +70,11 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
 		return PAM_BUF_ERR;
 	cd->mntns_fd = orig_mnt_fd >= 0 ? fcntl(orig_mnt_fd, F_DUPFD_CLOEXEC, 3) : -1;
 	cd->pidns_fd = orig_pid_fd >= 0 ? fcntl(orig_pid_fd, F_DUPFD_CLOEXEC, 3) : -1;
+	cd->proc_fd = proc_fd >= 0 ? fcntl(proc_fd, F_DUPFD_CLOEXEC, 3) : -1;
 	if (reply->registry[0])
 		cd->registry = strdup(reply->registry);
 	if ((orig_mnt_fd >= 0 && cd->mntns_fd < 0) || (orig_pid_fd >= 0 && cd->pidns_fd < 0) ||
+	    (proc_fd >= 0 && cd->proc_fd < 0) ||
 	    (reply->registry[0] && !cd->registry) ||
 	    copy_list(cd->tmpdirs, &cd->n_tmpdirs, reply->tmpdirs, reply->n_tmpdirs) < 0 ||
 	    copy_list(cd->polydirs, &cd->n_polydirs, reply->polydirs, reply->n_polydirs) < 0 ||
@@ -89,10 +95,10 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
  * or else its nsfs inode number, which the kernel may reuse (then an old
  * instance is merely kept longer).
  */
-static int mntns_id(const char *path, uint64_t *id)
+static int mntns_id(int proc_fd, const char *path, uint64_t *id)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
 	int r = 0;
 
 	if (fd < 0)
@@ -107,13 +113,13 @@ static int mntns_id(const char *path, uint64_t *id)
 	return r;
 }
 
-static bool owned_by_root(long pid)
+static bool owned_by_root(int proc_fd, long pid)
 {
-	char path[64];
+	char path[32];
 	struct stat st;
 
-	(void)snprintf(path, sizeof(path), "/proc/%ld", pid);
-	return stat(path, &st) == 0 && st.st_uid == 0;
+	(void)snprintf(path, sizeof(path), "%ld", pid);
+	return fstatat(proc_fd, path, &st, 0) == 0 && st.st_uid == 0;
 }
 
 /*
@@ -122,18 +128,26 @@ static bool owned_by_root(long pid)
  * instances kept at an earlier close can go once theirs is gone).  This is a
  * liveness count, never a way to pick a namespace to join.
  */
-static int scan_mount_namespaces(struct wire_request *req, int *others)
+static int scan_mount_namespaces(struct wire_request *req, int *others, int proc_fd)
 {
 	struct dirent *de;
 	pid_t me = getpid();
 	uint64_t self = 0, id = 0;
 	bool overflow = false;
+	int dir_fd;
 	DIR *d;
 
 	*others = 0;
 	req->n_live = 0;
-	if (mntns_id("/proc/self/ns/mnt", &self) < 0 || !(d = opendir("/proc")))
+	if (mntns_id(proc_fd, "self/ns/mnt", &self) < 0)
 		return -errno;
+	dir_fd = openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = dir_fd < 0 ? NULL : fdopendir(dir_fd);
+	if (!d) {
+		if (dir_fd >= 0)
+			(void)close(dir_fd);
+		return -errno;
+	}
 	req->mntns_ino = self;
 	while ((de = readdir(d))) {
 		char path[64], *end;
@@ -142,12 +156,12 @@ static int scan_mount_namespaces(struct wire_request *req, int *others)
 
 		if (*end || pid <= 0)
 			continue;
-		(void)snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", pid);
-		int r = mntns_id(path, &id);
+		(void)snprintf(path, sizeof(path), "%ld/ns/mnt", pid);
+		int r = mntns_id(proc_fd, path, &id);
 
 		if (r == -ENOENT || r == -ESRCH)
 			continue; /* gone, or a zombie */
-		if (r < 0 && !owned_by_root(pid)) {
+		if (r < 0 && !owned_by_root(proc_fd, pid)) {
 			/*
 			 * A user's process we may not inspect (an LSM, no ptrace
 			 * right): it could be the session's, so we cannot tell
@@ -229,23 +243,23 @@ void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts)
 	const struct close_data *cd;
 	bool unmount = opts->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE;
 	int others = 0; /* other processes in our mount namespace; -1: unknown */
+	int proc;
 
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
 		return;
 	cd = data;
 	close_request(pamh, opts, &req);
-	if (scan_mount_namespaces(&req, &others) < 0) {
-		/*
-		 * Cannot tell who still runs, nor name our namespace: keep,
-		 * unrecorded.  (In a pid namespace's mount namespace /proc
-		 * does not show us: a shared set's instances wait for a
-		 * later close elsewhere.)
-		 */
+	proc = cd->proc_fd >= 0 ? fcntl(cd->proc_fd, F_DUPFD_CLOEXEC, 3)
+				: open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (proc < 0 || scan_mount_namespaces(&req, &others, proc) < 0) {
+		/* Cannot tell who still runs, nor name our namespace: keep, unrecorded. */
 		if (cd->n_tmpdirs > 0)
 			pam_syslog(pamh, LOG_ERR, "cannot scan /proc at close: keeping %u "
 				   "tmpdir instance(s)", cd->n_tmpdirs);
 		others = -1;
 	}
+	if (proc >= 0)
+		(void)close(proc);
 	if (cd->registry)
 		req.registry = cd->registry;
 	/*

@@ -15,10 +15,11 @@
 
 /*
  * Keep reply->tmpdirs, its shared-set session, and duplicates of the mount
- * and pid namespace fds we came from (-1: not left).  A PAM status.
+ * and pid namespace fds we came from (-1: not left) and, with a pid
+ * namespace, of /proc as it was before joining.  A PAM status.
  */
 int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int orig_mnt_fd,
-		     int orig_pid_fd);
+		     int orig_pid_fd, int proc_fd);
 
 /*
  * At close: remove the tmpdir instances through the helper, unless another

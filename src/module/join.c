@@ -184,8 +184,10 @@ int join_namespaces(pam_handle_t *pamh, const struct helper_result *res,
 
 		if (fd_for(res, join_order[i]) < 0)
 			continue;
-		(void)snprintf(path, sizeof(path), "/proc/self/ns/%s",
-			       polyns_ns_name(join_order[i]));
+		/* pid and time: setns() changes what our children get, so save that. */
+		(void)snprintf(path, sizeof(path), "/proc/self/ns/%s%s",
+			       polyns_ns_name(join_order[i]),
+			       join_order[i] & (POLYNS_NS_PID | POLYNS_NS_TIME) ? "_for_children" : "");
 		orig[i] = open(path, O_RDONLY | O_CLOEXEC);
 		if (orig[i] < 0) {
 			r = -errno;

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
@@ -25,6 +26,7 @@
 #include "preflight.h"
 #include "secontext.h"
 #include "spawn.h"
+#include "util.h"
 #include "wire.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -176,15 +178,24 @@ static int enter_session(pam_handle_t *pamh, const struct polyns_options *o,
 			 const struct helper_result *res, const char *user)
 {
 	struct join_saved saved = { { 0 } };
-	bool has_mnt = false, joined = false;
+	bool has_mnt = false, has_pid = false, joined = false;
+	_cleanup_close_ int proc_fd = -1;
 	int ret;
 
 	for (size_t i = 0; i < sizeof(saved.orig) / sizeof(saved.orig[0]); i++)
 		saved.orig[i] = -1; /* nothing to close unless join_namespaces() ran */
 
-	for (uint32_t i = 0; i < res->reply.n_ns; i++)
+	for (uint32_t i = 0; i < res->reply.n_ns; i++) {
 		has_mnt = has_mnt || res->reply.ns[i].ns_bit == POLYNS_NS_MNT;
-	if (!has_mnt && (res->reply.n_polydirs || res->reply.n_inits || res->reply.n_tmpdirs)) {
+		has_pid = has_pid || res->reply.ns[i].ns_bit == POLYNS_NS_PID;
+	}
+	/* The session's /proc will not show us: close scans this one. */
+	proc_fd = has_pid ? open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (has_pid && proc_fd < 0) {
+		pam_syslog(pamh, LOG_ERR, "cannot open /proc: %m");
+		ret = PAM_SESSION_ERR;
+	} else if (!has_mnt &&
+		   (res->reply.n_polydirs || res->reply.n_inits || res->reply.n_tmpdirs)) {
 		pam_syslog(pamh, LOG_ERR, "helper reported polydirs without a mount namespace");
 		ret = PAM_SESSION_ERR;
 	} else if (join_namespaces(pamh, res, o->ns_mask, POLYNS_NS_MNT, &saved) < 0) {
@@ -199,7 +210,7 @@ static int enter_session(pam_handle_t *pamh, const struct polyns_options *o,
 				    res->reply.n_polydirs > 0)))
 		ret = close_data_store(pamh, &res->reply,
 				       join_saved_fd(&saved, POLYNS_NS_MNT),
-				       join_saved_fd(&saved, POLYNS_NS_PID));
+				       join_saved_fd(&saved, POLYNS_NS_PID), proc_fd);
 	if (ret != PAM_SUCCESS) {
 		if (joined)
 			join_undo(pamh, &saved);

@@ -304,6 +304,19 @@ out=$(session polyns-alice pid -- sh -c 'echo pid=$(readlink /proc/self/ns/pid);
 	not_ok pid_namespace_joined_after_first_sessions_processes_are_gone "$(cat "$S/pub/q1")" "$out"
 wait "$q2"
 
+# tmpdir instances of a pid-namespace set: kept when the set is released (its
+# last closer is still in it), removed at a later close, scanned through the
+# /proc the module kept from before joining.
+mkdir -p "$S/pt" && chmod 1777 "$S/pt"
+echo "$S/pt $S/pt-inst/ tmpdir" >"$CONF"
+session polyns-alice pid -- true >/dev/null
+first=$(ls "$S/pt-inst")
+session polyns-alice pid -- true >/dev/null
+after=$(ls "$S/pt-inst")
+[ -n "$first" ] && ! grep -qx "$first" <<<"$after" && ok pid_set_tmpdir_removed_at_a_later_close ||
+	not_ok pid_set_tmpdir_removed_at_a_later_close "first: $first" "after: $after" "$(ls "$RT/pending")"
+echo "# no polydirs" >"$CONF"
+
 # A login from inside a session's pid namespace (su inside it) cannot use the
 # registry: its process identities would mean nothing there.
 log_mark
