@@ -32,18 +32,31 @@ pct() { # file column percentile
 }
 
 # run_pair NAME: alternate batches of pn and ours; print p50/p90/p99 and ratios.
-run_pair() {
-	local name=$1 a=$S/bench-pn b=$S/bench-ours
+run_pair() { # name target
+	local name=$1 target=${2:-} a=$S/bench-pn b=$S/bench-ours
 	: >"$a"; : >"$b"
 	for _ in $(seq "$ROUNDS"); do
 		"$DRIVER" "$S/pam.d" pn polyns-alice "$N" >>"$a"
 		"$DRIVER" "$S/pam.d" ours polyns-alice "$N" >>"$b"
 	done
-	report "$name" "$a" "$b"
+	report "$name" "$a" "$b" "$target"
 }
 
-report() { # name pn-file ours-file
-	local name=$1 a=$2 b=$3 fa fb
+# verdict TARGET RATIO FAIL-OURS RSS: "met"/"MISSED" for the row's own target
+# (ratio<=X, or nofail), plus the helper's RSS target, which every row has.
+verdict() {
+	local target=$1 ratio=$2 fails=$3 rss=$4 v="met"
+	case $target in
+	ratio\<=*) [ "$(echo "$ratio <= ${target#ratio<=}" | bc -l)" = 1 ] || v="MISSED" ;;
+	nofail) [ "$fails" = 0 ] || v="MISSED" ;;
+	growth) v="see growth below" ;;
+	esac
+	[ "${rss:-0}" -le 2048 ] || v="$v; RSS MISSED"
+	echo "$target: $v"
+}
+
+report() { # name pn-file ours-file target
+	local name=$1 a=$2 b=$3 target=${4:-} fa fb
 	fa=$(grep -c failures "$a"); fb=$(grep -c failures "$b")
 	sed -i '/failures/d' "$a" "$b"
 	local a50 a90 a99 b50 b90 b99 c50 d50 rss
@@ -51,21 +64,24 @@ report() { # name pn-file ours-file
 	b50=$(pct "$b" 1 50); b90=$(pct "$b" 1 90); b99=$(pct "$b" 1 99)
 	c50=$(pct "$a" 2 50); d50=$(pct "$b" 2 50)
 	rss=$(sort -n -k3,3 "$b" | tail -n1 | cut -d' ' -f3)
-	printf '%-34s %7s %7s %7s | %7s %7s %7s | %5.2fx %5.2fx | close %5s %5s | %s\n' \
+	local ratio
+	ratio=$(echo "$b50 / $a50" | bc -l)
+	printf '%-34s %7s %7s %7s | %7s %7s %7s | %5.2fx %5.2fx | close %5s %5s | %s | %s\n' \
 		"$name" "$a50" "$a90" "$a99" "$b50" "$b90" "$b99" \
-		"$(echo "$b50 / $a50" | bc -l)" "$(echo "$b99 / $a99" | bc -l)" "$c50" "$d50" \
-		"rss ${rss}KiB fail ${fa}/${fb}"
+		"$ratio" "$(echo "$b99 / $a99" | bc -l)" "$c50" "$d50" \
+		"rss ${rss}KiB fail ${fa}/${fb}" "$(verdict "$target" "$ratio" "$fb" "$rss")"
+	echo "$name $a50 $b50" >>"$S/growth"
 }
 
 echo "open latency in microseconds: pam_namespace p50 p90 p99 | pam_polyns p50 p90 p99 | ratio p50 p99 | close p50"
 
 # 1. one /tmp polydir, user method, noinit
-polydirs 1 noinit; ours_args ""; run_pair "w1 one polydir noinit"
+polydirs 1 noinit; ours_args ""; run_pair "w1 one polydir noinit" "ratio<=1.30"
 # 2. the same with the distribution's namespace.init
-polydirs 1; ours_args ""; run_pair "w2 one polydir + namespace.init"
+polydirs 1; ours_args ""; run_pair "w2 one polydir + namespace.init" "ratio<=1.05"
 # 3. 8 and 32 polydirs
-polydirs 8 noinit; ours_args ""; run_pair "w3 8 polydirs"
-polydirs 32 noinit; ours_args ""; run_pair "w3 32 polydirs"
+polydirs 8 noinit; ours_args ""; run_pair "w3 8 polydirs" growth
+polydirs 32 noinit; ours_args ""; run_pair "w3 32 polydirs" growth
 # 4. many mounts on the host (each session copies them)
 polydirs 1 noinit; ours_args ""
 mkdir -p "$S/mnts"
@@ -75,7 +91,7 @@ for k in 20 200 2000; do
 		mkdir -p "$S/mnts/$made" && mount -t tmpfs -o size=4k none "$S/mnts/$made"
 		made=$((made + 1))
 	done
-	run_pair "w4 $k extra mounts"
+	run_pair "w4 $k extra mounts" growth
 done
 for i in $(seq 0 $((made - 1))); do umount "$S/mnts/$i"; done
 # 5. share=user: joining a live set (one session holds it open), against
@@ -86,7 +102,7 @@ for _ in $(seq 100); do
 	ls "$S/rt/shared" 2>/dev/null | grep -q '^user-' && break
 	sleep 0.05
 done
-run_pair "w5 share=user joining a live set"
+run_pair "w5 share=user joining a live set" "ratio<=1.00"
 # 6. 32 simultaneous logins of one user, share=user (every batch starts with
 #    no set: the first makes it, the others wait for the lock and join)
 pkill -x -f "sleep 600"
@@ -95,7 +111,7 @@ for _ in $(seq "$ROUNDS"); do
 	"$DRIVER" "$S/pam.d" pn polyns-alice 32 32 >>"$S/bench-pn"
 	"$DRIVER" "$S/pam.d" ours polyns-alice 32 32 >>"$S/bench-ours"
 done
-report "w6 32 simultaneous, share=user" "$S/bench-pn" "$S/bench-ours"
+report "w6 32 simultaneous, share=user" "$S/bench-pn" "$S/bench-ours" nofail
 # 7. ns=ipc,uts,net without polydirs, against pam_namespace's workload 1
 echo "# no polydirs" >/etc/security/namespace.conf
 ours_args "ns=ipc,uts,net"
@@ -104,13 +120,28 @@ for _ in $(seq "$ROUNDS"); do "$DRIVER" "$S/pam.d" ours polyns-alice "$N" >>"$S/
 polydirs 1 noinit
 : >"$S/bench-pn"
 for _ in $(seq "$ROUNDS"); do "$DRIVER" "$S/pam.d" pn polyns-alice "$N" >>"$S/bench-pn"; done
-report "w7 ns=ipc,uts,net vs pn w1" "$S/bench-pn" "$S/bench-ours"
+report "w7 ns=ipc,uts,net vs pn w1" "$S/bench-pn" "$S/bench-ours" "ratio<=1.00"
 
 # The caller after 1000 sessions in one process.
 polydirs 1 noinit; ours_args ""
 loop=$("$DRIVER" --loop "$S/pam.d" ours polyns-alice 1000)
 echo
 echo "caller over 1000 sessions in one process: $loop"
+
+# Growth: from the smallest to the largest of w3 (and of w4), ours must add no
+# more time than pam_namespace adds.
+growth() { # first-name last-name label
+	local f l label=$3
+	f=$(grep "^$1 " "$S/growth" | tail -n 1); l=$(grep "^$2 " "$S/growth" | tail -n 1)
+	set -- $f; local pf=${@: -2:1} of=${@: -1}
+	set -- $l; local pl=${@: -2:1} ol=${@: -1}
+	local dp=$((pl - pf)) do=$((ol - of)) v=met
+	[ "$do" -le "$dp" ] || v=MISSED
+	echo "$label: pam_namespace adds ${dp} us, pam_polyns adds ${do} us: $v"
+}
+echo
+growth "w3 8 polydirs" "w3 32 polydirs" "w3 growth from 8 to 32 polydirs"
+growth "w4 20 extra mounts" "w4 2000 extra mounts" "w4 growth from 20 to 2000 mounts"
 
 echo
 echo "targets: w1 <= 1.30x; w2 <= 1.05x; w3/w4 grow no faster than pam_namespace;"
