@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "util.h"
 
 #define RELEASE_ROUNDS 3
+#define SWEEP_SAMPLE 16
 #define TMPDIR_PATH_MAX ((NAME_MAX - 2 * 20 - 2) / 2) /* 106 bytes */
 #define KEY_DIGEST 16 /* hex digits of the settings digest in a key */
 
@@ -301,7 +303,32 @@ struct sweep_ctx {
 	int shared_fd;
 	const char *skip;
 	const char *runtime_dir;
+	size_t keys;   /* counted in a first pass */
+	uint32_t seed; /* for the sample: which keys this helper looks at */
 };
+
+static int count_key(const char *key, void *ctx)
+{
+	(void)key;
+	((struct sweep_ctx *)ctx)->keys++;
+	return 0;
+}
+
+/*
+ * With many keys, each helper looks at about SWEEP_SAMPLE of them, a
+ * different random sample each time, so a login costs the same with a
+ * thousand users' sets as with ten, and every stale set is still found soon.
+ */
+static bool sampled(const struct sweep_ctx *s, const char *key)
+{
+	uint32_t h = s->seed;
+
+	if (s->keys <= SWEEP_SAMPLE)
+		return true;
+	for (const char *p = key; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619U; /* FNV-1a, keyed by the seed */
+	return h % s->keys < SWEEP_SAMPLE;
+}
 
 /* Another key's set whose sessions are all gone (a killed caller): release it. */
 static int sweep_key(const char *key, void *ctx)
@@ -310,7 +337,7 @@ static int sweep_key(const char *key, void *ctx)
 	struct reg_entry *e;
 	int lock, live;
 
-	if (strcmp(key, s->skip) == 0)
+	if (strcmp(key, s->skip) == 0 || !sampled(s, key))
 		return 0;
 	lock = reg_lock(s->shared_fd, key, false);
 	if (lock < 0)
@@ -330,8 +357,13 @@ static int sweep_key(const char *key, void *ctx)
 
 static void sweep_all(int shared_fd, const char *skip, const char *runtime_dir)
 {
-	struct sweep_ctx s = { shared_fd, skip, runtime_dir };
+	struct sweep_ctx s = { shared_fd, skip, runtime_dir, 0, 2166136261U };
 
+	if (reg_each_key(shared_fd, count_key, &s) < 0)
+		return;
+	if (s.keys > SWEEP_SAMPLE &&
+	    getrandom(&s.seed, sizeof(s.seed), GRND_NONBLOCK) != (ssize_t)sizeof(s.seed))
+		return;
 	(void)reg_each_key(shared_fd, sweep_key, &s);
 }
 

@@ -138,6 +138,26 @@ registry_empty && [ "$(live_holders)" = 0 ] && ok stale_set_released_by_another_
 	not_ok stale_set_released_by_another_keys_session "$(ls -la "$REG")"
 pkill -f "sleep 30" 2>/dev/null
 
+# With more than 16 keys, each login looks at a random sample of the others
+# (about 16): twenty stale sets (twenty configurations, callers killed) are
+# all gone after a few logins of another user.
+for i in $(seq 20); do
+	echo "# config $i" >"$S/conf.$i"
+	echo "session required $MODULE helper=$HELPER config=$S/conf.$i config_dir=$CONFD share=user ns=ipc runtime_dir=$RT" >"$S/pam.d/many$i"
+	"$PAMTEST" "$S/pam.d" "many$i" polyns-alice -- sleep 30 >/dev/null 2>&1 &
+	pids="${pids:-} $!"
+done
+for _ in $(seq 100); do [ "$(ls "$REG" | grep -c '^user-4001-.*[^k]$')" -ge 20 ] && break; sleep 0.05; done
+made=$(ls "$REG" | grep -v '\.lock$' | grep -c '^user-4001-')
+# shellcheck disable=SC2086
+kill -9 $pids; wait $pids 2>/dev/null; pids=""
+for _ in $(seq 15); do session polyns-bob user -- true >/dev/null; done
+left=$(ls "$REG" | grep -v '\.lock$' | grep -c '^user-4001-')
+[ "$made" = 20 ] && [ "$left" = 0 ] && [ "$(live_holders)" = 0 ] &&
+	ok stale_sets_of_many_keys_released_by_sampling_sweeps ||
+	not_ok stale_sets_of_many_keys_released_by_sampling_sweeps "made $made, left $left" "$(ps -eo pid,stat,comm | grep holder | head -3)"
+pkill -x -f "sleep 30" 2>/dev/null
+
 # --- a namespace the user made is never joined ---
 mkdir -m 1777 "$S/pub"
 runuser -u polyns-alice -- unshare --user --map-root-user --ipc sh -c "echo ipc=\$(readlink /proc/self/ns/ipc) >$S/pub/own; sleep 5" &
