@@ -60,14 +60,16 @@ static int claim(int fd)
 	if (r < 0)
 		return r;
 	(void)snprintf(mine, sizeof(mine), "pidns.%" PRIu64, ino);
-	r = each_name(fd, find_owner, &o);
-	if (r < 0)
-		return r;
-	if (o.seen_other)
-		return -EXDEV;
-	if (!o.seen_mine && mkdirat(fd, mine, 0700) < 0 && errno != EEXIST)
+	/* Look and claim in one step: two first helpers of two pid namespaces. */
+	if (flock(fd, LOCK_EX) < 0)
 		return -errno;
-	return 0;
+	r = each_name(fd, find_owner, &o);
+	if (r == 0 && o.seen_other)
+		r = -EXDEV;
+	if (r == 0 && !o.seen_mine && mkdirat(fd, mine, 0700) < 0 && errno != EEXIST)
+		r = -errno;
+	(void)flock(fd, LOCK_UN);
+	return r;
 }
 
 int reg_open(const char *runtime_dir)
