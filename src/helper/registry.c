@@ -25,6 +25,7 @@
 
 static int parse_session(const char *name, struct procid *caller);
 static int each_name(int dirfd, int (*fn)(const char *name, void *ctx), void *ctx);
+static int check_dir_at(int dirfd, const char *name);
 
 struct owner {
 	const char *mine;
@@ -60,6 +61,9 @@ static int claim(int fd)
 	if (r < 0)
 		return r;
 	(void)snprintf(mine, sizeof(mine), "pidns.%" PRIu64, ino);
+	/* Ours already (every login but the first): no scan, no lock. */
+	if (check_dir_at(fd, mine) == 0)
+		return 0;
 	/* Look and claim in one step: two first helpers of two pid namespaces. */
 	if (flock(fd, LOCK_EX) < 0)
 		return -errno;

@@ -157,10 +157,7 @@ static int run_jobs(const struct wire_request *req, struct session_state *st)
 		if (ret == 0 && job->setup)
 			ret = polydir_setup(job, &env);
 	}
-	if (ret < 0)
-		for (size_t i = 0; i < st->n_jobs; i++)
-			polydir_undo_tmpdir(&st->jobs[i]);
-	return ret;
+	return ret; /* on failure make_set() undoes the tmpdirs made so far */
 }
 
 
@@ -240,15 +237,13 @@ static int make_set(const struct wire_request *req, struct session_state *st,
 		r = privs_enter(PHASE_POLYDIRS);
 	if (r == 0)
 		r = run_jobs(req, st);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < st->n_jobs; i++)
+	for (size_t i = 0; r == 0 && i < st->n_jobs; i++)
 		if (st->jobs[i].made_tmpdir)
 			tmpdirs[n_tmpdirs++] = st->jobs[i].instance;
 	/* Still with the polydir capabilities, so that a failure can undo. */
-	if (shared) {
+	if (r == 0 && shared) {
 		r = shared_create(&st->shared, mask, tmpdirs, n_tmpdirs, &st->made);
-	} else {
+	} else if (r == 0) {
 		r = ns_open_fds(mask, &st->made);
 		if (r < 0)
 			hlog(LOG_ERR, "opening the new namespaces failed: %s", strerror(-r));
