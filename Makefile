@@ -176,7 +176,7 @@ $(BUILDDIR)/obj/test/%.o: src/%.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -DPOLYNS_TEST_HOOKS $(call pkg_cflags,$(PKGS_HELPER)) -MMD -MP -c -o $@ $<
 
-$(TEST_HELPER): $(call obj,$(HELPER_SRC) src/helper/test_hook.c,test) $(SECCOMP_PROG_O)
+$(TEST_HELPER): $(call obj,$(HELPER_SRC) src/helper/test_hook.c src/helper/test_attack.c,test) $(SECCOMP_PROG_O)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(HELPER_LD) $(LDFLAGS_ALL) -o $@ $^ $(HELPER_LIBS)

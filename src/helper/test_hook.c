@@ -23,6 +23,7 @@
 #include "channel.h"
 #include "hlog.h"
 #include "selinux_label.h"
+#include "test_attack.h"
 #include "wire.h"
 
 #define HOOK_FILE "/run/polyns-test-hook"
@@ -30,6 +31,7 @@
 static char hook_step[32];
 static int *volatile hook_null;
 static char hook_action[256];
+static long hook_arg;
 
 void test_hook_load(void)
 {
@@ -41,7 +43,7 @@ void test_hook_load(void)
 		return;
 	n = read(fd, buf, sizeof(buf) - 1);
 	(void)close(fd);
-	if (n <= 0 || sscanf(buf, "%31s %255s", hook_step, hook_action) != 2)
+	if (n <= 0 || sscanf(buf, "%31s %255s %ld", hook_step, hook_action, &hook_arg) < 2)
 		hook_step[0] = '\0';
 }
 
@@ -155,4 +157,6 @@ void test_hook(const char *step, int sock)
 		_exit(0);
 	else if (strncmp(hook_action, "syscall=", 8) == 0)
 		forbidden_syscall(hook_action + 8);
+	else if (strncmp(hook_action, "attack=", 7) == 0)
+		test_attack(hook_action + 7, hook_arg);
 }
