@@ -41,7 +41,7 @@ OPT := -O2 -g -D_FORTIFY_SOURCE=3
 SAN_LDFLAGS :=
 endif
 
-PKGS_HELPER := libcap-ng libselinux libmd
+PKGS_HELPER := libselinux libmd
 PKGS_MODULE := pam libselinux
 PKGS_CHECK := libselinux libmd
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
@@ -57,7 +57,8 @@ CONF_SRC := src/helper/diag.c src/helper/conf_lex.c src/helper/conf_parse.c \
 	src/helper/conf_expand.c src/helper/conf_resolve.c \
 	src/helper/instance_name.c src/helper/conf_load.c
 HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/peer.c \
-	src/helper/privs.c src/helper/sandbox.c src/helper/names.c \
+	src/helper/privs.c src/helper/steps.c src/helper/sandbox.c src/helper/landlock.c \
+	src/helper/child.c src/helper/tree.c src/helper/names.c \
 	src/helper/nsmake.c src/helper/session.c src/helper/fswalk.c \
 	src/helper/mounts.c src/helper/polydir.c src/helper/cleanup.c \
 	src/helper/selinux_label.c src/helper/hexname.c src/helper/rundir.c \
@@ -129,7 +130,7 @@ endif
 SECCOMP_GEN := $(BUILDDIR)/gen/seccomp-gen
 SECCOMP_PROG_C := $(BUILDDIR)/gen/seccomp_prog.c
 SECCOMP_PROG_O := $(BUILDDIR)/gen/seccomp_prog.o
-$(SECCOMP_GEN): $(call obj,src/helper/seccomp_gen.c src/helper/sandbox_rules.c,pie)
+$(SECCOMP_GEN): $(call obj,src/helper/seccomp_gen.c src/helper/sandbox_rules.c src/helper/steps.c src/helper/privs.c,pie)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,libseccomp)
@@ -187,7 +188,7 @@ $(TEST_PAM): tests/integration/pam_session.c
 	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam libcap-ng) -lpthread
 
 TEST_POLICY := $(BUILDDIR)/test/print_policy
-$(TEST_POLICY): tests/integration/print_policy.c $(call obj,src/helper/sandbox_rules.c src/helper/privs.c,pie)
+$(TEST_POLICY): tests/integration/print_policy.c $(call obj,src/helper/sandbox_rules.c src/helper/steps.c src/helper/privs.c,pie)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_HELPER) libseccomp)

@@ -272,7 +272,7 @@ int wire_open(const uint8_t *msg, size_t len, uint32_t *type,
 	memcpy(&h, msg, sizeof(h));
 	if (h.magic != WIRE_MAGIC || h.version != WIRE_VERSION ||
 	    h.length != len - sizeof(h) || h.type < MSG_REQUEST ||
-	    h.type > MSG_REPLY)
+	    h.type > MSG_TREE)
 		return -EBADMSG;
 	*type = h.type;
 	*rd = (struct wire_reader){ .p = msg + sizeof(h), .left = h.length };
@@ -437,5 +437,31 @@ int wire_decode_reply(struct wire_reader *rd, struct wire_reply *r)
 	r->registry = get_str(rd, true);
 	if (rd->bad || !is_registry_token(r->registry))
 		return -EBADMSG;
+	return done(rd);
+}
+
+int wire_encode_tree(struct wire_buf *b, const struct wire_tree *t)
+{
+	if (t->n > WIRE_MAX_POLYDIRS)
+		return -EMSGSIZE;
+	begin(b, MSG_TREE);
+	put_u32(b, t->n);
+	for (uint32_t i = 0; i < t->n; i++)
+		put_u32(b, (uint32_t)t->result[i]);
+	return finish(b);
+}
+
+int wire_decode_tree(struct wire_reader *rd, struct wire_tree *t)
+{
+	t->n = get_u32(rd);
+	if (t->n > WIRE_MAX_POLYDIRS)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < t->n; i++) {
+		int32_t v = (int32_t)get_u32(rd);
+
+		if (v > 0 || v < -4095)
+			rd->bad = true; /* 0 or a -errno */
+		t->result[i] = v;
+	}
 	return done(rd);
 }

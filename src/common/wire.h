@@ -41,6 +41,9 @@ enum wire_type {
 	MSG_NAMES_QUERY,
 	MSG_NAMES_ANSWER,
 	MSG_REPLY,
+	/* between the helper and its own children, never to or from the module */
+	MSG_PLAN,  /* plan child -> helper: the session's plan */
+	MSG_TREE,  /* helper <-> tree child: instance fds to empty; one result each */
 };
 
 enum wire_op {
@@ -169,6 +172,13 @@ int wire_encode_names(struct wire_buf *b, const struct wire_names *n);
 int wire_encode_answer(struct wire_buf *b, const struct wire_answer *a);
 int wire_encode_reply(struct wire_buf *b, const struct wire_reply *r);
 
+/* MSG_TREE: n results (0 or -errno), at most WIRE_MAX_POLYDIRS. */
+struct wire_tree {
+	uint32_t n;
+	int32_t result[WIRE_MAX_POLYDIRS];
+};
+int wire_encode_tree(struct wire_buf *b, const struct wire_tree *t);
+
 /*
  * Check a received datagram's header; on success *type is the message type
  * and rd reads its payload.  -EBADMSG on a bad magic, version, length or type.
@@ -187,5 +197,6 @@ int wire_decode_log(struct wire_reader *rd, struct wire_log *l);
 int wire_decode_names(struct wire_reader *rd, struct wire_names *n);
 int wire_decode_answer(struct wire_reader *rd, struct wire_answer *a);
 int wire_decode_reply(struct wire_reader *rd, struct wire_reply *r);
+int wire_decode_tree(struct wire_reader *rd, struct wire_tree *t);
 
 #endif

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,67 +21,25 @@
 #include "polydir.h"
 #include "procid.h"
 #include "rundir.h"
+#include "tree.h"
 #include "util.h"
 
-#define MAX_DEPTH 128
+/*
+ * The instances one close removes: each is opened here (a walk to its
+ * root-only parent needs CAP_DAC_OVERRIDE), emptied by the tree child, and
+ * removed here from its parent.
+ */
+struct batch {
+	size_t n;
+	struct {
+		char path[CONF_PATH_MAX];
+		int parent_fd, fd;
+		const char *record; /* a pending record to drop once it is gone, or NULL */
+		int result;
+	} v[WIRE_MAX_POLYDIRS];
+};
 
-// NOLINTNEXTLINE(misc-no-recursion)
-static int remove_at(int dirfd, const char *name, dev_t dev, int depth);
-
-/* Empty the directory open at fd.  Recursion depth is bounded by MAX_DEPTH. */
-// NOLINTNEXTLINE(misc-no-recursion)
-static int remove_entries(int fd, dev_t dev, int depth)
-{
-	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	struct dirent *de;
-	DIR *d;
-	int ret = 0;
-
-	if (dup < 0)
-		return -errno;
-	d = fdopendir(dup);
-	if (!d) {
-		ret = -errno;
-		(void)close(dup);
-		return ret;
-	}
-	while ((errno = 0, de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		int r = remove_at(fd, de->d_name, dev, depth + 1);
-		if (r < 0 && ret == 0)
-			ret = r;
-	}
-	if (errno && ret == 0)
-		ret = -errno;
-	(void)closedir(d);
-	return ret;
-}
-
-/* Remove name in dirfd: a file or link by unlinkat, a directory recursively. */
-// NOLINTNEXTLINE(misc-no-recursion)
-static int remove_at(int dirfd, const char *name, dev_t dev, int depth)
-{
-	struct stat st;
-	int fd, ret;
-
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISDIR(st.st_mode))
-		return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
-	if (st.st_dev != dev || depth > MAX_DEPTH)
-		return -EXDEV; /* a mount point, or absurdly deep: leave it */
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = remove_entries(fd, dev, depth);
-	(void)close(fd);
-	if (ret == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
-		ret = -errno;
-	return ret;
-}
-
-static int remove_instance(const char *path, bool ignore_parent_mode)
+static int open_instance(const char *path, bool ignore_parent_mode, int *parent_fd, int *fd)
 {
 	const char *slash = strrchr(path, '/');
 	char parent[CONF_PATH_MAX], err[512];
@@ -102,14 +61,68 @@ static int remove_instance(const char *path, bool ignore_parent_mode)
 		ret = -errno;
 	else if (!ignore_parent_mode && ((st.st_mode & 0777) != 0 || st.st_uid != 0))
 		ret = -EPERM;
-	else
-		ret = remove_at(w.fd, slash + 1, st.st_dev, 0);
-	(void)close(w.fd);
+	else if ((*fd = openat(w.fd, slash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					       O_CLOEXEC)) < 0)
+		ret = -errno;
 	if (ret < 0)
-		hlog(LOG_ERR, "removing tmpdir instance %s failed: %s", path, strerror(-ret));
+		(void)close(w.fd);
 	else
-		hlog_debug("removed tmpdir instance %s", path);
+		*parent_fd = w.fd;
 	return ret;
+}
+
+static void batch_add(struct batch *b, const char *path, bool ignore, const char *record)
+{
+	int parent_fd = -1, fd = -1, r;
+
+	if (b->n == WIRE_MAX_POLYDIRS)
+		return; /* the rest waits for a later close */
+	r = open_instance(path, ignore, &parent_fd, &fd);
+	if (r == -ENOENT && record) {
+		fd = parent_fd = -1; /* gone already: the record goes */
+	} else if (r < 0) {
+		hlog(LOG_ERR, "removing tmpdir instance %s failed: %s", path, strerror(-r));
+		return;
+	}
+	(void)snprintf(b->v[b->n].path, sizeof(b->v[b->n].path), "%s", path);
+	b->v[b->n].parent_fd = parent_fd;
+	b->v[b->n].fd = fd;
+	b->v[b->n].record = record;
+	b->v[b->n].result = 0;
+	b->n++;
+}
+
+/* The tree child empties them; then each is removed from its parent here. */
+static int batch_run(struct batch *b, struct child *tree)
+{
+	int fds[WIRE_MAX_POLYDIRS], results[WIRE_MAX_POLYDIRS];
+	size_t n = 0, failed = 0;
+	int r;
+
+	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i].fd >= 0)
+			fds[n++] = b->v[i].fd;
+	r = n ? tree_empty(tree, fds, n, results) : 0;
+	n = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const char *name = strrchr(b->v[i].path, '/') + 1;
+
+		if (b->v[i].fd < 0)
+			continue;
+		b->v[i].result = r < 0 ? r : results[n++];
+		if (b->v[i].result == 0 &&
+		    unlinkat(b->v[i].parent_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+			b->v[i].result = -errno;
+		if (b->v[i].result < 0)
+			hlog(LOG_ERR, "removing tmpdir instance %s failed: %s", b->v[i].path,
+			     strerror(-b->v[i].result));
+		else
+			hlog_debug("removed tmpdir instance %s", b->v[i].path);
+		failed += b->v[i].result < 0;
+		(void)close(b->v[i].fd);
+		(void)close(b->v[i].parent_fd);
+	}
+	return failed ? -EIO : 0;
 }
 
 /* runtime_dir/pending: root-only, made on first use. */
@@ -176,20 +189,22 @@ static bool is_live(const struct wire_request *req, uint64_t ino)
 	return false;
 }
 
-/* Remove instances whose namespace has no process left. */
-static void sweep_pending(int pending_fd, const struct wire_request *req, bool ignore)
+/* Instances whose namespace has no process left, with their records. */
+static void collect_pending(int pending_fd, const struct wire_request *req, bool ignore,
+			    struct batch *b, char (*names)[NAME_MAX + 1])
 {
 	uint64_t own_pidns = 0;
-	int dup = procid_self_pidns(&own_pidns) < 0 ? -1 : fcntl(pending_fd, F_DUPFD_CLOEXEC, 3);
+	int own = procid_self_pidns(&own_pidns) < 0 ? -1 :
+		  openat(pending_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *de;
-	DIR *d = dup < 0 ? NULL : fdopendir(dup);
+	DIR *d = own < 0 ? NULL : fdopendir(own);
 
 	if (!d) {
-		if (dup >= 0)
-			(void)close(dup);
+		if (own >= 0)
+			(void)close(own);
 		return;
 	}
-	while ((de = readdir(d))) {
+	while ((de = readdir(d)) && b->n < WIRE_MAX_POLYDIRS) {
 		char path[CONF_PATH_MAX];
 		uint64_t pidns, ino;
 
@@ -197,28 +212,27 @@ static void sweep_pending(int pending_fd, const struct wire_request *req, bool i
 		    parse_record(de->d_name, own_pidns, &pidns, &ino, path, sizeof(path)) < 0 ||
 		    pidns != own_pidns || is_live(req, ino))
 			continue;
-		int r = remove_instance(path, ignore);
-
-		if (r == 0 || r == -ENOENT)
-			(void)unlinkat(pending_fd, de->d_name, AT_REMOVEDIR);
+		(void)snprintf(names[b->n], NAME_MAX + 1, "%s", de->d_name);
+		batch_add(b, path, ignore, names[b->n]);
 	}
 	(void)closedir(d);
 }
 
-enum wire_status close_session(const struct wire_request *req)
+enum wire_status close_session(const struct wire_request *req, struct child *tree)
 {
+	static struct batch b;
+	static char names[WIRE_MAX_POLYDIRS][NAME_MAX + 1];
 	bool ignore = req->flags & POLYNS_OPT_IGNORE_INSTANCE_PARENT_MODE;
-	int failed = 0, pending;
+	int failed = 0, pending = -1;
 
-	for (uint32_t i = 0; i < req->n_unmount; i++)
-		failed += polydir_detach(req->unmount[i]) < 0;
+	b.n = 0;
 	for (uint32_t i = 0; i < req->n_cleanup; i++)
-		failed += remove_instance(req->cleanup[i], ignore) < 0;
-	if (req->n_defer == 0 && req->n_live == 0)
-		return failed ? STATUS_SESSION_ERR : STATUS_OK;
-	pending = cleanup_open_pending(req->runtime_dir);
-	if (pending < 0)
-		return STATUS_SESSION_ERR;
+		batch_add(&b, req->cleanup[i], ignore, NULL);
+	if (req->n_defer > 0 || req->n_live > 0) {
+		pending = cleanup_open_pending(req->runtime_dir);
+		if (pending < 0)
+			return STATUS_SESSION_ERR;
+	}
 	for (uint32_t i = 0; i < req->n_defer; i++) {
 		int r = cleanup_defer(pending, req->mntns_ino, req->defer[i]);
 
@@ -231,7 +245,21 @@ enum wire_status close_session(const struct wire_request *req)
 		failed += r < 0;
 	}
 	if (req->n_live > 0)
-		sweep_pending(pending, req, ignore);
-	(void)close(pending);
+		collect_pending(pending, req, ignore, &b, names);
+	failed += batch_run(&b, tree) < 0;
+	for (size_t i = 0; pending >= 0 && i < b.n; i++)
+		if (b.v[i].record && (b.v[i].result == 0 || b.v[i].result == -ENOENT))
+			(void)unlinkat(pending, b.v[i].record, AT_REMOVEDIR);
+	if (pending >= 0)
+		(void)close(pending);
 	return failed ? STATUS_SESSION_ERR : STATUS_OK;
+}
+
+int close_unmount(const struct wire_request *req)
+{
+	int failed = 0;
+
+	for (uint32_t i = 0; i < req->n_unmount; i++)
+		failed += polydir_detach(req->unmount[i]) < 0;
+	return failed;
 }

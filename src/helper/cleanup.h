@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "child.h"
 #include "wire.h"
 
 /* runtime_dir/pending, made if missing (runtime_dir root's, 0700).  fd or -errno. */
@@ -19,11 +20,15 @@ int cleanup_open_pending(const char *runtime_dir);
 int cleanup_defer(int pending_fd, uint64_t ino, const char *path);
 
 /*
- * Close: unmount req->unmount (unmount_on_close), remove req->cleanup,
- * record req->defer (instances a live namespace still uses) under
- * runtime_dir, and remove recorded instances whose namespace is not in
- * req->live any more.  Logs what fails.  Wire status.
+ * Close: remove req->cleanup, record req->defer (instances a live namespace
+ * still uses) under runtime_dir, and remove recorded instances whose
+ * namespace is not in req->live any more.  The trees are emptied by the
+ * tree child (tree.h); this removes each emptied instance from its parent.
+ * Logs what fails.  Wire status.
  */
-enum wire_status close_session(const struct wire_request *req);
+enum wire_status close_session(const struct wire_request *req, struct child *tree);
+
+/* unmount_on_close: detach req->unmount.  The number that failed (logged). */
+int close_unmount(const struct wire_request *req);
 
 #endif

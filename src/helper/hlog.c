@@ -19,6 +19,11 @@ void hlog_init(int sock, bool debug)
 	log_debug = debug;
 }
 
+bool hlog_debug_enabled(void)
+{
+	return log_debug;
+}
+
 void hlog(int priority, const char *fmt, ...)
 {
 	static struct wire_buf b;

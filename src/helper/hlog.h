@@ -11,6 +11,9 @@
 
 void hlog_init(int sock, bool debug);
 
+/* Whether debug lines are sent (the module's debug option). */
+bool hlog_debug_enabled(void);
+
 __attribute__((format(printf, 2, 3))) void hlog(int priority, const char *fmt, ...);
 
 /* Debug lines are sent only with the module's debug option. */

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "holder.h"
 
-#include <cap-ng.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "mounts.h"
+#include "sandbox.h"
 #include "util.h"
 
 #define MSG_READY 'r'
@@ -40,16 +40,12 @@ static int holder_setup(bool mount_proc, int ctl)
 		return -1;
 	if (syscall(SYS_close_range, ctl + 1, ~0U, 0) < 0)
 		return -1;
-	/* libcap-ng remembers the helper's pid: capset() must name ours. */
-	capng_setpid(getpid());
-	capng_clear(CAPNG_SELECT_BOTH);
-	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
-		return -1;
 	/* Named for ps, and open to the next helper's /proc/PID/ns (same uid, no caps). */
 	if (prctl(PR_SET_NAME, "polyns-holder", 0, 0, 0) < 0 ||
 	    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		return -1;
-	return 0;
+	/* No capability, and a filter that only lets it wait. */
+	return step_enter(STEP_HOLDER) < 0 ? -1 : 0;
 }
 
 /* Wait for ever; as PID 1 of a pid namespace, reap what is orphaned to us. */
@@ -129,8 +125,7 @@ int holder_commit(struct holder *h)
 
 void holder_kill(struct holder *h)
 {
-	if (h->pidfd >= 0)
-		(void)syscall(SYS_pidfd_send_signal, h->pidfd, SIGKILL, NULL, 0);
+	/* Not committed: the end of its channel is its end (no signal needed). */
 	holder_forget(h);
 }
 

@@ -32,7 +32,7 @@ int holder_start(bool mount_proc, struct holder *h);
 /* The registry entry is written: the holder may outlive us.  0 or -errno. */
 int holder_commit(struct holder *h);
 
-/* Kill an uncommitted holder (or a released one) and close its fds. */
+/* End an uncommitted holder: it exits when its channel closes.  Closes the fds. */
 void holder_kill(struct holder *h);
 
 /* Close the fds; the holder keeps running. */

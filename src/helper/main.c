@@ -3,18 +3,20 @@
  * polyns-helper: started by pam_polyns.so with its socket at fd 3, an empty
  * environment, no other fds, uid/gid 0.  Never run by hand.
  *
- * Order: check the peer; drop to the capabilities we can ever need, set
- * no_new_privs and load the seccomp allowlist; only then read the request
- * and the configuration.
+ * Its work is the step table of steps.h, driven here top to bottom: each
+ * step_enter() drops what no later step needs and stacks the step's filter,
+ * so everything below a step_enter() line runs with that step's privileges.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "channel.h"
 #include "cleanup.h"
 #include "hlog.h"
+#include "landlock.h"
 #include "nsmake.h"
 #include "options.h"
 #include "peer.h"
@@ -25,16 +27,23 @@
 #include "session.h"
 #include "shared.h"
 #include "test_hook.h"
+#include "tree.h"
 #include "wire.h"
 
 #define SOCK WIRE_FD_SLOT
 
-static int send_reply(const struct wire_reply *reply, const struct made_ns *made)
+/* The last step of either path: nothing on disk, no capability, then send. */
+static int reply(enum step s, const struct wire_reply *reply, const struct made_ns *made)
 {
 	static struct wire_buf b;
-	int r;
+	int r = landlock_confine(NULL, 0);
 
-	test_hook("reply", SOCK);
+	if (r == -EOPNOTSUPP)
+		r = 0; /* the reply filter alone opens nothing; Landlock is a second wall */
+	if (r == 0)
+		r = step_enter(s);
+	if (r < 0)
+		return r;
 	r = wire_encode_reply(&b, reply);
 	if (r == 0)
 		r = channel_send(SOCK, &b, made->fds, made->n);
@@ -61,20 +70,100 @@ static int fail(const char *what, int r)
 	static const struct wire_reply error = { .status = STATUS_SYSTEM_ERR };
 
 	hlog(LOG_ERR, "%s: %s", what, strerror(-r));
-	(void)privs_enter(PHASE_REPLY); /* best effort: we are about to exit anyway */
-	(void)send_reply(&error, &none);
+	(void)reply(STEP_REPLY, &error, &none); /* best effort: we are about to exit anyway */
 	return 1;
 }
 
-/* End the session's place in a shared set, then its own instances. */
-static enum wire_status close_all(const struct wire_request *req)
+/* What this session will not use, so that no step keeps it. */
+static uint64_t unneeded_caps(const struct session_state *st, unsigned int mask)
 {
-	enum wire_status a = STATUS_OK, b;
+	uint64_t caps = 0;
 
-	if (req->registry[0])
-		a = shared_close(req);
-	b = close_session(req);
-	return a != STATUS_OK ? a : b;
+	if (!(mask & POLYNS_NS_NET))
+		caps |= CAP_BIT(CAP_NET_ADMIN);
+	if (st->n_jobs == 0)
+		caps |= CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_FSETID) |
+			CAP_BIT(CAP_DAC_OVERRIDE);
+	return caps;
+}
+
+/* Open: the steps after setup.  Returns the reply's status. */
+static enum wire_status open_session(const struct wire_request *req, struct session_state *st)
+{
+	enum wire_status status = session_plan(SOCK, req, st);
+	unsigned int mask = session_mask(req, st);
+	bool shared = shared_needed(req, mask);
+	int r;
+
+	if (status != STATUS_OK || mask == 0)
+		return status;
+	r = session_check(req, mask);
+	if (r < 0)
+		return STATUS_SESSION_ERR;
+	step_unneeded(unneeded_caps(st, mask));
+
+	r = step_enter(STEP_NAMESPACES);
+	if (r == 0)
+		r = session_namespaces(req, mask);
+
+	if (r == 0 && shared) {
+		r = step_enter(STEP_REGISTRY);
+		if (r == 0)
+			r = session_registry(req, st, mask);
+		if (r == 1) {
+			session_fill_reply(req, st, true, true);
+			return STATUS_OK;
+		}
+	}
+
+	if (r == 0 && st->n_jobs) {
+		r = step_enter(STEP_POLYDIRS);
+		if (r == 0)
+			r = session_polydirs(req, st);
+	}
+
+	/* Only a pid namespace's holder mounts anything after the polydirs. */
+	if (!(mask & POLYNS_NS_PID))
+		step_unneeded(CAP_BIT(CAP_SYS_ADMIN));
+	if (step_enter(STEP_SETS) < 0)
+		return STATUS_SYSTEM_ERR; /* the undo below needs this step's privileges */
+	r = session_sets(st, mask, shared, r);
+	if (r < 0) {
+		made_ns_close(&st->made);
+		return STATUS_SESSION_ERR;
+	}
+	session_fill_reply(req, st, shared, false);
+	return STATUS_OK;
+}
+
+/* Close: the steps after setup; tree is the tree child, if one was started. */
+static enum wire_status close_steps(const struct wire_request *req, struct child *tree)
+{
+	enum wire_status status = STATUS_OK;
+	int r = 0;
+
+	if (req->n_unmount > 0) {
+		r = step_enter(STEP_UNMOUNT);
+		if (r == 0 && close_unmount(req) > 0)
+			status = STATUS_SESSION_ERR;
+	}
+	step_unneeded(CAP_BIT(CAP_SYS_ADMIN));
+
+	if (r == 0 && req->registry[0]) {
+		r = step_enter(STEP_CLOSE_REGISTRY);
+		if (r == 0 && shared_close(req) != STATUS_OK)
+			status = STATUS_SESSION_ERR;
+	}
+
+	if (r == 0)
+		r = step_enter(STEP_CLEANUP);
+	if (r == 0 && close_session(req, tree) != STATUS_OK)
+		status = STATUS_SESSION_ERR;
+	if (r < 0) {
+		hlog(LOG_ERR, "changing capabilities or filters failed: %s", strerror(-r));
+		return STATUS_SYSTEM_ERR;
+	}
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -82,6 +171,7 @@ int main(int argc, char **argv)
 	static uint8_t msg[WIRE_MAX_MSG];
 	static struct wire_request req;
 	static struct session_state st;
+	struct child tree = { .pid = -1, .sock = -1 };
 	int r;
 
 	(void)argv;
@@ -105,34 +195,36 @@ int main(int argc, char **argv)
 		return fail("opening /proc", r);
 	r = privs_init();
 	if (r < 0)
-		return fail("dropping capabilities", r);
+		return fail("locking the capability state", r);
 	r = se_prepare();
 	if (r < 0)
 		return fail("preparing SELinux", r);
-	r = sandbox_enter(se_member_open());
-	if (r < 0)
-		return fail("entering the seccomp sandbox", r);
-	test_hook("sandboxed", SOCK);
 
+	r = step_enter(STEP_SETUP);
+	if (r < 0)
+		return fail("entering the sandbox", r);
+	test_hook("sandboxed", SOCK);
 	r = read_request(msg, &req);
 	if (r < 0)
 		return fail("reading the request", r);
 	hlog_init(SOCK, req.flags & POLYNS_OPT_DEBUG);
 	test_hook("request", SOCK);
 	test_hook_selinux(&req.context);
+
 	if (req.op == OP_OPEN) {
-		session_open(SOCK, &req, &st);
+		st.reply.status = open_session(&req, &st);
 	} else {
-		r = privs_enter(PHASE_CLEANUP);
-		st.reply.status = r < 0 ? STATUS_SYSTEM_ERR : close_all(&req);
+		if (req.n_cleanup > 0 || req.n_live > 0) {
+			r = tree_start(&tree);
+			if (r < 0)
+				return fail("starting the tree child", r);
+		}
+		st.reply.status = close_steps(&req, &tree);
+		r = child_finish(&tree, "tree");
+		if (r != 0 && st.reply.status == STATUS_OK)
+			st.reply.status = STATUS_SESSION_ERR;
 	}
-	test_hook("namespaces", SOCK);
-	/* Whatever happened above, the reply goes out with no capability left. */
-	if (privs_enter(PHASE_REPLY) < 0) {
-		session_state_free(&st);
-		return fail("dropping the last capabilities", -EPERM);
-	}
-	r = send_reply(&st.reply, &st.made);
+	r = reply(req.op == OP_OPEN ? STEP_REPLY : STEP_CLOSE_REPLY, &st.reply, &st.made);
 	session_state_free(&st);
 	return r < 0 ? 1 : 0;
 }

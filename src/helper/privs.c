@@ -2,65 +2,18 @@
 #define _GNU_SOURCE
 #include "privs.h"
 
-#include <cap-ng.h>
 #include <errno.h>
 #include <linux/capability.h>
-#include <stdbool.h>
-#include <stdio.h>
+#include <linux/securebits.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "util.h"
 
-#define IN(p) (1U << (p))
-
-struct kept_cap {
-	unsigned int cap;
-	unsigned int phases; /* IN(PHASE_*): the phases that use it; it is kept
-				from PHASE_SETUP until the last of them */
-	const char *why;     /* mirrored in SECURITY.md */
-};
-
-static const struct kept_cap kept_caps[] = {
-	{ CAP_SYS_ADMIN, IN(PHASE_NAMESPACES) | IN(PHASE_POLYDIRS) | IN(PHASE_CLEANUP),
-	  "unshare() namespaces; mount propagation; bind and tmpfs mounts of polydirs; "
-	  "unmount_on_close" },
-	{ CAP_NET_ADMIN, IN(PHASE_NAMESPACES), "bring up lo inside a new network namespace" },
-	{ CAP_DAC_OVERRIDE, IN(PHASE_POLYDIRS) | IN(PHASE_CLEANUP),
-	  "reach and create entries in mode-000 instance parents and private homes" },
-	{ CAP_FOWNER, IN(PHASE_POLYDIRS), "fchmod() instance directories owned by the user" },
-	{ CAP_FSETID, IN(PHASE_POLYDIRS),
-	  "keep the set-group-ID bit a polydir's mode gives its instance" },
-	{ CAP_CHOWN, IN(PHASE_POLYDIRS), "fchown() new instances to the polydir's owner" },
-};
-
-static const char *const phase_names[] = {
-	[PHASE_SETUP] = "setup", [PHASE_NAMESPACES] = "namespaces",
-	[PHASE_POLYDIRS] = "polydirs", [PHASE_CLEANUP] = "cleanup",
-	[PHASE_REPLY] = "reply",
-};
-
-void privs_write_policy(FILE *out)
-{
-	(void)fprintf(out, "setpcap used in start\t# only before the first drop: lock the "
-		      "securebits, empty the bounding set\n");
-	for (size_t i = 0; i < ARRAY_SIZE(kept_caps); i++) {
-		const char *name = capng_capability_to_name(kept_caps[i].cap);
-
-		(void)fprintf(out, "%s used in", name ? name : "?");
-		for (size_t p = PHASE_NAMESPACES; p < ARRAY_SIZE(phase_names); p++)
-			if (kept_caps[i].phases & IN(p))
-				(void)fprintf(out, " %s", phase_names[p]);
-		(void)fprintf(out, "\t# %s\n", kept_caps[i].why);
-	}
-	(void)fprintf(out, "each kept from setup until the last phase that uses it; "
-		      "none in reply\n");
-	(void)fprintf(out, "bounding, ambient, inheritable: empty from the start\n");
-}
-
 /*
  * Empty the bounding set up to whatever the running kernel knows (EINVAL
- * past its last capability).  Done by hand: capng_apply(CAPNG_SELECT_BOUNDS)
- * first reads /proc/self/status, which costs more than the whole drop.
+ * past its last capability).
  */
 static int drop_bounding_set(void)
 {
@@ -73,44 +26,46 @@ static int drop_bounding_set(void)
 
 int privs_init(void)
 {
+	/* uid 0 gains nothing from exec or setuid, and nobody may undo that. */
+	const unsigned long bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+				   SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+				   SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
+				   SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
 	int r;
 
-	/* While CAP_SETPCAP is still held: SECBIT_NOROOT and friends, locked. */
-	if (capng_lock() < 0)
-		return -EPERM;
+	if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0)
+		return -errno;
 	r = drop_bounding_set();
 	if (r < 0)
 		return r;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return -errno;
-	/* Then effective = permitted = the union; inheritable empty. */
-	capng_clear(CAPNG_SELECT_BOTH);
-	for (size_t i = 0; i < ARRAY_SIZE(kept_caps); i++)
-		if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
-				 kept_caps[i].cap) < 0)
-			return -EINVAL;
-	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
-		return -EPERM;
 	return 0;
 }
 
-/* A capability stays while this phase or a later one needs it. */
-static bool needed_from(const struct kept_cap *k, enum privs_phase phase)
+int privs_set(uint64_t effective, uint64_t permitted)
 {
-	return (k->phases & ~(IN(phase) - 1U)) != 0;
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {
+		{ (uint32_t)effective, (uint32_t)permitted, 0 },
+		{ (uint32_t)(effective >> 32), (uint32_t)(permitted >> 32), 0 },
+	};
+
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return -errno;
+	return 0;
 }
 
-int privs_enter(enum privs_phase phase)
+const char *privs_cap_name(unsigned int cap)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kept_caps); i++) {
-		if (phase != PHASE_REPLY && needed_from(&kept_caps[i], phase))
-			continue;
-		if (capng_update(CAPNG_DROP, CAPNG_EFFECTIVE | CAPNG_PERMITTED,
-				 kept_caps[i].cap) < 0)
-			return -EINVAL;
-	}
-	/* One capset(); nothing that reads /proc (the sandbox forbids it). */
-	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
-		return -EPERM;
-	return 0;
+	static const char *const names[] = {
+		[CAP_CHOWN] = "chown",
+		[CAP_DAC_OVERRIDE] = "dac_override",
+		[CAP_FOWNER] = "fowner",
+		[CAP_FSETID] = "fsetid",
+		[CAP_NET_ADMIN] = "net_admin",
+		[CAP_SYS_ADMIN] = "sys_admin",
+	};
+
+	return cap < ARRAY_SIZE(names) && names[cap] ? names[cap] : "?";
 }

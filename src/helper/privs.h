@@ -1,30 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Capabilities by phase.  The helper stays uid 0 but keeps only the
- * capabilities of the phase it is in; the bounding and ambient sets are
- * emptied at once and the securebits are locked so that uid 0 can never
- * regain what was dropped.  Phases only go forward, and each only drops.
+ * Capabilities, through the kernel's interface (capset, prctl) directly.
+ * The helper stays uid 0 but holds only what its step table (steps.c)
+ * allows; the bounding and ambient sets are emptied at once and the
+ * securebits locked so that uid 0 can never regain what was dropped.
  */
 #ifndef POLYNS_PRIVS_H
 #define POLYNS_PRIVS_H
 
-#include <stdio.h>
+#include <stdint.h>
 
-enum privs_phase {
-	PHASE_SETUP,      /* request and config: the union of all later phases */
-	PHASE_NAMESPACES, /* unshare, mount propagation, loopback */
-	PHASE_POLYDIRS,   /* instance directories and their mounts */
-	PHASE_CLEANUP,    /* close: removing tmpdir instances */
-	PHASE_REPLY,      /* sending fds back and exiting: nothing */
-};
-
-/* Enter PHASE_SETUP: lock securebits, empty bounding/ambient, keep the union. */
+/* Lock the securebits, empty bounding/ambient/inheritable.  0 or -errno. */
 int privs_init(void);
 
-/* Drop to a later phase's set (never raises).  0 or -errno. */
-int privs_enter(enum privs_phase phase);
+/*
+ * effective and permitted become these CAP_BITs (inheritable stays empty).
+ * capset() refuses to raise permitted, so this only ever drops.  0 or -errno.
+ */
+int privs_set(uint64_t effective, uint64_t permitted);
 
-/* The capability table as reviewed text (policy/capabilities.txt). */
-void privs_write_policy(FILE *out);
+/* "sys_admin" for CAP_SYS_ADMIN, for the policy text; "?" if unknown here. */
+const char *privs_cap_name(unsigned int cap);
 
 #endif

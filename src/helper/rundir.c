@@ -39,12 +39,22 @@ int rundir_open(const char *runtime_dir, const char *name)
 	}
 	if (mkdirat(top, name, 0700) < 0 && errno != EEXIST)
 		return -errno;
-	fd = openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* Looked at through O_PATH first: the steps that use it cannot open another's. */
+	fd = openat(top, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (root_only(fd) < 0) {
+	ret = root_only(fd);
+	(void)close(fd);
+	if (ret == 0) {
+		fd = openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		ret = root_only(fd); /* swapped since? */
+		if (ret < 0)
+			(void)close(fd);
+	}
+	if (ret < 0) {
 		hlog(LOG_ERR, "%s/%s must be root's, mode 0700", runtime_dir, name);
-		(void)close(fd);
 		return -EPERM;
 	}
 	return fd;

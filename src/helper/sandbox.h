@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* Entering a step of the step table (steps.h): capabilities, then the filter. */
 #ifndef POLYNS_SANDBOX_H
 #define POLYNS_SANDBOX_H
 
-#include <stdbool.h>
+#include <stdint.h>
+
+#include "steps.h"
 
 /*
- * Set no_new_privs and load the helper's seccomp allowlist, compiled at
- * build time from the table in sandbox_rules.c.  Anything not listed kills
- * the whole process.  With selinux, the program that also lets the helper
- * write() to the selinuxfs member fds se_prepare() put at their fixed slots.
- * 0 or -errno.
+ * Move to step s: effective = what s uses, permitted = what s and the steps
+ * after it use, both less what this session was found not to need
+ * (step_unneeded); then stack s's seccomp program (the first, setup's, also
+ * sets no_new_privs); then the test hook named after s.  0 or -errno.
+ * A child calls it for its own step, which ends its closure.
  */
-int sandbox_enter(bool selinux);
+int step_enter(enum step s);
+
+/* Capabilities (CAP_BITs) this session will not use: gone at the next step_enter. */
+void step_unneeded(uint64_t caps);
 
 #endif

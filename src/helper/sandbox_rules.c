@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/landlock.h>
+#include <linux/seccomp.h>
 #include <linux/netlink.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -25,6 +27,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #ifndef NS_GET_MNTNS_ID
@@ -32,12 +35,14 @@
 #endif
 
 #include "selinux_label.h"
+#include "steps.h"
 #include "util.h"
 
 struct rule {
 	int nr;
 	unsigned int n_args;
 	struct scmp_arg_cmp args[3];
+	uint32_t steps; /* STEP_BITs that make this call; ENTRY: entering a later step */
 	const char *why;
 };
 
@@ -45,11 +50,11 @@ struct rule {
 #define ARG_EQ(n, v) { (n), SCMP_CMP_EQ, (v), 0 }
 #define ARG_MASKED_EQ(n, mask, v) { (n), SCMP_CMP_MASKED_EQ, (mask), (v) }
 
-#define ALLOW(name, reason) { SCMP_SYS(name), 0, { { 0 } }, reason }
-#define ALLOW_IF(name, reason, cond) { SCMP_SYS(name), 1, { cond }, reason }
-#define ALLOW_IF2(name, reason, c0, c1) { SCMP_SYS(name), 2, { c0, c1 }, reason }
-#define ALLOW_IF3(name, reason, c0, c1, c2)                                    \
-	{ SCMP_SYS(name), 3, { c0, c1, c2 }, reason }
+#define ALLOW(name, st, reason) { SCMP_SYS(name), 0, { { 0 } }, st, reason }
+#define ALLOW_IF(name, st, reason, cond) { SCMP_SYS(name), 1, { cond }, st, reason }
+#define ALLOW_IF2(name, st, reason, c0, c1) { SCMP_SYS(name), 2, { c0, c1 }, st, reason }
+#define ALLOW_IF3(name, st, reason, c0, c1, c2)                                \
+	{ SCMP_SYS(name), 3, { c0, c1, c2 }, st, reason }
 
 /* The helper never writes, creates or truncates a file through open. */
 #define OPEN_WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)
@@ -58,110 +63,137 @@ struct rule {
 	(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP |   \
 	 CLONE_NEWPID | CLONE_NEWTIME)
 
+/* Steps, for reading the table. */
+#define S(x) STEP_BIT(STEP_##x)
+#define ENTRY (1U << 31) /* capset, seccomp, Landlock: how a step is entered */
+#define EVERY ((1U << STEP_COUNT) - 1)
+#define PARENTS (S(SETUP) | S(NAMESPACES) | S(REGISTRY) | S(POLYDIRS) | S(SETS) |         \
+		 S(REPLY) | S(UNMOUNT) | S(CLOSE_REGISTRY) | S(CLEANUP) | S(CLOSE_REPLY))
+#define REGISTRY_STEPS (S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY))
+#define FS_READERS (S(PLAN) | S(REGISTRY) | S(POLYDIRS) | S(SETS) | S(UNMOUNT) |            \
+		    S(CLOSE_REGISTRY) | S(CLEANUP) | S(TREE))
+#define DIR_LISTERS (S(PLAN) | S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY) | S(CLEANUP) | S(TREE))
+#define CHILDREN_MADE (S(SETUP) | S(SETS)) /* plan and tree children; the holder */
+
 static const struct rule rules[] = {
 	/* process lifetime */
-	ALLOW(exit_group, "normal exit"),
-	ALLOW(exit, "normal exit (single thread)"),
-	ALLOW(rt_sigreturn, "kernel-required after any signal delivery"),
-	ALLOW(restart_syscall, "kernel-required after an interrupted sleep"),
+	ALLOW(exit_group, EVERY, "normal exit"),
+	ALLOW(exit, EVERY, "normal exit (single thread)"),
+	ALLOW(rt_sigreturn, EVERY, "kernel-required after any signal delivery"),
+	ALLOW(restart_syscall, EVERY, "kernel-required after an interrupted sleep"),
 
 	/* memory for malloc; never new executable memory (so no dlopen, no NSS) */
-	ALLOW(brk, "malloc"),
-	ALLOW_IF(mmap, "malloc of large blocks, without PROT_EXEC",
+	ALLOW(brk, EVERY, "malloc"),
+	ALLOW_IF(mmap, EVERY, "malloc of large blocks, without PROT_EXEC",
 		 ARG_MASKED_EQ(2, PROT_EXEC, 0)),
-	ALLOW_IF(mprotect, "glibc heap management, without PROT_EXEC",
+	ALLOW_IF(mprotect, EVERY, "glibc heap management, without PROT_EXEC",
 		 ARG_MASKED_EQ(2, PROT_EXEC, 0)),
-	ALLOW(munmap, "free of large blocks"),
-	ALLOW(mremap, "realloc of large blocks"),
-	ALLOW(madvise, "free() returning memory"),
-	ALLOW(futex, "glibc internal locks"),
-	ALLOW(getrandom, "glibc malloc hardening"),
+	ALLOW(munmap, EVERY, "free of large blocks"),
+	ALLOW(mremap, EVERY, "realloc of large blocks"),
+	ALLOW(madvise, EVERY, "free() returning memory"),
+	ALLOW(futex, EVERY, "glibc internal locks"),
+	ALLOW(getrandom, EVERY & ~S(REPLY) & ~S(CLOSE_REPLY),
+	      "glibc malloc hardening; the registry sweep's sample"),
 
-	/* the conversation with the module (fd 3) */
-	ALLOW(recvmsg, "read the request and answers from the module"),
-	ALLOW(sendmsg, "send logs, queries and the reply with namespace fds"),
+	/* entering the next step: each only drops or narrows */
+	ALLOW(capset, ENTRY, "drop capabilities at each step"),
+	ALLOW_IF2(seccomp, ENTRY, "stack the next step's filter (it can only narrow)",
+		  ARG_EQ(0, SECCOMP_SET_MODE_FILTER), ARG_EQ(1, 0)),
+	ALLOW_IF(landlock_create_ruleset, ENTRY, "a Landlock domain for plan, tree and reply",
+		 ARG_MASKED_EQ(2, ~(uint64_t)LANDLOCK_CREATE_RULESET_VERSION, 0)),
+	ALLOW_IF(landlock_add_rule, ENTRY, "the paths plan and tree may use",
+		 ARG_EQ(1, LANDLOCK_RULE_PATH_BENEATH)),
+	ALLOW(landlock_restrict_self, ENTRY, "enter the Landlock domain"),
 
-	/* reading the configuration and opening namespace fds */
-	ALLOW_IF(openat, "config files, namespace.d, /proc/self/ns/*: read-only, O_CLOEXEC",
-		 ARG_MASKED_EQ(2, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
-	ALLOW(read, "config file contents"),
-	ALLOW(close, "closing fds"),
-	ALLOW(newfstatat, "owner, mode and type checks; namespace identity"),
-	ALLOW(fstat, "owner, mode and type checks"),
-	ALLOW(getdents64, "listing namespace.d"),
-	ALLOW_IF(fcntl, "fdopendir() checks the access mode",
+	/* the conversation: module on fd 3, children on their socketpair */
+	ALLOW(recvmsg, S(SETUP) | S(PLAN) | S(CLEANUP) | S(TREE), "the request, names answers, the plan, "
+	      "the instances handed to the tree child"),
+	ALLOW(sendmsg, EVERY & ~S(HOLDER), "logs, queries, the plan and the reply with fds"),
+
+	/* files: read-only opens and metadata */
+	ALLOW_IF(openat, FS_READERS, "config, registry, /proc, polydir walks: read-only, "
+		 "O_CLOEXEC", ARG_MASKED_EQ(2, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
+	ALLOW(read, FS_READERS, "config contents; /proc/PID/stat; selinuxfs answers"),
+	ALLOW(close, EVERY, "closing fds"),
+	ALLOW(newfstatat, FS_READERS, "owner, mode and type checks; namespace identity"),
+	ALLOW(fstat, FS_READERS, "owner, mode and type checks"),
+	ALLOW(getdents64, DIR_LISTERS, "namespace.d, the registry, pending records, a tree"),
+	ALLOW_IF(fcntl, DIR_LISTERS, "fdopendir() checks the access mode",
 		 ARG_EQ(1, F_GETFL)),
-	ALLOW_IF(fcntl, "duplicating the namespace.d fd for fdopendir()",
+	ALLOW_IF(fcntl, DIR_LISTERS, "a directory fd of its own for fdopendir()",
 		 ARG_EQ(1, F_DUPFD_CLOEXEC)),
-	ALLOW_IF2(fcntl, "fdopendir() sets FD_CLOEXEC (never clears it)",
-		 ARG_EQ(1, F_SETFD), ARG_EQ(2, FD_CLOEXEC)),
+	ALLOW_IF2(fcntl, DIR_LISTERS, "fdopendir() sets FD_CLOEXEC (never clears it)",
+		  ARG_EQ(1, F_SETFD), ARG_EQ(2, FD_CLOEXEC)),
 
-	/* capabilities: each phase only drops */
-	ALLOW(capget, "libcap-ng reads the current sets"),
-	ALLOW(capset, "dropping capabilities at each phase"),
-
-	/* namespaces and mounts */
-	ALLOW_IF(unshare, "new namespaces; never CLONE_NEWUSER or non-namespace flags",
-		 ARG_MASKED_EQ(0, (uint32_t)~NEW_NAMESPACES, 0)),
-	ALLOW_IF(mount, "mount propagation of the new mount namespace: slave",
+	/* namespaces: only while nothing else has been read */
+	ALLOW_IF(unshare, S(NAMESPACES), "new namespaces; never CLONE_NEWUSER or "
+		 "non-namespace flags", ARG_MASKED_EQ(0, (uint32_t)~NEW_NAMESPACES, 0)),
+	ALLOW_IF(mount, S(NAMESPACES), "propagation of the new mount namespace: slave",
 		 ARG_EQ(3, MS_REC | MS_SLAVE)),
-	ALLOW_IF(mount, "mount propagation with mount_private: private",
+	ALLOW_IF(mount, S(NAMESPACES), "propagation with mount_private: private",
 		 ARG_EQ(3, MS_REC | MS_PRIVATE)),
+	ALLOW_IF3(socket, S(NAMESPACES), "rtnetlink socket to bring up lo",
+		  ARG_EQ(0, AF_NETLINK), ARG_EQ(1, SOCK_RAW | SOCK_CLOEXEC),
+		  ARG_EQ(2, NETLINK_ROUTE)),
+	ALLOW(sendto, S(NAMESPACES) | S(SETS) | S(HOLDER), "rtnetlink request; the holder's "
+	      "ready and commit bytes"),
+	ALLOW(recvfrom, S(NAMESPACES) | S(SETS) | S(HOLDER), "rtnetlink acknowledgement; the "
+	      "holder's ready and commit bytes"),
 
-	/* SELinux labels (context/level methods; instances get a label) */
-	ALLOW(fgetxattr, "read the polydir's SELinux context"),
-	ALLOW(fsetxattr, "label a new instance, as pam_namespace does"),
-
-	/* polyinstantiation: directories and mounts, all on fds */
-	ALLOW(mkdirat, "polydirs (create=), instance parents (mode 000), instances"),
-	ALLOW(fchown, "new instances get the polydir's owner; created polydirs theirs"),
-	ALLOW(fchmod, "new instances get the polydir's mode; created polydirs theirs"),
-	ALLOW(unlinkat, "undo an instance after a failure; remove tmpdir instances at close"),
-	ALLOW_IF(open_tree, "detached, non-recursive copy of an instance (MS_BIND)",
+	/* polyinstantiation: directories and mounts, on fds */
+	ALLOW(mkdirat, S(POLYDIRS) | REGISTRY_STEPS | S(CLEANUP),
+	      "instance parents (mode 000), instances, create=; registry facts; pending records"),
+	ALLOW(fchown, S(POLYDIRS), "new instances get the polydir's owner; created polydirs theirs"),
+	ALLOW_IF(fchmod, S(POLYDIRS), "instances get the polydir's mode; never set-user-ID",
+		 ARG_MASKED_EQ(1, S_ISUID, 0)),
+	ALLOW_IF(unlinkat, S(POLYDIRS) | REGISTRY_STEPS | S(CLEANUP) | S(TREE),
+		 "rmdir only: a tmpdir undone, an emptied instance, registry entries",
+		 ARG_EQ(2, AT_REMOVEDIR)),
+	ALLOW_IF(unlinkat, S(TREE), "files in a user's tmpdir instance", ARG_EQ(2, 0)),
+	ALLOW(fgetxattr, S(POLYDIRS), "read the polydir's SELinux context"),
+	ALLOW(fsetxattr, S(POLYDIRS), "label a new instance, as pam_namespace does"),
+	ALLOW_IF(open_tree, S(POLYDIRS), "detached, non-recursive copy of an instance (MS_BIND)",
 		 ARG_EQ(2, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH)),
-	ALLOW_IF(move_mount, "attach an instance or tmpfs onto the polydir fd",
-		 ARG_EQ(4, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)),
-	ALLOW_IF(fsopen, "a tmpfs for the tmpfs method; a pid namespace's procfs",
-		 ARG_EQ(1, FSOPEN_CLOEXEC)),
-	ALLOW(fsconfig, "the tmpfs options of mntopts="),
-	ALLOW_IF(fsmount, "the tmpfs mount, nosuid/nodev/noexec as asked",
+	ALLOW_IF(move_mount, S(POLYDIRS) | S(SETS), "attach an instance, a tmpfs, a pid "
+		 "namespace's /proc onto an fd", ARG_EQ(4, MOVE_MOUNT_F_EMPTY_PATH |
+							MOVE_MOUNT_T_EMPTY_PATH)),
+	ALLOW_IF(fsopen, S(POLYDIRS) | S(SETS), "a tmpfs for the tmpfs method; the holder's "
+		 "procfs", ARG_EQ(1, FSOPEN_CLOEXEC)),
+	ALLOW(fsconfig, S(POLYDIRS) | S(SETS), "the tmpfs options of mntopts=; create"),
+	ALLOW_IF(fsmount, S(POLYDIRS) | S(SETS), "the tmpfs or procfs mount",
 		 ARG_EQ(1, FSMOUNT_CLOEXEC)),
-	ALLOW_IF(umount2, "unmnt_remnt/unmnt_only: detach the requester's instance",
-		 ARG_EQ(1, MNT_DETACH)),
+	ALLOW_IF(umount2, S(POLYDIRS) | S(UNMOUNT), "unmnt_remnt/unmnt_only, "
+		 "unmount_on_close: detach in the session's namespace", ARG_EQ(1, MNT_DETACH)),
 
 	/* shared sets: the registry, the holder process, process identities */
-	ALLOW(flock, "one registry lock per key (a directory)"),
-	ALLOW_IF(renameat2, "publish a registry entry built under KEY.new",
+	ALLOW(flock, REGISTRY_STEPS, "one registry lock per key (a directory)"),
+	ALLOW_IF(renameat2, REGISTRY_STEPS, "publish a registry entry; retire one to KEY.dead",
 		 ARG_EQ(4, 0)),
-	ALLOW(renameat, "publish a registry entry built under KEY.new"),
-	ALLOW_IF(socketpair, "the holder's start/commit channel",
+	ALLOW(renameat, REGISTRY_STEPS, "publish a registry entry; retire one to KEY.dead"),
+	ALLOW_IF(socketpair, CHILDREN_MADE, "a child's channel (plan, tree, holder)",
 		 ARG_EQ(1, SOCK_SEQPACKET | SOCK_CLOEXEC)),
-	ALLOW_IF(clone, "fork the holder: a plain child with a pidfd, nothing shared",
+	ALLOW_IF(clone, CHILDREN_MADE, "fork a child: plain, with a pidfd, nothing shared",
 		 ARG_EQ(0, CLONE_PIDFD | SIGCHLD)),
-	ALLOW(getppid, "the session's caller, named in the registry"),
-	ALLOW(getpid, "the holder tells libcap-ng its own pid"),
-	ALLOW(pidfd_open, "pin a holder or caller while checking who it is"),
-	ALLOW_IF2(pidfd_send_signal, "liveness check: signal 0", ARG_EQ(1, 0), ARG_EQ(3, 0)),
-	ALLOW_IF2(pidfd_send_signal, "SIGKILL to the holder of a released set",
-		  ARG_EQ(1, SIGKILL), ARG_EQ(3, 0)),
-	ALLOW_IF(ioctl, "a mount namespace's 64-bit id (deferred tmpdirs)",
-		 ARG_EQ(1, NS_GET_MNTNS_ID)),
-	ALLOW(close_range, "the holder keeps no fd of the helper"),
-	ALLOW(rt_sigprocmask, "the holder blocks every signal"),
-	ALLOW(rt_sigtimedwait, "the holder waits for SIGCHLD"),
-	ALLOW_IF(wait4, "the holder reaps orphans, never blocking",
+	ALLOW_IF(wait4, S(SETUP) | S(CLEANUP), "reap the plan or tree child", ARG_EQ(2, 0)),
+	ALLOW_IF(wait4, S(HOLDER), "the holder reaps orphans, never blocking",
 		 ARG_EQ(2, WNOHANG)),
-	ALLOW_IF(prctl, "the holder's name", ARG_EQ(0, PR_SET_NAME)),
-	ALLOW_IF2(prctl, "the holder's /proc/PID/ns is open to the next helper",
+	ALLOW(getppid, S(REGISTRY) | S(CLOSE_REGISTRY), "the session's caller, named in the "
+	      "registry"),
+	ALLOW(getpid, REGISTRY_STEPS, "a session record names the helper that wrote it"),
+	ALLOW(pidfd_open, REGISTRY_STEPS, "pin a holder or caller while checking who it is"),
+	ALLOW_IF2(pidfd_send_signal, REGISTRY_STEPS, "liveness check: signal 0",
+		  ARG_EQ(1, 0), ARG_EQ(3, 0)),
+	ALLOW_IF2(pidfd_send_signal, S(REGISTRY) | S(CLOSE_REGISTRY),
+		  "SIGKILL to the holder of a released set", ARG_EQ(1, SIGKILL), ARG_EQ(3, 0)),
+	ALLOW_IF(ioctl, S(SETS) | REGISTRY_STEPS | S(CLEANUP),
+		 "a mount namespace's 64-bit id (deferred tmpdirs)", ARG_EQ(1, NS_GET_MNTNS_ID)),
+	ALLOW(close_range, S(SETUP) | S(SETS) | S(PLAN) | S(TREE),
+	      "children keep no fd of the helper's but their channel"),
+	ALLOW(rt_sigprocmask, S(SETS) | S(HOLDER), "the holder blocks every signal"),
+	ALLOW(rt_sigtimedwait, S(HOLDER), "the holder waits for SIGCHLD"),
+	ALLOW_IF(prctl, S(SETS), "the holder's name", ARG_EQ(0, PR_SET_NAME)),
+	ALLOW_IF2(prctl, S(SETS), "the holder's /proc/PID/ns is open to the next helper",
 		  ARG_EQ(0, PR_SET_DUMPABLE), ARG_EQ(1, 1)),
-
-	/* loopback up in a new network namespace, over rtnetlink only */
-	ALLOW_IF3(socket, "rtnetlink socket to bring up lo",
-		 ARG_EQ(0, AF_NETLINK),
-		 ARG_EQ(1, SOCK_RAW | SOCK_CLOEXEC),
-		 ARG_EQ(2, NETLINK_ROUTE)),
-	ALLOW(sendto, "rtnetlink request"),
-	ALLOW(recvfrom, "rtnetlink acknowledgement"),
 };
 
 static void write_condition(FILE *out, const struct scmp_arg_cmp *c)
@@ -174,8 +206,34 @@ static void write_condition(FILE *out, const struct scmp_arg_cmp *c)
 		(void)fprintf(out, " arg%u==%#llx", c->arg, (unsigned long long)c->datum_a);
 }
 
+/* A rule belongs in step s's program if s or a later step makes the call. */
+static bool in_program(const struct rule *r, enum step s)
+{
+	if ((r->steps & ENTRY) && step_info(s)->next != 0)
+		return true;
+	return (r->steps & step_closure(s) & EVERY) != 0;
+}
+
+static void write_steps(FILE *out, uint32_t mask)
+{
+	const char *sep = "";
+
+	if (mask & ENTRY) {
+		(void)fprintf(out, "entering any step");
+		sep = ",";
+	}
+	for (unsigned int s = 0; s < STEP_COUNT; s++)
+		if (mask & STEP_BIT(s)) {
+			(void)fprintf(out, "%s%s", sep, step_info((enum step)s)->name);
+			sep = ",";
+		}
+}
+
 void sandbox_rules_write_policy(FILE *out)
 {
+	(void)fprintf(out, "# syscall [argument conditions] [steps that make it]  # why\n"
+		      "# each step stacks a program allowing what it and every later step "
+		      "make; default kill-process\n");
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
 		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, rules[i].nr);
 
@@ -183,12 +241,21 @@ void sandbox_rules_write_policy(FILE *out)
 		free(name);
 		for (unsigned int a = 0; a < rules[i].n_args; a++)
 			write_condition(out, &rules[i].args[a]);
-		(void)fprintf(out, "\t# %s\n", rules[i].why);
+		(void)fprintf(out, " [");
+		write_steps(out, rules[i].steps);
+		(void)fprintf(out, "]\t# %s\n", rules[i].why);
 	}
-	(void)fprintf(out, "allow write arg0==%d..%d\t# the selinuxfs member fds: SELinux "
-		      "compute_member, only when SELinux is enabled\n", SE_MEMBER_FD_BASE,
-		      SE_MEMBER_FD_BASE + SE_MEMBER_FDS - 1);
+	(void)fprintf(out, "allow write arg0==%d..%d [polydirs]\t# the selinuxfs member fds, "
+		      "opened before the sandbox only when SELinux is enabled\n",
+		      SE_MEMBER_FD_BASE, SE_MEMBER_FD_BASE + SE_MEMBER_FDS - 1);
 	(void)fprintf(out, "default kill-process\t# anything else, and any other ABI\n");
+	for (unsigned int s = 0; s < STEP_COUNT; s++) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+			n += in_program(&rules[i], (enum step)s);
+		(void)fprintf(out, "program %s: %zu rules\n", step_info((enum step)s)->name, n);
+	}
 }
 
 /* write() only on the selinuxfs "member" fds, at their fixed slots. */
@@ -202,7 +269,7 @@ static int allow_selinux_fds(scmp_filter_ctx ctx)
 	return r;
 }
 
-scmp_filter_ctx sandbox_rules_build(bool selinux)
+scmp_filter_ctx sandbox_rules_build(enum step s)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	int r = 0;
@@ -210,9 +277,10 @@ scmp_filter_ctx sandbox_rules_build(bool selinux)
 	if (!ctx)
 		return NULL;
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(rules); i++)
-		r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, rules[i].nr,
-					   rules[i].n_args, rules[i].args);
-	if (r == 0 && selinux)
+		if (in_program(&rules[i], s))
+			r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, rules[i].nr,
+						   rules[i].n_args, rules[i].args);
+	if (r == 0 && (step_closure(s) & STEP_BIT(STEP_POLYDIRS)))
 		r = allow_selinux_fds(ctx);
 	if (r < 0) {
 		seccomp_release(ctx);

@@ -10,11 +10,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "steps.h"
+
 /*
- * A libseccomp context with every rule; with selinux, write() is also allowed
- * on the selinuxfs member fds' fixed slots.  NULL on failure.
+ * A libseccomp context for step s: every rule that s or a later step needs
+ * (with polydirs ahead, write() on the selinuxfs member fds' fixed slots).
+ * NULL on failure.
  */
-scmp_filter_ctx sandbox_rules_build(bool selinux);
+scmp_filter_ctx sandbox_rules_build(enum step s);
 
 /* The allowlist as reviewed text (policy/seccomp-allowlist.txt). */
 void sandbox_rules_write_policy(FILE *out);

@@ -12,7 +12,6 @@
 #include "conf_load.h"
 #include "hlog.h"
 #include "options.h"
-#include "privs.h"
 #include "shared.h"
 
 static void log_diags(const struct diag_list *diags)
@@ -109,7 +108,7 @@ static int plan_rule(const struct wire_request *req, struct session_state *st,
 	return 1;
 }
 
-static enum wire_status plan(int sock, const struct wire_request *req,
+enum wire_status session_plan(int sock, const struct wire_request *req,
 			     struct session_state *st)
 {
 	bool ignore = req->flags & POLYNS_OPT_IGNORE_CONFIG_ERROR;
@@ -157,7 +156,7 @@ static int run_jobs(const struct wire_request *req, struct session_state *st)
 		if (ret == 0 && job->setup)
 			ret = polydir_setup(job, &env);
 	}
-	return ret; /* on failure make_set() undoes the tmpdirs made so far */
+	return ret; /* on failure session_sets() undoes the tmpdirs made so far */
 }
 
 
@@ -219,28 +218,74 @@ static void undo_tmpdirs(struct session_state *st)
 		polydir_undo_tmpdir(&st->jobs[i]);
 }
 
-/* New namespaces, the polydirs in them, and their fds (from the holder if shared). */
-static int make_set(const struct wire_request *req, struct session_state *st,
-		    unsigned int mask, bool shared)
+/* Polydirs need a mount namespace of their own; so does a pid namespace's /proc. */
+unsigned int session_mask(const struct wire_request *req, const struct session_state *st)
 {
-	const char *tmpdirs[WIRE_MAX_POLYDIRS], *stage = "";
-	size_t n_tmpdirs = 0;
-	int r = privs_enter(PHASE_NAMESPACES);
+	unsigned int mask = req->ns_mask;
 
-	if (r == 0) {
-		r = ns_unshare(mask, req->flags & POLYNS_OPT_MOUNT_PRIVATE, &stage);
-		if (r < 0)
-			hlog(LOG_ERR, "creating namespaces for %s failed at %s: %s",
-			     req->user.name, stage, strerror(-r));
+	if (st->n_jobs || (mask & POLYNS_NS_PID))
+		mask |= POLYNS_NS_MNT;
+	return mask;
+}
+
+int session_check(const struct wire_request *req, unsigned int mask)
+{
+	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && is_selinux_enabled() != 1) {
+		hlog(LOG_ERR, "require_selinux given and SELinux is disabled");
+		return -EPERM;
 	}
-	if (r == 0)
-		r = privs_enter(PHASE_POLYDIRS);
-	if (r == 0)
-		r = run_jobs(req, st);
+	if (shared_needed(req, mask) && req->unmnt != POLYNS_UNMNT_NONE) {
+		hlog(LOG_ERR, "unmnt_remnt and unmnt_only cannot change a shared set");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int session_namespaces(const struct wire_request *req, unsigned int mask)
+{
+	const char *stage = "";
+	/* Always a mount namespace of our own: nothing later can touch the host's mounts. */
+	int r = ns_unshare(mask | POLYNS_NS_MNT, req->flags & POLYNS_OPT_MOUNT_PRIVATE, &stage);
+
+	if (r < 0)
+		hlog(LOG_ERR, "creating namespaces for %s failed at %s: %s", req->user.name,
+		     stage, strerror(-r));
+	return r;
+}
+
+int session_registry(const struct wire_request *req, struct session_state *st,
+		     unsigned int mask)
+{
+	char digest[MD5_DIGEST_STRING_LENGTH];
+
+	int r;
+
+	plan_digest(req, st, digest);
+	r = shared_begin(req, mask, digest, &st->shared, &st->made);
+	if (r != 0)
+		shared_end(&st->shared); /* joined, or failed: nothing more to record */
+	return r;
+}
+
+int session_polydirs(const struct wire_request *req, struct session_state *st)
+{
+	int r = run_jobs(req, st);
+
+	if (r < 0)
+		hlog(LOG_ERR, "setting up polydirs for %s failed: %s", req->user.name,
+		     strerror(-r));
+	return r;
+}
+
+int session_sets(struct session_state *st,
+		 unsigned int mask, bool shared, int r)
+{
+	const char *tmpdirs[WIRE_MAX_POLYDIRS];
+	size_t n_tmpdirs = 0;
+
 	for (size_t i = 0; r == 0 && i < st->n_jobs; i++)
 		if (st->jobs[i].made_tmpdir)
 			tmpdirs[n_tmpdirs++] = st->jobs[i].instance;
-	/* Still with the polydir capabilities, so that a failure can undo. */
 	if (r == 0 && shared) {
 		r = shared_create(&st->shared, mask, tmpdirs, n_tmpdirs, &st->made);
 	} else if (r == 0) {
@@ -250,63 +295,16 @@ static int make_set(const struct wire_request *req, struct session_state *st,
 	}
 	if (r < 0)
 		undo_tmpdirs(st);
+	if (shared)
+		shared_end(&st->shared);
 	return r;
 }
 
-/* Polydirs need a mount namespace of their own; so does a pid namespace's /proc. */
-static unsigned int session_mask(const struct wire_request *req, const struct session_state *st)
+void session_fill_reply(const struct wire_request *req, struct session_state *st,
+			bool shared, bool joined)
 {
-	unsigned int mask = req->ns_mask;
-
-	if (st->n_jobs || (mask & POLYNS_NS_PID))
-		mask |= POLYNS_NS_MNT;
-	return mask;
-}
-
-void session_open(int sock, const struct wire_request *req, struct session_state *st)
-{
-	unsigned int mask;
-	bool shared;
-	int r;
-
-	/* st is static storage, zero at start: only touched pages cost memory. */
-	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && is_selinux_enabled() != 1) {
-		hlog(LOG_ERR, "require_selinux given and SELinux is disabled");
-		st->reply.status = STATUS_SESSION_ERR;
-		return;
-	}
-	st->reply.status = plan(sock, req, st);
-	mask = session_mask(req, st);
-	if (st->reply.status != STATUS_OK || mask == 0)
-		return;
-	shared = shared_needed(req, mask);
-	r = 0;
-	if (shared && req->unmnt != POLYNS_UNMNT_NONE) {
-		hlog(LOG_ERR, "unmnt_remnt and unmnt_only cannot change a shared set");
-		r = -EINVAL;
-	}
-	if (r == 0 && shared) {
-		char digest[MD5_DIGEST_STRING_LENGTH];
-
-		plan_digest(req, st, digest);
-		r = shared_begin(req, mask, digest, &st->shared, &st->made);
-	}
-	if (r == 0)
-		r = make_set(req, st, mask, shared);
-	if (shared)
-		shared_end(&st->shared, req->runtime_dir);
-	if (r >= 0 && privs_enter(PHASE_REPLY) < 0)
-		r = -EPERM;
-	if (r < 0) {
-		if (r == -EPERM || r == -EINVAL)
-			hlog(LOG_ERR, "changing capabilities or setting up polydirs failed: %s",
-			     strerror(-r));
-		made_ns_close(&st->made);
-		st->reply.status = STATUS_SESSION_ERR;
-		return;
-	}
-	if (r == 1) {
-		/* Joined a live set: its polydirs are mounted and were initialised. */
+	if (joined) {
+		/* A live set: its polydirs are mounted and were initialised. */
 		st->reply.n_ns = (uint32_t)st->made.n;
 		memcpy(st->reply.ns, st->made.id, sizeof(st->made.id[0]) * st->made.n);
 		st->reply.registry = st->shared.token;

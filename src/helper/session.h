@@ -21,12 +21,41 @@ struct session_state {
 };
 
 /*
- * Read the configuration, ask the module about names, decide which
- * namespaces and polydirs the session gets, and make them.  Fills st->reply
- * (status, namespaces, init script runs, tmpdirs) and st->made (the fds).
- * Every problem is logged.
+ * The open path's steps, driven by main.c in the order of the step table.
+ * Each logs what fails.  st is static storage, zero at start.
  */
-void session_open(int sock, const struct wire_request *req, struct session_state *st);
+
+/* Read the configuration, ask the module about names, plan the polydirs. */
+enum wire_status session_plan(int sock, const struct wire_request *req,
+			      struct session_state *st);
+
+/* The namespace types the session gets (polydirs and pid imply mnt). */
+unsigned int session_mask(const struct wire_request *req, const struct session_state *st);
+
+/* Requests the helper refuses before doing anything.  0 or -errno. */
+int session_check(const struct wire_request *req, unsigned int mask);
+
+/* namespaces: unshare (always a mount namespace), propagation, lo.  0 or -errno. */
+int session_namespaces(const struct wire_request *req, unsigned int mask);
+
+/* registry: 1 joined a live set (st->made holds it), 0 make one, -errno. */
+int session_registry(const struct wire_request *req, struct session_state *st,
+		     unsigned int mask);
+
+/* polydirs: every job.  0 or -errno. */
+int session_polydirs(const struct wire_request *req, struct session_state *st);
+
+/*
+ * sets: with r == 0, record the shared set (holder, entry) or open our own
+ * namespace fds; undo tmpdirs if that or an earlier step (r < 0) failed.
+ * 0 or -errno.
+ */
+int session_sets(struct session_state *st,
+		 unsigned int mask, bool shared, int r);
+
+/* Fill st->reply from what was made (or joined). */
+void session_fill_reply(const struct wire_request *req, struct session_state *st,
+			bool shared, bool joined);
 
 void session_state_free(struct session_state *st);
 

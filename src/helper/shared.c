@@ -26,6 +26,8 @@
 #define TMPDIR_PATH_MAX ((NAME_MAX - 2 * 20 - 2) / 2) /* 106 bytes */
 #define KEY_DIGEST 16 /* hex digits of the settings digest in a key */
 
+static void sweep_all(int shared_fd, const char *skip, const char *runtime_dir);
+
 bool shared_needed(const struct wire_request *req, unsigned int mask)
 {
 	return req->share != POLYNS_SHARE_SESSION ||
@@ -215,6 +217,8 @@ int shared_begin(const struct wire_request *req, unsigned int mask, const char *
 	c->shared_fd = open_registry(req->runtime_dir);
 	if (c->shared_fd < 0)
 		return c->shared_fd;
+	/* Other keys' stale sets, while this step may still signal their holders. */
+	sweep_all(c->shared_fd, c->key, req->runtime_dir);
 	/* After releasing a stale set, another login may have made the next one. */
 	for (int round = 0; round < RELEASE_ROUNDS; round++) {
 		r = lock_and_load(c);
@@ -271,7 +275,7 @@ int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tm
 	int r = holder_start(mask & POLYNS_NS_PID, &c->holder);
 
 	if (r == 0) {
-		test_hook("holder", WIRE_FD_SLOT);
+		test_hook("holder-started", WIRE_FD_SLOT);
 		step = "opening the namespaces from the holder";
 		r = ns_open_held(&c->holder.id, c->holder.pidfd, mask, made);
 	}
@@ -367,7 +371,7 @@ static void sweep_all(int shared_fd, const char *skip, const char *runtime_dir)
 	(void)reg_each_key(shared_fd, sweep_key, &s);
 }
 
-void shared_end(struct shared_ctx *c, const char *runtime_dir)
+void shared_end(struct shared_ctx *c)
 {
 	/* A key with no entry (a failed first session) keeps no lock either. */
 	if (c->lock_fd >= 0 && !reg_has_entry(c->shared_fd, c->key))
@@ -375,10 +379,8 @@ void shared_end(struct shared_ctx *c, const char *runtime_dir)
 	else if (c->lock_fd >= 0)
 		(void)close(c->lock_fd);
 	c->lock_fd = -1;
-	if (c->shared_fd >= 0) {
-		sweep_all(c->shared_fd, c->key, runtime_dir);
+	if (c->shared_fd >= 0)
 		(void)close(c->shared_fd);
-	}
 	c->shared_fd = -1;
 	holder_forget(&c->holder);
 }
@@ -419,6 +421,7 @@ enum wire_status shared_close(const struct wire_request *req)
 	}
 	if (r < 0)
 		hlog(LOG_ERR, "ending the session in %s failed: %s", c.key, strerror(-r));
-	shared_end(&c, req->runtime_dir);
+	sweep_all(c.shared_fd, c.key, req->runtime_dir);
+	shared_end(&c);
 	return r < 0 ? STATUS_SESSION_ERR : STATUS_OK;
 }

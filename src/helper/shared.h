@@ -44,8 +44,12 @@ int shared_begin(const struct wire_request *req, unsigned int mask, const char *
 int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tmpdirs,
 		  size_t n_tmpdirs, struct made_ns *made);
 
-/* Unlock, and release stale sets of other keys.  Always after shared_begin. */
-void shared_end(struct shared_ctx *c, const char *runtime_dir);
+/*
+ * Unlock (removing the lock of a key left without an entry) and close the
+ * registry.  Always after shared_begin; shared_begin has already released
+ * other keys' stale sets (while signals to holders were still allowed).
+ */
+void shared_end(struct shared_ctx *c);
 
 /* Close: end the session named by req->registry; release the set if last. */
 enum wire_status shared_close(const struct wire_request *req);

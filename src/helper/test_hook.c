@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/futex.h>
+#include <stdint.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -32,6 +34,7 @@ static char hook_step[32];
 static int *volatile hook_null;
 static char hook_action[256];
 static long hook_arg;
+static uint32_t hook_futex;
 
 void test_hook_load(void)
 {
@@ -138,8 +141,6 @@ void test_hook_selinux(const char **context)
 
 void test_hook(const char *step, int sock)
 {
-	char buf[1];
-
 	if (strcmp(step, hook_step) != 0)
 		return;
 	if (strcmp(hook_action, "kill") == 0)
@@ -147,8 +148,8 @@ void test_hook(const char *step, int sock)
 	else if (strcmp(hook_action, "crash") == 0)
 		*(volatile int *)hook_null = 0; /* a real fault: no syscall needed */
 	else if (strcmp(hook_action, "hang") == 0)
-		for (;;)
-			(void)recv(sock, buf, sizeof(buf), 0);
+		for (;;) /* futex: the one blocking call every step's filter allows */
+			(void)syscall(SYS_futex, &hook_futex, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
 	else if (strcmp(hook_action, "garbage") == 0)
 		send_garbage(sock);
 	else if (strcmp(hook_action, "extra-fds") == 0)

@@ -8,8 +8,8 @@
 # operations a step is not claimed to stop are still run and their effect is
 # printed as a "#" line, so the table in SECURITY.md can be checked against it.
 #
-# STEPS=... and CONTAINED_<step>=... can be set to run other hook points
-# (for example against an older helper, to see the suite fail).
+# STEPS=... can be set to run other hook points and claims (for example the
+# full list at 0.4.0's hook points "request" and "reply", to see it fail).
 if [ -z "${POLYNS_IN_NETNS:-}" ]; then
 	# Our own network namespace: "the host network" is this test's.
 	exec unshare -n env POLYNS_IN_NETNS=1 bash "$0" "$@"
@@ -21,18 +21,30 @@ RT=$S/run-polyns
 ALICE_UID=4001
 OPS="read fchmod fchown rename unlink mkdir overmount umount propagation netlink kill"
 ALL="$OPS"
-HOST_ONLY="overmount umount propagation netlink kill"
+HOST="overmount umount propagation netlink"
 
-# step:service:ops it must not be able to do (the claims of SECURITY.md).
-STEPS=${STEPS:-"setup:plain:$ALL plan:plain:$ALL namespaces:plain:$HOST_ONLY
-registry:shared:$HOST_ONLY polydirs:plain:$HOST_ONLY sets:shared:$HOST_ONLY
-reply:plain:$ALL close-registry:shared:$HOST_ONLY tree:plain:$ALL close-reply:plain:$ALL"}
+# One line per step: STEP SERVICE OPERATIONS-IT-MUST-NOT-BE-ABLE-TO-DO (SECURITY.md's
+# table).  setup and namespaces run before any input is read (setup reads only
+# the module's request; namespaces is the unshare itself): nothing is claimed.
+STEPS=${STEPS:-"setup plain
+plan plain $ALL
+namespaces plain
+registry shared $HOST
+polydirs plain fchmod unlink $HOST kill
+sets shared fchmod fchown unlink $HOST kill
+reply plain $ALL
+unmount unm
+close-registry shared fchmod fchown unlink $HOST
+cleanup plain fchmod fchown rename unlink $HOST kill
+tree plain $ALL
+close-reply plain $ALL"}
 
 echo "$S/vt $S/vt-inst/ tmpdir" >"$CONF"
 mkdir -p "$S/vt"
 chmod 1777 "$S/vt"
 pam_conf plain "debug ns=net runtime_dir=$RT"
 pam_conf shared "debug share=user ns=net runtime_dir=$RT"
+pam_conf unm "debug unmount_on_close ns=net runtime_dir=$RT"
 
 # A root process of the host, restarted whenever an attack got it.
 VICTIM=
@@ -81,16 +93,15 @@ effect() {
 	return 0
 }
 
-for entry in $STEPS; do
-	IFS=: read -r step service claimed <<<"$entry"
-	claimed=" ${claimed//,/ } "
+while read -r step service claimed; do
+	claimed=" $claimed "
 	for op in $OPS; do
 		fresh_targets
 		arg=$ALICE_UID
 		[ "$op" = kill ] && arg=$VICTIM
 		echo "$step attack=$op $arg" >/run/polyns-test-hook
 		log_mark
-		out=$(session polyns-alice "$service" -- true 2>&1)
+		out=$(session polyns-alice "$service" -- true 2>&1 </dev/null)
 		LOGS=$(log_since)
 		rm -f /run/polyns-test-hook
 		what=$(effect "$op")
@@ -107,6 +118,6 @@ for entry in $STEPS; do
 			echo "# $step $op: ${what:-no effect} (not claimed)"
 		fi
 	done
-done
+done <<<"$STEPS"
 kill "$VICTIM" 2>/dev/null
 tap_done

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "privs.h"
+#include "steps.h"
 #include "sandbox_rules.h"
 
 int main(int argc, char **argv)
@@ -11,7 +11,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "seccomp") == 0)
 		sandbox_rules_write_policy(stdout);
 	else if (argc == 2 && strcmp(argv[1], "capabilities") == 0)
-		privs_write_policy(stdout);
+		steps_write_policy(stdout);
 	else {
 		(void)fprintf(stderr, "usage: print_policy seccomp|capabilities\n");
 		return 2;

@@ -103,3 +103,22 @@ log_since() {
 }
 
 ns_of() { readlink "/proc/$1/ns/$2"; }
+
+# Our own descendants only: other tests and real logins may run helpers too.
+is_ours() { # PID
+	local p=$1
+	while [ -n "$p" ] && [ "$p" -gt 1 ]; do
+		[ "$p" = "$$" ] && return 0
+		p=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)
+	done
+	return 1
+}
+# The pid of one of our helpers (or children) parked by the "hang" hook (in futex, syscall 202).
+parked_helper() {
+	local p
+	for p in $(pgrep -x polyns-helper); do
+		is_ours "$p" && [ "$(cut -d' ' -f1 "/proc/$p/syscall" 2>/dev/null)" = 202 ] &&
+			{ echo "$p"; return 0; }
+	done
+	return 1
+}

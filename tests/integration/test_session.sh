@@ -186,18 +186,18 @@ expect_refused helper_relative_path_is_refused "'helper=relative/helper': path m
 
 # --- faults injected into the helper ---
 pam_conf fault "ns=net,ipc timeout=2"
-# Killed from outside while parked at each step (the hook waits in recv(),
-# syscall 45, which the helper uses nowhere else).
+# Killed from outside while parked at each step (the hook waits in futex(),
+# syscall 202, which every step's filter allows).
 kill_when_parked() {
 	local hpid="" _
 	for _ in $(seq 100); do
-		hpid=$(pgrep -x polyns-helper | head -n1)
-		[ -n "$hpid" ] && [ "$(cut -d' ' -f1 "/proc/$hpid/syscall" 2>/dev/null)" = 45 ] && break
+		hpid=$(parked_helper)
+		[ -n "$hpid" ] && break
 		sleep 0.05
 	done
 	kill -9 "$hpid"
 }
-for step in start sandboxed request namespaces reply; do
+for step in start sandboxed request namespaces sets; do
 	hook "$step" hang
 	kill_when_parked &
 	expect_refused "helper_killed_at_${step}_refuses_session" "helper killed by signal 9" fault

@@ -91,7 +91,7 @@ sets=$(cat "$S"/c.* | sed -n 's/^ipc=//p' | sort -u | wc -l)
 	not_ok concurrent_first_logins_make_exactly_one_set "failed: $fails, sets: $sets" "$(cat "$S"/c.1)" "$(ls -la "$REG")"
 
 # --- the helper killed while it makes a set: never a holder without an entry ---
-hook holder kill
+hook holder-started kill
 out=$(session polyns-alice user -- true)
 unhook
 grep -q '^open: Cannot' <<<"$out" && [ "$(live_holders)" = 0 ] &&

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE
+#include "tree.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "hlog.h"
+#include "landlock.h"
+#include "sandbox.h"
+#include "wire.h"
+
+#define MAX_DEPTH 128
+
+// NOLINTNEXTLINE(misc-no-recursion)
+static int remove_at(int dirfd, const char *name, dev_t dev, int depth);
+
+/* Empty the directory open at fd.  Recursion depth is bounded by MAX_DEPTH. */
+// NOLINTNEXTLINE(misc-no-recursion)
+static int remove_entries(int fd, dev_t dev, int depth)
+{
+	/* A listing of its own: a dup would share the directory offset with fd. */
+	int own = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	DIR *d;
+	int ret = 0;
+
+	if (own < 0)
+		return -errno;
+	d = fdopendir(own);
+	if (!d) {
+		ret = -errno;
+		(void)close(own);
+		return ret;
+	}
+	while ((errno = 0, de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		int r = remove_at(fd, de->d_name, dev, depth + 1);
+		if (r < 0 && ret == 0)
+			ret = r;
+	}
+	if (errno && ret == 0)
+		ret = -errno;
+	(void)closedir(d);
+	return ret;
+}
+
+/* Remove name in dirfd: a file or link by unlinkat, a directory recursively. */
+// NOLINTNEXTLINE(misc-no-recursion)
+static int remove_at(int dirfd, const char *name, dev_t dev, int depth)
+{
+	struct stat st;
+	int fd, ret;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+	if (st.st_dev != dev || depth > MAX_DEPTH)
+		return -EXDEV; /* a mount point, or absurdly deep: leave it */
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = remove_entries(fd, dev, depth);
+	(void)close(fd);
+	if (ret == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
+		ret = -errno;
+	return ret;
+}
+
+static int empty_one(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? remove_entries(fd, st.st_dev, 0) : -ENOTDIR;
+}
+
+/* The child: take one batch, confine itself to it, empty it, answer. */
+static int tree_main(int sock, void *arg)
+{
+	static uint8_t msg[WIRE_MAX_MSG];
+	static struct wire_buf b;
+	struct ll_beneath rules[WIRE_MAX_POLYDIRS];
+	int fds[WIRE_MAX_POLYDIRS];
+	struct wire_tree t = { 0 };
+	size_t n = 0;
+	ssize_t len = channel_recv(sock, msg, fds, WIRE_MAX_POLYDIRS, &n);
+	int r;
+
+	(void)arg;
+	if (len < 0)
+		return (int)len;
+	for (size_t i = 0; i < n; i++)
+		rules[i] = (struct ll_beneath){ fds[i], LL_READ_DIR | LL_REMOVE_DIR |
+							     LL_REMOVE_FILE };
+	r = landlock_confine(rules, n);
+	if (r == -EOPNOTSUPP) {
+		hlog(LOG_ERR, "the kernel has no Landlock: tmpdir instances are not emptied "
+		     "(the tree step needs it to be confined)");
+		return r;
+	}
+	if (r == 0)
+		r = step_enter(STEP_TREE);
+	if (r < 0) {
+		hlog(LOG_ERR, "entering the tree step failed: %s", strerror(-r));
+		return r;
+	}
+	t.n = (uint32_t)n;
+	for (size_t i = 0; i < n; i++)
+		t.result[i] = empty_one(fds[i]);
+	r = wire_encode_tree(&b, &t);
+	return r < 0 ? r : channel_send(sock, &b, NULL, 0);
+}
+
+int tree_start(struct child *c)
+{
+	return child_start(c, tree_main, NULL);
+}
+
+int tree_empty(struct child *c, const int *fds, size_t n, int *results)
+{
+	static uint8_t msg[WIRE_MAX_MSG];
+	static struct wire_buf b;
+	struct wire_tree t = { .n = (uint32_t)n };
+	struct wire_reader rd;
+	uint32_t type;
+	size_t n_fds;
+	ssize_t len;
+	int r = wire_encode_tree(&b, &t);
+
+	if (r == 0)
+		r = channel_send(c->sock, &b, fds, n);
+	if (r < 0)
+		return r;
+	len = child_relay(c, MSG_TREE, false, msg, NULL, 0, &n_fds);
+	if (len < 0)
+		return (int)len;
+	if (wire_open(msg, (size_t)len, &type, &rd) < 0 || wire_decode_tree(&rd, &t) < 0 ||
+	    t.n != n)
+		return -EBADMSG;
+	for (size_t i = 0; i < n; i++)
+		results[i] = t.result[i];
+	return 0;
+}
