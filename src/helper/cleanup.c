@@ -125,6 +125,24 @@ static int batch_run(struct batch *b, struct child *tree)
 	return failed ? -EIO : 0;
 }
 
+bool cleanup_pending_exist(const char *runtime_dir)
+{
+	char path[CONF_PATH_MAX];
+	struct dirent *de;
+	bool any = false;
+	DIR *d;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/pending", runtime_dir) >= sizeof(path))
+		return true; /* cannot tell: look properly later */
+	d = opendir(path);
+	if (!d)
+		return errno != ENOENT;
+	while (!any && (de = readdir(d)))
+		any = de->d_name[0] != '.';
+	(void)closedir(d);
+	return any;
+}
+
 /* runtime_dir/pending: root-only, made on first use. */
 int cleanup_open_pending(const char *runtime_dir)
 {

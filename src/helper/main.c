@@ -214,7 +214,8 @@ int main(int argc, char **argv)
 	if (req.op == OP_OPEN) {
 		st.reply.status = open_session(&req, &st);
 	} else {
-		if (req.n_cleanup > 0 || req.n_live > 0) {
+		if (req.n_cleanup > 0 ||
+		    (req.n_live > 0 && cleanup_pending_exist(req.runtime_dir))) {
 			r = tree_start(&tree);
 			if (r < 0)
 				return fail("starting the tree child", r);

@@ -276,6 +276,13 @@ scmp_filter_ctx sandbox_rules_build(enum step s)
 
 	if (!ctx)
 		return NULL;
+	/*
+	 * A binary tree of syscall numbers instead of a list: the kernel runs each
+	 * new filter for every syscall number when it is loaded (its action
+	 * cache), so a shorter path is a faster step change as well as a faster
+	 * syscall.
+	 */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(rules); i++)
 		if (in_program(&rules[i], s))
 			r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, rules[i].nr,

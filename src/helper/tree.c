@@ -96,6 +96,8 @@ static int tree_main(int sock, void *arg)
 	int r;
 
 	(void)arg;
+	if (len == -EPIPE)
+		return 0; /* nothing to remove this time */
 	if (len < 0)
 		return (int)len;
 	for (size_t i = 0; i < n; i++)

@@ -1,0 +1,85 @@
+#!/bin/bash
+# The step table as the kernel sees it: the helper (or its child) parked at
+# each step shows, in /proc/PID/status, the capabilities the step table
+# declares (effective and permitted), every step's filter stacked so far,
+# no_new_privs, uid 0 and empty bounding, ambient and inheritable sets.
+. "$(dirname "$0")/session_lib.sh"
+
+RT=$S/run-polyns
+echo "$S/vt $S/vt-inst/ tmpdir" >"$CONF"
+mkdir -p "$S/vt"
+chmod 1777 "$S/vt"
+pam_conf plain "ns=net runtime_dir=$RT timeout=10"
+pam_conf shared "share=user ns=net runtime_dir=$RT timeout=10"
+pam_conf unm "unmount_on_close ns=net runtime_dir=$RT timeout=10"
+
+# Capability bits: chown 0, dac_override 1, fowner 3, fsetid 4, net_admin 12, sys_admin 21.
+caps() {
+	local bits=0 c
+	for c in "$@"; do
+		case $c in
+		chown) bits=$((bits | 1 << 0)) ;;
+		dac_override) bits=$((bits | 1 << 1)) ;;
+		fowner) bits=$((bits | 1 << 3)) ;;
+		fsetid) bits=$((bits | 1 << 4)) ;;
+		net_admin) bits=$((bits | 1 << 12)) ;;
+		sys_admin) bits=$((bits | 1 << 21)) ;;
+		esac
+	done
+	printf '%016x' "$bits"
+}
+ALL=$(caps chown dac_override fowner fsetid net_admin sys_admin)
+POLY=$(caps chown dac_override fowner fsetid sys_admin)
+NONE=$(caps)
+
+# status_at STEP SERVICE: /proc/PID/status of our helper parked at STEP.
+status_at() {
+	local step=$1 service=$2 spid hpid="" _
+	echo "$step hang" >/run/polyns-test-hook
+	session polyns-alice "$service" -- true >/dev/null 2>&1 </dev/null &
+	spid=$!
+	for _ in $(seq 100); do
+		hpid=$(parked_helper) && break
+		sleep 0.05
+	done
+	ST=$(cat "/proc/$hpid/status" 2>/dev/null)
+	[ -n "$hpid" ] && kill -9 "$hpid"
+	wait "$spid" 2>/dev/null
+	rm -f /run/polyns-test-hook
+}
+
+field() { awk -v f="$1:" '$1 == f {print $2}' <<<"$ST"; }
+
+# expect STEP SERVICE CAPEFF CAPPRM FILTERS
+expect() {
+	local step=$1 service=$2 eff=$3 prm=$4 filters=$5 got want
+	status_at "$step" "$service"
+	got="$(field CapEff) $(field CapPrm) $(field Seccomp_filters) $(field CapInh) $(field CapBnd)"
+	got="$got $(field CapAmb) $(field NoNewPrivs) $(field Seccomp)"
+	got="$got $(awk '$1 == "Uid:" {print $2 $3 $4 $5}' <<<"$ST")"
+	want="$eff $prm $filters $NONE $NONE $NONE 1 2 0000"
+	[ "$got" = "$want" ] && ok "step_${step}_${service}_has_its_privileges" ||
+		not_ok "step_${step}_${service}_has_its_privileges" \
+			"want (eff prm filters inh bnd amb nnp seccomp uids): $want" "got: $got"
+}
+
+# Open: one new set with a net namespace and one tmpdir polydir.
+expect setup plain "$NONE" "$ALL" 1
+expect plan plain "$NONE" "$NONE" 2
+expect namespaces plain "$(caps net_admin sys_admin)" "$ALL" 2
+expect polydirs plain "$POLY" "$POLY" 3
+# no pid namespace: nothing mounts after the polydirs
+expect sets plain "$(caps dac_override)" "$(caps dac_override)" 4
+expect reply plain "$NONE" "$NONE" 5
+expect registry shared "$NONE" "$POLY" 3
+# Close: the tree child, then the helper's own steps.
+expect tree plain "$(caps dac_override)" "$(caps dac_override)" 2
+expect cleanup plain "$(caps dac_override)" "$(caps dac_override)" 2
+expect close-reply plain "$NONE" "$NONE" 3
+expect unmount unm "$(caps dac_override sys_admin)" "$(caps dac_override sys_admin)" 2
+expect close-registry shared "$NONE" "$(caps dac_override)" 2
+# That close was cut short: the next login releases the stale set and its holder.
+session polyns-alice shared -- true >/dev/null 2>&1 </dev/null
+left=$(ls -A "$RT/shared" 2>/dev/null | grep -v '^pidns\.')
+[ -z "$left" ] && ok stale_set_of_cut_close_released || not_ok stale_set_of_cut_close_released "$left"
+tap_done
