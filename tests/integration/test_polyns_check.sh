@@ -227,7 +227,14 @@ rc=$?
 	printf '/a /b/ user %s\n' "$(seq -s, -f 'u%g' 200)"
 	printf '/c /d/ user %s\n' "$(seq -s, -f 'v%g' 200)"
 } >"$T/names.conf"
-expect_error check_flags_more_names_than_a_session_resolves names.conf "$T/names.conf: 400 distinct user names in all files; a session resolves at most 256"
+expect_error check_flags_more_names_than_a_session_resolves names.conf "$T/names.conf:2: more than 256 distinct user names in the configuration; a session resolves at most 256"
+
+# 256 names in one list plus a create= owner: 257 names to resolve, one more
+# than a session's query holds, so a login would refuse it.
+printf '/a /b/ user:create=0755,root %s\n' "$(seq -s, -f 'u%g' 256)" >"$T/names257.conf"
+expect_error check_counts_create_owner_with_list_names names257.conf "$T/names257.conf:1: more than 256 distinct user names"
+printf '/a /b/ user:create=0755,root %s\n' "$(seq -s, -f 'u%g' 255)" >"$T/names256.conf"
+expect_valid check_accepts_256_names_with_create_owner names256.conf
 
 # A 90-byte user name (in a private mount namespace with its own passwd).
 long=$(printf 'u%.0s' $(seq 90))

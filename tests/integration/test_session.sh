@@ -152,6 +152,23 @@ echo "$S/ptmp $S/ptmp-inst/ user polyns-alice" >"$CONF"
 out=$(session polyns-alice conf -- true)
 grep -q '^open: Success' <<<"$out" && ok session_user_exempt_by_list_gets_no_polydir ||
 	not_ok session_user_exempt_by_list_gets_no_polydir "$out"
+# The checker and a login decide with the same plan: at the name limit
+# (256 list names plus a create= owner is one name too many) both refuse, one
+# name below it both accept.
+CHECK=$REPO/build/polyns-check
+for n in 256 255; do
+	printf '%s %s user:create=0755,root %s\n' "$S/ptmp" "$S/ptmp-inst/" \
+		"$(seq -s, -f 'polyns-u%g' "$n")" >"$CONF"
+	"$CHECK" --config "$CONF" --config-dir "$CONFD" >/dev/null 2>&1
+	check_rc=$?
+	out=$(session polyns-alice conf -- true 2>&1)
+	grep -q '^open: Success' <<<"$out" && login_rc=0 || login_rc=1
+	want=$([ "$n" = 256 ] && echo 1 || echo 0)
+	[ "$check_rc" = "$want" ] && [ "$login_rc" = "$want" ] &&
+		ok "check_and_login_agree_on_${n}_list_names_plus_create_owner" ||
+		not_ok "check_and_login_agree_on_${n}_list_names_plus_create_owner" \
+			"want $want: polyns-check $check_rc, login $login_rc" "$out"
+done
 echo "# no polydirs" >"$CONF"
 chmod 0666 "$CONF"
 expect_refused session_refuses_world_writable_config "refusing a regular file not owned by root" conf
