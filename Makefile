@@ -175,7 +175,7 @@ $(CHECKER): $(call obj,$(CHECK_SRC),pie)
 
 # ---- unit tests (cmocka) ----
 UNIT_TESTS := test_options test_conf_lex test_conf_parse test_conf_expand \
-	test_conf_resolve test_instance_name test_conf_load test_registry_names
+	test_conf_resolve test_instance_name test_conf_load test_registry_names test_plan
 UNIT_BINS := $(addprefix $(BUILDDIR)/unit/,$(UNIT_TESTS))
 UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC) src/helper/hexname.c src/helper/procid.c
 
