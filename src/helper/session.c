@@ -30,7 +30,7 @@ static struct session_user to_session_user(const struct wire_user *w)
 	return (struct session_user){ w->name, w->uid, w->gid, w->home };
 }
 
-/* Debug lines for rules that apply to nobody in this session. */
+/* Debug lines for shared context/level rules, skipped without SELinux. */
 static void log_skipped(const struct conf *conf, const struct plan *p)
 {
 	for (size_t i = 0; i < p->n_rules; i++)
@@ -43,9 +43,10 @@ static void log_skipped(const struct conf *conf, const struct plan *p)
 /* The plan's jobs become the session's; the plan is freed with the config. */
 static void take_jobs(struct session_state *st, const struct plan *p)
 {
-	for (size_t i = 0; i < p->n_jobs && i < WIRE_MAX_POLYDIRS; i++)
-		st->jobs[i] = (struct polydir_job){ .plan = p->jobs[i], .parent_fd = -1 };
-	st->n_jobs = p->n_jobs;
+	st->n_jobs = 0;
+	for (size_t i = 0; i < p->n_jobs && i < PLAN_MAX_JOBS; i++)
+		st->jobs[st->n_jobs++] = (struct polydir_job){ .plan = p->jobs[i],
+							       .parent_fd = -1 };
 }
 
 static enum wire_status plan(int sock, const struct wire_request *req,
