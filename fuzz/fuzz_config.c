@@ -1,80 +1,120 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: namespace.conf bytes through everything a session does with
- * them short of touching the disk: parse, resolve names, expand for a user,
- * and build instance names and paths.
+ * them short of touching the disk: parse, the names query and its answer,
+ * and the session plan (the helper's and polyns-check's plan_make()) for a
+ * hostile user, home and requesting user, without an SELinux context.
+ *
+ * Input: the config, optionally followed by a NUL and "user\nhome\nruser"
+ * (missing parts keep hostile defaults).  The low bits of the size pick the
+ * options: ignore_config_error, gen_hash, unmnt_remnt/unmnt_only.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
-#include "conf_expand.h"
-#include "conf_resolve.h"
 #include "instance_name.h"
+#include "name_table.h"
+#include "options.h"
+#include "plan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A tiny fixed user database: names starting with 'r' exist. */
-static int fake_user(void *ctx, const char *name, uid_t *uid, gid_t *gid)
+static void fake_answer(struct name_table *t)
 {
-	(void)ctx;
-	if (name[0] != 'r')
-		return -ENOENT;
-	*uid = (uid_t)strlen(name);
-	*gid = 100;
-	return 0;
-}
+	memset(&t->answer, 0, sizeof(t->answer));
+	t->answer.n_users = t->query.n_users;
+	for (uint32_t i = 0; i < t->query.n_users; i++) {
+		const char *name = t->query.users[i];
 
-static int fake_group(void *ctx, const char *name, gid_t *gid)
-{
-	(void)ctx;
-	if (name[0] != 'g')
-		return -ENOENT;
-	*gid = (gid_t)strlen(name);
-	return 0;
-}
-
-static void exercise_rule(const struct conf_rule *r, struct diag_list *diags)
-{
-	static const struct name_resolver res = { fake_user, fake_group, NULL };
-	static const struct session_user user = {
-		.name = "alice", .uid = 5, .gid = 100, .home = "/home/alice",
-	};
-	struct resolved_rule rr;
-	struct expanded_rule er;
-	char err[256], name[CONF_PATH_MAX], parent[CONF_PATH_MAX], base[CONF_PATH_MAX];
-
-	if (conf_resolve_rule(r, &res, false, &rr, diags) < 0)
-		return;
-	(void)conf_rule_applies(r, rr.uids, rr.n_uids, user.uid);
-	resolved_rule_free(&rr);
-	if (conf_expand_rule(r, &user, &user, &er, err, sizeof(err)) < 0)
-		return;
-	for (int gen_hash = 0; gen_hash < 2; gen_hash++) {
-		/* The rule's own polydir text stands in for an SELinux context. */
-		if (instance_name(r->method, r->flags & RULE_SHARED, user.name,
-				  r->polydir, gen_hash, name, sizeof(name)) != 0)
+		if (name[0] != 'r')
 			continue;
-		(void)instance_path_split(er.prefix, name, parent, sizeof(parent),
-					  base, sizeof(base));
+		t->answer.users[i].found = 1;
+		t->answer.users[i].uid = (uint32_t)strlen(name);
+		t->answer.users[i].gid = 100;
 	}
+	t->answer.n_groups = t->query.n_groups;
+	for (uint32_t i = 0; i < t->query.n_groups; i++) {
+		if (t->query.groups[i][0] != 'g')
+			continue;
+		t->answer.groups[i].found = 1;
+		t->answer.groups[i].gid = (uint32_t)strlen(t->query.groups[i]);
+	}
+}
+
+/* Split "user\nhome\nruser" in place; absent parts stay as they were. */
+static void read_users(char *s, const char **user, const char **home, const char **ruser)
+{
+	const char **parts[] = { user, home, ruser };
+
+	for (size_t i = 0; s && i < 3; i++) {
+		char *nl = strchr(s, '\n');
+
+		if (nl)
+			*nl = '\0';
+		*parts[i] = s;
+		s = nl ? nl + 1 : NULL;
+	}
+}
+
+static void exercise_plan(const struct conf *conf, const char *user, const char *home,
+			  const char *ruser, size_t size, struct diag_list *diags)
+{
+	static struct name_table names;
+	static const unsigned int unmnt[] = { POLYNS_UNMNT_NONE, POLYNS_UNMNT_REMNT,
+					      POLYNS_UNMNT_ONLY };
+	const struct name_resolver res = name_table_resolver(&names);
+	struct plan_input in = {
+		.user = { user, 5, 100, home },
+		.ruser = { ruser, (uid_t)strlen(ruser), 100, home },
+		.flags = ((size & 2) ? POLYNS_OPT_IGNORE_CONFIG_ERROR : 0) |
+			 ((size & 4) ? POLYNS_OPT_GEN_HASH : 0),
+		.unmnt = unmnt[(size >> 3) % 3],
+		.context = NULL,
+		.umask = 022,
+		.init = "/etc/security/namespace.init",
+	};
+	char parent[CONF_PATH_MAX], base[CONF_PATH_MAX];
+	struct plan p;
+
+	if (plan_query(conf, &names.query, diags) < 0)
+		return;
+	fake_answer(&names);
+	(void)plan_make(conf, &in, &res, &p, diags);
+	for (size_t i = 0; i < p.n_jobs; i++)
+		if (p.jobs[i].setup && !p.jobs[i].name_later)
+			(void)instance_path_split(p.jobs[i].x.prefix, p.jobs[i].name, parent,
+						  sizeof(parent), base, sizeof(base));
+	plan_free(&p);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	const char *user = "r../al$HOME", *home = "/home/$USER/..//", *ruser = "$USER";
 	struct conf conf = { 0 };
 	struct diag_list diags = { 0 };
+	const uint8_t *nul = memchr(data, '\0', size);
+	size_t conf_len = nul ? (size_t)(nul - data) : size;
+	char *extra = NULL;
 
 	if (size > CONF_MAX_FILE_SIZE)
 		return 0;
-	(void)conf_parse_buffer(&conf, "fuzz.conf", (const char *)data, size,
+	if (nul) {
+		extra = strndup((const char *)nul + 1, size - conf_len - 1);
+		if (!extra)
+			return 0;
+		read_users(extra, &user, &home, &ruser);
+	}
+	(void)conf_parse_buffer(&conf, "fuzz.conf", (const char *)data, conf_len,
 				"/etc/security/namespace.d", size & 1, &diags);
-	for (size_t i = 0; i < conf.n_rules; i++)
-		exercise_rule(&conf.rules[i], &diags);
+	exercise_plan(&conf, user, home, ruser, size, &diags);
 	conf_free(&conf);
 	diag_list_free(&diags);
+	free(extra);
 	return 0;
 }

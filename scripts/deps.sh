@@ -1,6 +1,8 @@
 #!/bin/sh
 # Make sure what a make target needs is installed.  On Debian as root, missing
 # packages are installed with apt-get (and we say so); elsewhere we name them.
+# Run by `make deps`, `make demo`, `make check`, `make bench` and `make fuzz`,
+# never by a plain `make` (packagers build without network or root).
 set -eu
 what=${1:-build}
 

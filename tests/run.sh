@@ -3,6 +3,8 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 MAKE=${MAKE:-make}
+# Warnings are errors here (a plain `make` leaves them warnings).
+export WERROR=${WERROR:-1}
 FUZZ_RUNS=${FUZZ_RUNS:-20000}
 LOG=build/check-logs
 mkdir -p "$LOG"

@@ -18,10 +18,15 @@
 #include "conf_expand.h"
 #include "conf_load.h"
 #include "conf_resolve.h"
+#include "existing.h"
 #include "instance_name.h"
+#include "name_table.h"
 #include "options.h"
+#include "plan.h"
 #include "util.h"
-#include "wire.h"
+
+/* A session's umask is the caller's; shown modes assume the usual one. */
+#define CHECK_UMASK 022
 
 #ifndef POLYNS_VERSION
 #define POLYNS_VERSION "unknown"
@@ -62,11 +67,6 @@ static int nss_group(void *ctx, const char *name, gid_t *gid)
 	*gid = gr->gr_gid;
 	return 0;
 }
-
-static const struct name_resolver nss_resolver = {
-	.user = nss_user,
-	.group = nss_group,
-};
 
 static void usage(FILE *out)
 {
@@ -131,74 +131,146 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 	return 0;
 }
 
-static void print_flags(const struct conf_rule *r, const struct resolved_rule *rr)
+/* NSS answers the plan's names query, as the module does for a session. */
+static int answer_names(struct name_table *t)
 {
-	if (r->flags & RULE_CREATE) {
-		(void)printf("  create");
-		if (r->create_mode_set)
-			(void)printf(" mode=%#o", (unsigned int)r->create_mode);
-		if (rr->owner_set)
-			(void)printf(" owner=%u", (unsigned int)rr->owner);
-		if (rr->group_set)
-			(void)printf(" group=%u", (unsigned int)rr->group);
-		(void)printf("\n");
+	memset(&t->answer, 0, sizeof(t->answer));
+	t->answer.n_users = t->query.n_users;
+	for (uint32_t i = 0; i < t->query.n_users; i++) {
+		uid_t uid = 0;
+		gid_t gid = 0;
+		int r = nss_user(NULL, t->query.users[i], &uid, &gid);
+
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return r;
+		t->answer.users[i].found = 1;
+		t->answer.users[i].uid = uid;
+		t->answer.users[i].gid = gid;
 	}
-	if (r->flags & RULE_NOINIT)
-		(void)printf("  noinit\n");
-	else if (r->iscript)
-		(void)printf("  init script %s\n", r->iscript);
-	if (r->flags & RULE_SHARED)
-		(void)printf("  shared\n");
-	if (r->method == METHOD_TMPFS && (r->mount_flags || r->mount_data))
-		(void)printf("  mount options%s%s%s %s\n",
-			     r->mount_flags & MS_NOSUID ? " nosuid" : "",
-			     r->mount_flags & MS_NODEV ? " nodev" : "",
-			     r->mount_flags & MS_NOEXEC ? " noexec" : "",
-			     r->mount_data ? r->mount_data : "");
+	t->answer.n_groups = t->query.n_groups;
+	for (uint32_t i = 0; i < t->query.n_groups; i++) {
+		gid_t gid = 0;
+		int r = nss_group(NULL, t->query.groups[i], &gid);
+
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return r;
+		t->answer.groups[i].found = 1;
+		t->answer.groups[i].gid = gid;
+	}
+	return 0;
 }
 
-static void print_instance(const struct conf_rule *r,
-			   const struct expanded_rule *er,
-			   const struct session_user *u, const struct check_args *a)
+/* The session's plan, made the way the helper makes it. */
+static int plan_for(const struct conf *conf, const struct session_user *u,
+		    const struct check_args *a, struct plan *p, struct diag_list *diags)
 {
-	char name[CONF_PATH_MAX], parent[CONF_PATH_MAX], base[CONF_PATH_MAX];
+	static struct name_table names;
+	const struct name_resolver res = name_table_resolver(&names);
+	const struct plan_input in = {
+		.user = *u, .ruser = *u,
+		.flags = (a->gen_hash ? POLYNS_OPT_GEN_HASH : 0) |
+			 (a->ignore_config_error ? POLYNS_OPT_IGNORE_CONFIG_ERROR : 0),
+		.unmnt = POLYNS_UNMNT_NONE,
+		.context = NULL, /* a session's context is not known here */
+		.umask = CHECK_UMASK,
+		.init = POLYNS_DEFAULT_INIT,
+	};
+	int r = plan_query(conf, &names.query, diags);
+
+	*p = (struct plan){ 0 };
+	if (r == 0) {
+		r = answer_names(&names);
+		if (r < 0)
+			(void)fprintf(stderr, "polyns-check: looking up names: %s\n", strerror(-r));
+	}
+	if (r == 0)
+		r = plan_make(conf, &in, &res, p, diags);
+	return r;
+}
+
+static void print_flags(const struct conf_rule *r, const struct plan_job *job)
+{
+	if (job->rule_flags & RULE_CREATE)
+		(void)printf("  create mode=%#o%s owner=%u group=%u\n",
+			     (unsigned int)job->create_mode,
+			     r->create_mode_set ? "" : " (umask 022 assumed)",
+			     (unsigned int)job->create_uid, (unsigned int)job->create_gid);
+	if (job->rule_flags & RULE_NOINIT)
+		(void)printf("  noinit\n");
+	else if (r->iscript)
+		(void)printf("  init script %s\n", job->iscript);
+	if (job->rule_flags & RULE_SHARED)
+		(void)printf("  shared\n");
+	if (job->method == METHOD_TMPFS && (job->mount_flags || job->mount_data[0]))
+		(void)printf("  mount options%s%s%s %s\n",
+			     job->mount_flags & MS_NOSUID ? " nosuid" : "",
+			     job->mount_flags & MS_NODEV ? " nodev" : "",
+			     job->mount_flags & MS_NOEXEC ? " noexec" : "", job->mount_data);
+}
+
+static void print_instance(const struct plan_job *job, const struct session_user *u,
+			   struct diag_list *diags)
+{
+	char parent[CONF_PATH_MAX], base[CONF_PATH_MAX];
 	int ret;
 
-	if (r->method == METHOD_TMPFS) {
-		(void)printf("  instance: a new tmpfs mounted on %s\n", er->dir);
+	if (job->method == METHOD_TMPFS) {
+		(void)printf("  instance: a new tmpfs mounted on %s\n", job->x.dir);
 		return;
 	}
-	if ((r->method == METHOD_CONTEXT || r->method == METHOD_LEVEL) &&
+	if ((job->method == METHOD_CONTEXT || job->method == METHOD_LEVEL) &&
 	    is_selinux_enabled() <= 0)
 		(void)printf("  SELinux is off here: the %s method falls back to user\n",
-			     conf_method_name(r->method));
-	ret = instance_name(r->method, r->flags & RULE_SHARED, u->name, NULL,
-			    a->gen_hash, name, sizeof(name));
-	if (ret == INSTANCE_SKIP) {
-		(void)printf("  skipped: shared context instance without SELinux\n");
-		return;
-	}
-	if (ret == 0)
-		ret = instance_path_split(er->prefix, name, parent, sizeof(parent),
-					  base, sizeof(base));
+			     conf_method_name(job->method));
+	ret = instance_path_split(job->x.prefix, job->name, parent, sizeof(parent), base,
+				  sizeof(base));
 	if (ret < 0) {
-		(void)printf("  error: no valid instance name (%s)\n", strerror(-ret));
+		(void)printf("  error: no valid instance path (%s)\n", strerror(-ret));
 		return;
 	}
-	(void)printf("  instance: %s/%s%s\n", strcmp(parent, "/") ? parent : "",
-		     base, r->method == METHOD_TMPDIR ? " (random name per session)" : "");
+	(void)printf("  instance: %s/%s%s\n", strcmp(parent, "/") ? parent : "", base,
+		     job->method == METHOD_TMPDIR ? " (random name per session)" : "");
 	(void)printf("  instance parent: %s (must be root-owned, mode 000)\n", parent);
+	if (job->method != METHOD_TMPDIR)
+		existing_instance_report(job, u, parent, base, diags);
+}
+
+static void print_rule(const struct conf *conf, const struct plan *p, size_t i,
+		       const struct session_user *u, struct diag_list *diags)
+{
+	const struct conf_rule *r = &conf->rules[i];
+	const struct plan_job *job = NULL;
+
+	for (size_t j = 0; j < p->n_jobs && !job; j++)
+		if (p->jobs[j].rule_index == i)
+			job = &p->jobs[j];
+	(void)printf("%s  [%s:%u]\n  method: %s\n", job ? job->x.dir : r->polydir, r->file,
+		     r->line, conf_method_name(r->method));
+	if (job) {
+		print_flags(r, job);
+		print_instance(job, u, diags);
+	} else if (i < p->n_rules && p->verdicts[i] == PLAN_RULE_NOT_LISTED) {
+		(void)printf("  not polyinstantiated for %s (user list)\n", u->name);
+	} else if (i < p->n_rules && p->verdicts[i] == PLAN_RULE_SKIPPED) {
+		(void)printf("  skipped: shared context instance without SELinux\n");
+	} else {
+		(void)printf("  not planned: see the messages on standard error\n");
+	}
 }
 
 static int show_user_plan(const struct conf *conf, const struct check_args *a,
 			  struct diag_list *diags)
 {
-	/* Own storage: the resolver's getpwnam() calls would reuse libc's. */
+	/* Own storage: the name lookups' getpwnam() calls would reuse libc's. */
 	static char buf[65536];
 	struct passwd pwd, *pw = NULL;
-	unsigned int n_applying = 0;
-	int errors = 0;
+	struct plan p;
 	int lookup = getpwnam_r(a->user, &pwd, buf, sizeof(buf), &pw);
+	int r;
 
 	if (!pw) {
 		(void)fprintf(stderr, "polyns-check: unknown user '%s'%s%s\n", a->user,
@@ -211,105 +283,25 @@ static int show_user_plan(const struct conf *conf, const struct check_args *a,
 	};
 	(void)printf("user %s (uid %u, gid %u, home %s)\n", u.name, (unsigned int)u.uid,
 		     (unsigned int)u.gid, u.home);
-	for (size_t i = 0; i < conf->n_rules; i++) {
-		const struct conf_rule *r = &conf->rules[i];
-		struct resolved_rule rr;
-		struct expanded_rule er;
-		char err[256];
-
-		if (conf_resolve_rule(r, &nss_resolver, a->ignore_config_error, &rr,
-				      diags) < 0) {
-			errors += !a->ignore_config_error;
-			continue;
-		}
-		if (conf_expand_rule(r, &u, &u, &er, err, sizeof(err)) < 0) {
-			diag_add(diags, a->ignore_config_error ? DIAG_WARNING : DIAG_ERROR,
-				 r->file, r->line, "for user %s: %s", u.name, err);
-			errors += !a->ignore_config_error;
-			resolved_rule_free(&rr);
-			continue;
-		}
-		bool applies = conf_rule_applies(r, rr.uids, rr.n_uids, u.uid);
-
-		if (applies && ++n_applying == WIRE_MAX_POLYDIRS + 1) {
-			diag_add(diags, DIAG_ERROR, r->file, r->line, "more than %u polydirs "
-				 "apply to %s; a session takes at most %u", WIRE_MAX_POLYDIRS,
-				 u.name, WIRE_MAX_POLYDIRS);
-			errors++;
-		}
-		(void)printf("%s  [%s:%u]\n  method: %s\n", er.dir, r->file, r->line,
-			     conf_method_name(r->method));
-		if (applies) {
-			print_flags(r, &rr);
-			print_instance(r, &er, &u, a);
-		} else {
-			(void)printf("  not polyinstantiated for %s (user list)\n", u.name);
-		}
-		resolved_rule_free(&rr);
-	}
-	return errors ? -EINVAL : 0;
+	r = plan_for(conf, &u, a, &p, diags);
+	for (size_t i = 0; i < p.n_rules; i++)
+		print_rule(conf, &p, i, &u, diags);
+	plan_free(&p);
+	return r;
 }
 
-/* Distinct names in the config: a session resolves them in one query. */
-static int check_name_count(const struct conf *conf, struct diag_list *diags)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < conf->n_rules; i++) {
-		const struct conf_rule *r = &conf->rules[i];
-
-		n += (r->create_owner != NULL) + (r->create_group != NULL) + r->n_users;
-	}
-	if (n <= WIRE_MAX_NAMES || conf->n_rules == 0)
-		return 0;
-	/* Counted with repeats: only look closer when the cheap bound is hit. */
-	n = 0;
-	for (size_t i = 0; i < conf->n_rules; i++) {
-		const struct conf_rule *r = &conf->rules[i];
-
-		for (size_t u = 0; u < r->n_users; u++) {
-			bool seen = false;
-
-			for (size_t j = 0; j <= i && !seen; j++)
-				for (size_t v = 0; v < conf->rules[j].n_users && !seen; v++)
-					seen = (j < i || v < u) &&
-					       strcmp(conf->rules[j].users[v], r->users[u]) == 0;
-			n += !seen;
-		}
-	}
-	if (n <= WIRE_MAX_NAMES)
-		return 0;
-	diag_add(diags, DIAG_ERROR, conf->files[0], 0, "%zu distinct user names in all "
-		 "files; a session resolves at most %u", n, WIRE_MAX_NAMES);
-	return -EINVAL;
-}
-
-/* Without a user: resolve names and expand with stand-in values. */
+/* Without a user: the plan of a stand-in user runs every check but the file system's. */
 static int check_rules(const struct conf *conf, const struct check_args *a,
 		       struct diag_list *diags)
 {
 	const struct session_user stand_in = {
 		.name = "user", .uid = 65534, .gid = 65534, .home = "/home/user",
 	};
-	int errors = check_name_count(conf, diags) < 0;
+	struct plan p;
+	int r = plan_for(conf, &stand_in, a, &p, diags);
 
-	for (size_t i = 0; i < conf->n_rules; i++) {
-		const struct conf_rule *r = &conf->rules[i];
-		struct resolved_rule rr;
-		struct expanded_rule er;
-		char err[256];
-
-		if (conf_resolve_rule(r, &nss_resolver, a->ignore_config_error, &rr,
-				      diags) < 0)
-			errors += !a->ignore_config_error;
-		resolved_rule_free(&rr);
-		if (conf_expand_rule(r, &stand_in, &stand_in, &er, err, sizeof(err)) < 0) {
-			diag_add(diags, a->ignore_config_error ? DIAG_WARNING : DIAG_ERROR,
-				 r->file, r->line, "%s", err);
-			errors += !a->ignore_config_error;
-		}
-	}
-	return errors ? -EINVAL : 0;
+	plan_free(&p);
+	return r;
 }
 
 int main(int argc, char **argv)

@@ -13,6 +13,7 @@
 
 #include "fswalk.h"
 #include "hlog.h"
+#include "instance_name.h"
 #include "selinux_label.h"
 #include "mounts.h"
 #include "util.h"
@@ -37,13 +38,13 @@ static int check_home_owner(const struct polydir_job *job, const struct polydir_
 {
 	struct stat st;
 
-	if (!strstr(job->rule->polydir, "$HOME"))
+	if (!job->plan.home_polydir)
 		return 0;
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (st.st_uid != 0 && st.st_uid != env->uid) {
 		hlog(LOG_ERR, "polydir %s belongs to uid %u, neither the user nor root",
-		     job->x.dir, (unsigned int)st.st_uid);
+		     job->plan.x.dir, (unsigned int)st.st_uid);
 		return -EPERM;
 	}
 	return 0;
@@ -53,28 +54,24 @@ static int check_home_owner(const struct polydir_job *job, const struct polydir_
 static int open_polydir(const struct polydir_job *job, const struct polydir_env *env,
 			struct walk *w)
 {
-	const struct conf_rule *r = job->rule;
+	const struct plan_job *p = &job->plan;
 	char err[512];
-	mode_t mode = r->create_mode_set ? r->create_mode : (0777 & ~env->umask);
-	int ret = walk_open(job->x.dir, 0, 0, w, err, sizeof(err));
+	int ret = walk_open(p->x.dir, 0, 0, w, err, sizeof(err));
 
-	if (ret == -ENOENT && (r->flags & RULE_CREATE))
-		ret = walk_open(job->x.dir, WALK_MKDIR | WALK_FULL_FD, 0, w, err, sizeof(err));
+	if (ret == -ENOENT && (p->rule_flags & RULE_CREATE))
+		ret = walk_open(p->x.dir, WALK_MKDIR | WALK_FULL_FD, 0, w, err, sizeof(err));
 	if (ret < 0) {
-		hlog(LOG_ERR, "polydir %s: %s", job->x.dir, err);
+		hlog(LOG_ERR, "polydir %s: %s", p->x.dir, err);
 		return ret;
 	}
 	if (!w->created)
 		return check_home_owner(job, env, w->fd);
-	if (fchmod(w->fd, mode) < 0 ||
-	    fchown(w->fd, job->ids.owner_set ? job->ids.owner : env->uid,
-		   job->ids.group_set ? job->ids.group : env->gid) < 0) {
+	if (fchmod(w->fd, p->create_mode) < 0 || fchown(w->fd, p->create_uid, p->create_gid) < 0) {
 		ret = -errno;
-		hlog(LOG_ERR, "polydir %s: setting up the new directory failed: %m",
-		     job->x.dir);
+		hlog(LOG_ERR, "polydir %s: setting up the new directory failed: %m", p->x.dir);
 		return ret;
 	}
-	hlog_debug("created polydir %s", job->x.dir);
+	hlog_debug("created polydir %s", p->x.dir);
 	return 0;
 }
 
@@ -155,7 +152,7 @@ static int make_instance(struct polydir_job *job, int parent_fd, char *base,
 {
 	int ret;
 
-	if (job->rule->method == METHOD_TMPDIR) {
+	if (job->plan.method == METHOD_TMPDIR) {
 		ret = make_tmpdir(parent_fd, base);
 		job->newdir = ret == 0;
 		job->made_tmpdir = ret == 0;
@@ -196,10 +193,12 @@ static int make_instance(struct polydir_job *job, int parent_fd, char *base,
 static int setup_tmpfs(struct polydir_job *job, int poly_fd)
 {
 	const char *bad = NULL;
-	int ret = mount_tmpfs_fd(poly_fd, job->rule->mount_flags, job->rule->mount_data, &bad);
+	const struct plan_job *p = &job->plan;
+	int ret = mount_tmpfs_fd(poly_fd, p->mount_flags,
+				 p->mount_data[0] ? p->mount_data : NULL, &bad);
 
 	if (ret < 0) {
-		hlog(LOG_ERR, "mounting tmpfs on %s failed: %s%s%s", job->x.dir,
+		hlog(LOG_ERR, "mounting tmpfs on %s failed: %s%s%s", p->x.dir,
 		     strerror(-ret), bad ? "; options " : "", bad ? bad : "");
 		return ret;
 	}
@@ -216,32 +215,32 @@ static int label_instance(struct polydir_job *job, const struct polydir_env *env
 			  int poly_fd)
 {
 	const struct se_ops *se = se_get_ops();
-	bool level = job->rule->method == METHOD_LEVEL;
+	struct plan_job *p = &job->plan;
+	bool level = p->method == METHOD_LEVEL;
 	_cleanup_close_ int fd = -1;
 	char *pcon = NULL;
 	int ret;
 
-	if (!job->name_later && !se->enabled())
+	if (!p->name_later && !se->enabled())
 		return 0;
 	fd = openat(poly_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ret = fd < 0 ? -errno : se->file_context(fd, &pcon);
 	if (ret < 0) {
-		hlog(LOG_ERR, "cannot read the SELinux context of %s: %s", job->x.dir,
+		hlog(LOG_ERR, "cannot read the SELinux context of %s: %s", p->x.dir,
 		     strerror(-ret));
 		return ret;
 	}
-	if (!job->name_later) {
+	if (!p->name_later) {
 		job->label = pcon; /* user, tmpdir: the polydir's own context */
 		return 0;
 	}
 	ret = se_instance_context(level, env->scon, pcon, &job->label);
 	free(pcon);
 	if (ret == 0)
-		ret = instance_name(job->rule->method, job->rule->flags & RULE_SHARED,
-				    env->user_name, job->label, env->gen_hash, job->name,
-				    sizeof(job->name));
+		ret = instance_name(p->method, p->rule_flags & RULE_SHARED, env->user_name,
+				    job->label, env->gen_hash, p->name, sizeof(p->name));
 	if (ret < 0)
-		hlog(LOG_ERR, "no SELinux instance context for %s: %s", job->x.dir,
+		hlog(LOG_ERR, "no SELinux instance context for %s: %s", p->x.dir,
 		     strerror(-ret));
 	return ret;
 }
@@ -259,10 +258,11 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 	ret = label_instance(job, env, poly->fd);
 	if (ret < 0)
 		return ret;
-	ret = instance_path_split(job->x.prefix, job->name, parent, sizeof(parent),
+	ret = instance_path_split(job->plan.x.prefix, job->plan.name, parent, sizeof(parent),
 				  base, sizeof(base));
 	if (ret < 0) {
-		hlog(LOG_ERR, "no valid instance path for %s: %s", job->x.dir, strerror(-ret));
+		hlog(LOG_ERR, "no valid instance path for %s: %s", job->plan.x.dir,
+		     strerror(-ret));
 		return ret;
 	}
 	ret = open_parent(parent, env, &pw);
@@ -276,7 +276,7 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 	if (ret == 0) {
 		ret = mount_bind_fd(inst_fd, poly->fd);
 		if (ret < 0) {
-			hlog(LOG_ERR, "mounting %s on %s failed: %s", job->instance, job->x.dir,
+			hlog(LOG_ERR, "mounting %s on %s failed: %s", job->instance, job->plan.x.dir,
 			     strerror(-ret));
 			if (job->made_tmpdir)
 				(void)unlinkat(pw.fd, base, AT_REMOVEDIR);
@@ -308,25 +308,26 @@ int polydir_setup(struct polydir_job *job, const struct polydir_env *env)
 		return ret;
 	job->safe_polydir = poly.safe_path;
 	/* For messages until the real instance path is known. */
-	if (concat(job->instance, sizeof(job->instance), job->x.prefix, "", job->name) < 0) {
+	if (concat(job->instance, sizeof(job->instance), job->plan.x.prefix, "",
+		   job->plan.name) < 0) {
 		(void)close(poly.fd);
-		hlog(LOG_ERR, "instance path for %s is too long", job->x.dir);
+		hlog(LOG_ERR, "instance path for %s is too long", job->plan.x.dir);
 		return -ENAMETOOLONG;
 	}
-	if (job->rule->method == METHOD_TMPFS)
+	if (job->plan.method == METHOD_TMPFS)
 		ret = setup_tmpfs(job, poly.fd);
 	else
 		ret = setup_instance(job, env, &poly);
 	(void)close(poly.fd);
 	if (ret == 0)
-		hlog_debug("polyinstantiated %s with %s%s", job->x.dir, job->instance,
+		hlog_debug("polyinstantiated %s with %s%s", job->plan.x.dir, job->instance,
 			   job->newdir ? " (new)" : "");
 	return ret;
 }
 
 int polydir_unmount_rdir(const struct polydir_job *job)
 {
-	return polydir_detach(job->x.rdir);
+	return polydir_detach(job->plan.x.rdir);
 }
 
 int polydir_detach(const char *path)

@@ -10,21 +10,11 @@
 
 #include <stdbool.h>
 
-#include "conf.h"
-#include "conf_expand.h"
-#include "conf_resolve.h"
-#include "instance_name.h"
-#include "wire.h"
+#include "plan.h"
 
 struct polydir_job {
-	const struct conf_rule *rule;
-	struct expanded_rule x;
-	struct resolved_rule ids;
-	char name[CONF_PATH_MAX]; /* instance name (tmpdir: template) */
-	bool name_later;    /* context/level with SELinux: named from the polydir's label */
-	char *label;        /* SELinux context for a new instance, or NULL */
-	bool unmount_first; /* unmnt_remnt/unmnt_only: detach the requester's rdir */
-	bool setup;         /* polyinstantiate (false: unmount only) */
+	struct plan_job plan; /* what to do (plan.name is written with name_later) */
+	char *label;          /* SELinux context for a new instance, or NULL */
 	/* filled by polydir_setup */
 	char instance[CONF_PATH_MAX]; /* absolute instance path, or "tmpfs" */
 	bool newdir;
@@ -36,7 +26,6 @@ struct polydir_job {
 struct polydir_env {
 	uid_t uid; /* the session user */
 	gid_t gid;
-	mode_t umask; /* the caller's */
 	bool ignore_parent_mode;
 	bool gen_hash;
 	const char *user_name;

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf_expand.h"
 #include "conf_load.h"
 #include "hlog.h"
+#include "names.h"
 #include "options.h"
 #include "shared.h"
 
@@ -24,115 +24,69 @@ static void log_diags(const struct diag_list *diags)
 		     diags->n_dropped);
 }
 
-static void to_session_user(const struct wire_user *w, struct session_user *u)
+static struct session_user to_session_user(const struct wire_user *w)
 {
-	*u = (struct session_user){ w->name, w->uid, w->gid, w->home };
+	return (struct session_user){ w->name, w->uid, w->gid, w->home };
 }
 
-/*
- * pam_namespace's per-directory decision: set up for the user unless
- * exempt; with unmnt_*, first undo the requesting user's mount unless the
- * requester is exempt.  Returns false when the rule has nothing to do.
- */
-static bool decide(const struct wire_request *req, struct polydir_job *job)
+/* Debug lines for shared context/level rules, skipped without SELinux. */
+static void log_skipped(const struct conf *conf, const struct plan *p)
 {
-	const struct conf_rule *r = job->rule;
-	bool user_in = conf_rule_applies(r, job->ids.uids, job->ids.n_uids, req->user.uid);
-	bool ruser_in = conf_rule_applies(r, job->ids.uids, job->ids.n_uids, req->ruser.uid);
-	bool unmnt = req->unmnt != POLYNS_UNMNT_NONE && ruser_in;
-
-	job->unmount_first = unmnt;
-	job->setup = user_in && req->unmnt != POLYNS_UNMNT_ONLY;
-	if (!user_in && !unmnt)
-		return false;
-	return true;
+	for (size_t i = 0; i < p->n_rules; i++)
+		if (p->verdicts[i] == PLAN_RULE_SKIPPED)
+			hlog_debug("%s:%u: shared %s instance without SELinux: skipped",
+				   conf->rules[i].file, conf->rules[i].line,
+				   conf_method_name(conf->rules[i].method));
 }
 
-/* The rule's instance name; 1 when the rule is skipped, -errno on errors. */
-static int name_job(const struct wire_request *req, struct polydir_job *job)
+/* The plan's jobs become the session's; the plan is freed with the config. */
+static void take_jobs(struct session_state *st, const struct plan *p)
 {
-	const struct conf_rule *r = job->rule;
-	int ret;
-
-	if ((r->method == METHOD_CONTEXT || r->method == METHOD_LEVEL) && req->context[0]) {
-		job->name_later = true; /* from the polydir's label, once it is open */
-		return 0;
-	}
-	ret = instance_name(r->method, r->flags & RULE_SHARED, req->user.name, NULL,
-			    req->flags & POLYNS_OPT_GEN_HASH, job->name, sizeof(job->name));
-	if (ret == INSTANCE_SKIP)
-		hlog_debug("%s:%u: shared %s instance without SELinux: skipped", r->file,
-			   r->line, conf_method_name(r->method));
-	else if (ret < 0)
-		hlog(LOG_ERR, "%s:%u: no valid instance name for user %s", r->file, r->line,
-		     req->user.name);
-	return ret;
-}
-
-/* One rule into a job; 1 if it applies, 0 if not, -EINVAL on a config error. */
-static int plan_rule(const struct wire_request *req, struct session_state *st,
-		     const struct conf_rule *rule, struct diag_list *diags)
-{
-	bool ignore = req->flags & POLYNS_OPT_IGNORE_CONFIG_ERROR;
-	struct name_resolver res = names_resolver(&st->names);
-	struct polydir_job *job = &st->jobs[st->n_jobs];
-	struct session_user user, ruser;
-	char err[256];
-	int ret;
-
-	memset(job, 0, sizeof(*job));
-	job->rule = rule;
-	to_session_user(&req->user, &user);
-	to_session_user(&req->ruser, &ruser);
-	ret = conf_resolve_rule(rule, &res, ignore, &job->ids, diags);
-	if (ret == 0 && conf_expand_rule(rule, &user, &ruser, &job->x, err, sizeof(err)) < 0) {
-		diag_add(diags, ignore ? DIAG_WARNING : DIAG_ERROR, rule->file, rule->line,
-			 "%s", err);
-		ret = -EINVAL;
-	}
-	if (ret == 0 && !decide(req, job))
-		ret = 1;
-	if (ret == 0 && job->setup)
-		ret = name_job(req, job);
-	if (ret != 0) {
-		resolved_rule_free(&job->ids);
-		return ret == 1 || ret == INSTANCE_SKIP || (ret == -EINVAL && ignore) ? 0 : ret;
-	}
-	if (st->n_jobs == WIRE_MAX_POLYDIRS) {
-		hlog(LOG_ERR, "more than %u polydirs apply to %s", WIRE_MAX_POLYDIRS,
-		     req->user.name);
-		resolved_rule_free(&job->ids);
-		return -E2BIG;
-	}
-	st->n_jobs++;
-	return 1;
+	st->n_jobs = 0;
+	for (size_t i = 0; i < p->n_jobs && i < PLAN_MAX_JOBS; i++)
+		st->jobs[st->n_jobs++] = (struct polydir_job){ .plan = p->jobs[i],
+							       .parent_fd = -1 };
 }
 
 enum wire_status session_plan(int sock, const struct wire_request *req,
 			     struct session_state *st)
 {
+	static struct name_table names;
+	const struct plan_input in = {
+		.user = to_session_user(&req->user),
+		.ruser = to_session_user(&req->ruser),
+		.flags = req->flags,
+		.unmnt = req->unmnt,
+		.context = req->context[0] ? req->context : NULL,
+		.umask = (mode_t)req->umask,
+		.init = req->init,
+	};
 	bool ignore = req->flags & POLYNS_OPT_IGNORE_CONFIG_ERROR;
+	struct name_resolver res = name_table_resolver(&names);
 	struct diag_list diags = { 0 };
-	int ret = conf_load(&st->conf, req->config, req->config_dir, ignore, &diags);
-	int errors = 0;
+	struct conf conf = { 0 };
+	struct plan p = { 0 };
+	int ret = conf_load(&conf, req->config, req->config_dir, ignore, &diags);
 
+	if (ret == 0)
+		ret = plan_query(&conf, &names.query, &diags);
 	if (ret == 0) {
-		ret = names_resolve(sock, &st->conf, &st->names);
+		ret = names_resolve(sock, &names);
 		if (ret < 0)
 			hlog(LOG_ERR, "resolving names in the configuration failed: %s",
 			     strerror(-ret));
 	}
-	for (size_t i = 0; ret == 0 && i < st->conf.n_rules; i++) {
-		int r = plan_rule(req, st, &st->conf.rules[i], &diags);
-
-		if (r == -EINVAL)
-			errors++;
-		else if (r < 0)
-			ret = r;
+	if (ret == 0)
+		ret = plan_make(&conf, &in, &res, &p, &diags);
+	if (ret == 0) {
+		take_jobs(st, &p);
+		log_skipped(&conf, &p);
 	}
 	log_diags(&diags);
 	diag_list_free(&diags);
-	if (ret == -EINVAL || errors)
+	plan_free(&p);
+	conf_free(&conf);
+	if (ret == -EINVAL)
 		return STATUS_SESSION_ERR;
 	return ret < 0 ? STATUS_SYSTEM_ERR : STATUS_OK;
 }
@@ -140,7 +94,7 @@ enum wire_status session_plan(int sock, const struct wire_request *req,
 static int run_jobs(const struct wire_request *req, struct session_state *st)
 {
 	const struct polydir_env env = {
-		.uid = req->user.uid, .gid = req->user.gid, .umask = req->umask,
+		.uid = req->user.uid, .gid = req->user.gid,
 		.ignore_parent_mode = req->flags & POLYNS_OPT_IGNORE_INSTANCE_PARENT_MODE,
 		.gen_hash = req->flags & POLYNS_OPT_GEN_HASH,
 		.user_name = req->user.name,
@@ -151,17 +105,16 @@ static int run_jobs(const struct wire_request *req, struct session_state *st)
 	for (size_t i = 0; ret == 0 && i < st->n_jobs; i++) {
 		struct polydir_job *job = &st->jobs[i];
 
-		if (job->unmount_first)
+		if (job->plan.unmount_first)
 			ret = polydir_unmount_rdir(job);
-		if (ret == 0 && job->setup)
+		if (ret == 0 && job->plan.setup)
 			ret = polydir_setup(job, &env);
 	}
 	return ret; /* on failure session_sets() undoes the tmpdirs made so far */
 }
 
 
-static void fill_reply(const struct wire_request *req, struct session_state *st,
-		       bool shared)
+static void fill_reply(struct session_state *st, bool shared)
 {
 	struct wire_reply *rp = &st->reply;
 
@@ -171,19 +124,19 @@ static void fill_reply(const struct wire_request *req, struct session_state *st,
 	for (size_t i = 0; i < st->n_jobs; i++) {
 		const struct polydir_job *job = &st->jobs[i];
 
-		if (!job->setup)
+		if (!job->plan.setup)
 			continue;
-		rp->polydirs[rp->n_polydirs++] = job->x.dir;
+		rp->polydirs[rp->n_polydirs++] = job->plan.x.dir;
 		/* A shared set's tmpdirs belong to its registry entry. */
 		if (job->made_tmpdir && !shared)
 			rp->tmpdirs[rp->n_tmpdirs++] = job->instance;
-		if (job->rule->flags & RULE_NOINIT)
+		if (job->plan.rule_flags & RULE_NOINIT)
 			continue;
 		rp->inits[rp->n_inits++] = (struct wire_init){
-			.script = job->rule->iscript ? job->rule->iscript : req->init,
-			.polydir = job->x.dir, .instance = job->instance,
+			.script = job->plan.iscript,
+			.polydir = job->plan.x.dir, .instance = job->instance,
 			.newdir = job->newdir, .safe_polydir = job->safe_polydir,
-			.safe_instance = job->rule->method != METHOD_TMPFS && job->safe_instance,
+			.safe_instance = job->plan.method != METHOD_TMPFS && job->safe_instance,
 		};
 	}
 }
@@ -200,12 +153,12 @@ static void plan_digest(const struct wire_request *req, const struct session_sta
 	MD5Init(&md);
 	for (size_t i = 0; i < st->n_jobs; i++) {
 		const struct polydir_job *job = &st->jobs[i];
-		const char *name = job->name_later ? req->context : job->name;
-		uint32_t method = job->rule->method;
+		const char *name = job->plan.name_later ? req->context : job->plan.name;
+		uint32_t method = job->plan.method;
 
-		if (!job->setup)
+		if (!job->plan.setup)
 			continue;
-		MD5Update(&md, (const uint8_t *)job->x.dir, strlen(job->x.dir) + 1);
+		MD5Update(&md, (const uint8_t *)job->plan.x.dir, strlen(job->plan.x.dir) + 1);
 		MD5Update(&md, (const uint8_t *)&method, sizeof(method));
 		MD5Update(&md, (const uint8_t *)name, strlen(name) + 1);
 	}
@@ -310,7 +263,7 @@ void session_fill_reply(const struct wire_request *req, struct session_state *st
 		st->reply.registry = st->shared.token;
 		return;
 	}
-	fill_reply(req, st, shared);
+	fill_reply(st, shared);
 	hlog_debug("made %zu namespaces and %zu polydirs for %s", st->made.n, st->n_jobs,
 		   req->user.name);
 }
@@ -320,8 +273,6 @@ void session_state_free(struct session_state *st)
 	made_ns_close(&st->made);
 	for (size_t i = 0; i < st->n_jobs; i++) {
 		polydir_job_release(&st->jobs[i]);
-		resolved_rule_free(&st->jobs[i].ids);
 		free(st->jobs[i].label);
 	}
-	conf_free(&st->conf);
 }

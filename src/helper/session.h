@@ -3,21 +3,17 @@
 #ifndef POLYNS_SESSION_H
 #define POLYNS_SESSION_H
 
-#include "conf.h"
-#include "names.h"
 #include "nsmake.h"
 #include "polydir.h"
 #include "shared.h"
 #include "wire.h"
 
 struct session_state {
-	struct conf conf;
-	struct name_table names;
-	struct polydir_job jobs[WIRE_MAX_POLYDIRS];
+	struct polydir_job jobs[PLAN_MAX_JOBS];
 	size_t n_jobs;
 	struct made_ns made;
 	struct shared_ctx shared; /* share=user/group, or a set with a holder */
-	struct wire_reply reply; /* points into conf and jobs */
+	struct wire_reply reply; /* points into jobs and the request */
 };
 
 /*

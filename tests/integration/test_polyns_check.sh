@@ -227,7 +227,46 @@ rc=$?
 	printf '/a /b/ user %s\n' "$(seq -s, -f 'u%g' 200)"
 	printf '/c /d/ user %s\n' "$(seq -s, -f 'v%g' 200)"
 } >"$T/names.conf"
-expect_error check_flags_more_names_than_a_session_resolves names.conf "$T/names.conf: 400 distinct user names in all files; a session resolves at most 256"
+expect_error check_flags_more_names_than_a_session_resolves names.conf "$T/names.conf:2: more than 256 distinct user names in the configuration; a session resolves at most 256"
+
+# 256 names in one list plus a create= owner: 257 names to resolve, one more
+# than a session's query holds, so a login would refuse it.
+printf '/a /b/ user:create=0755,root %s\n' "$(seq -s, -f 'u%g' 256)" >"$T/names257.conf"
+expect_error check_counts_create_owner_with_list_names names257.conf "$T/names257.conf:1: more than 256 distinct user names"
+printf '/a /b/ user:create=0755,root %s\n' "$(seq -s, -f 'u%g' 255)" >"$T/names256.conf"
+expect_valid check_accepts_256_names_with_create_owner names256.conf
+
+# --user looks at instances that exist already: reused as they are, so one
+# that differs from what a new instance gets (a copy of the polydir) is a
+# warning, and one a session would refuse is an error.
+mkdir -p "$T/ptmp" "$T/ptmp-inst/nobody"
+chmod 1777 "$T/ptmp"
+chmod 000 "$T/ptmp-inst"
+chmod 0755 "$T/ptmp-inst/nobody"
+echo "$T/ptmp $T/ptmp-inst/ user" >"$T/inst.conf"
+out=$("$CHECK" --config "$T/inst.conf" --config-dir "$T/empty.d" --user nobody 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && grep -qF "$T/inst.conf:1: warning: existing instance $T/ptmp-inst/nobody is owned by root, group 0, mode 0755, and is used as it is; a new one would be owned by root, group 0, mode 1777 like $T/ptmp: nobody cannot write to it" <<<"$out"; then
+	ok check_user_warns_about_existing_instance_the_user_cannot_write
+else
+	not_ok check_user_warns_about_existing_instance_the_user_cannot_write "rc=$rc" "$out"
+fi
+chmod 1777 "$T/ptmp-inst/nobody"
+out=$("$CHECK" --config "$T/inst.conf" --config-dir "$T/empty.d" --user nobody 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && ! grep -q "existing instance" <<<"$(grep -v '^  existing instance:' <<<"$out")"; then
+	ok check_user_quiet_about_existing_instance_as_a_new_one_would_be
+else
+	not_ok check_user_quiet_about_existing_instance_as_a_new_one_would_be "rc=$rc" "$out"
+fi
+chown 4242 "$T/ptmp-inst/nobody"
+out=$("$CHECK" --config "$T/inst.conf" --config-dir "$T/empty.d" --user nobody 2>&1)
+rc=$?
+if [ $rc -eq 1 ] && grep -qF "$T/inst.conf:1: existing instance $T/ptmp-inst/nobody belongs to uid 4242, neither root, the polydir's owner nor nobody: a session of nobody is refused" <<<"$out"; then
+	ok check_user_errors_on_existing_instance_a_session_refuses
+else
+	not_ok check_user_errors_on_existing_instance_a_session_refuses "rc=$rc" "$out"
+fi
 
 # A 90-byte user name (in a private mount namespace with its own passwd).
 long=$(printf 'u%.0s' $(seq 90))

@@ -152,6 +152,39 @@ echo "$S/ptmp $S/ptmp-inst/ user polyns-alice" >"$CONF"
 out=$(session polyns-alice conf -- true)
 grep -q '^open: Success' <<<"$out" && ok session_user_exempt_by_list_gets_no_polydir ||
 	not_ok session_user_exempt_by_list_gets_no_polydir "$out"
+# The checker and a login decide with the same plan: at the name limit
+# (256 list names plus a create= owner is one name too many) both refuse, one
+# name below it both accept.
+CHECK=$REPO/build/polyns-check
+for n in 256 255; do
+	printf '%s %s user:create=0755,root %s\n' "$S/ptmp" "$S/ptmp-inst/" \
+		"$(seq -s, -f 'polyns-u%g' "$n")" >"$CONF"
+	"$CHECK" --config "$CONF" --config-dir "$CONFD" >/dev/null 2>&1
+	check_rc=$?
+	out=$(session polyns-alice conf -- true 2>&1)
+	grep -q '^open: Success' <<<"$out" && login_rc=0 || login_rc=1
+	want=$([ "$n" = 256 ] && echo 1 || echo 0)
+	[ "$check_rc" = "$want" ] && [ "$login_rc" = "$want" ] &&
+		ok "check_and_login_agree_on_${n}_list_names_plus_create_owner" ||
+		not_ok "check_and_login_agree_on_${n}_list_names_plus_create_owner" \
+			"want $want: polyns-check $check_rc, login $login_rc" "$out"
+done
+# One polydir more than a session takes: both refuse, the helper with a
+# message (it used to write past its job table and die of SIGSEGV).
+: >"$CONF"
+for i in $(seq 65); do echo "$S/ptmp/d$i $S/ptmp-inst/d$i/ user:create=1777" >>"$CONF"; done
+"$CHECK" --config "$CONF" --config-dir "$CONFD" --user polyns-alice >/dev/null 2>&1
+check_rc=$?
+log_mark
+out=$(session polyns-alice conf -- true 2>&1)
+logs=$(log_since)
+if [ "$check_rc" = 1 ] && ! grep -q '^open: Success' <<<"$out" &&
+	grep -qF "$CONF:65: more than 64 polydirs apply to polyns-alice" <<<"$logs" &&
+	! grep -q "signal" <<<"$logs"; then
+	ok check_and_login_refuse_65_polydirs
+else
+	not_ok check_and_login_refuse_65_polydirs "polyns-check $check_rc" "$out" "$logs"
+fi
 echo "# no polydirs" >"$CONF"
 chmod 0666 "$CONF"
 expect_refused session_refuses_world_writable_config "refusing a regular file not owned by root" conf
