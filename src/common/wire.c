@@ -465,3 +465,48 @@ int wire_decode_tree(struct wire_reader *rd, struct wire_tree *t)
 	}
 	return done(rd);
 }
+
+void wire_begin(struct wire_buf *b, enum wire_type type)
+{
+	begin(b, type);
+}
+
+int wire_finish(struct wire_buf *b)
+{
+	return finish(b);
+}
+
+void wire_put_u32(struct wire_buf *b, uint32_t v)
+{
+	put_u32(b, v);
+}
+
+void wire_put_u64(struct wire_buf *b, uint64_t v)
+{
+	put_u64(b, v);
+}
+
+void wire_put_str(struct wire_buf *b, const char *s)
+{
+	put_str(b, s);
+}
+
+uint32_t wire_get_u32(struct wire_reader *rd)
+{
+	return get_u32(rd);
+}
+
+uint64_t wire_get_u64(struct wire_reader *rd)
+{
+	return get_u64(rd);
+}
+
+const char *wire_get_str(struct wire_reader *rd, bool may_be_empty)
+{
+	return get_str(rd, may_be_empty);
+}
+
+int wire_done(const struct wire_reader *rd)
+{
+	return done(rd);
+}

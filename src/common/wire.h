@@ -172,6 +172,21 @@ int wire_encode_names(struct wire_buf *b, const struct wire_names *n);
 int wire_encode_answer(struct wire_buf *b, const struct wire_answer *a);
 int wire_encode_reply(struct wire_buf *b, const struct wire_reply *r);
 
+/*
+ * The building blocks, for messages between the helper's own processes
+ * (src/conf/plan_wire.c): the same framing and the same checks.
+ */
+void wire_begin(struct wire_buf *b, enum wire_type type);
+int wire_finish(struct wire_buf *b); /* 0 or -EMSGSIZE */
+void wire_put_u32(struct wire_buf *b, uint32_t v);
+void wire_put_u64(struct wire_buf *b, uint64_t v);
+void wire_put_str(struct wire_buf *b, const char *s);
+uint32_t wire_get_u32(struct wire_reader *rd);
+uint64_t wire_get_u64(struct wire_reader *rd);
+/* "" and rd marked bad when truncated, not NUL-terminated, or empty unless may_be_empty. */
+const char *wire_get_str(struct wire_reader *rd, bool may_be_empty);
+int wire_done(const struct wire_reader *rd); /* 0, or -EBADMSG if bad or bytes are left */
+
 /* MSG_TREE: n results (0 or -errno), at most WIRE_MAX_POLYDIRS. */
 struct wire_tree {
 	uint32_t n;

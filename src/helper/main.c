@@ -20,6 +20,7 @@
 #include "nsmake.h"
 #include "options.h"
 #include "peer.h"
+#include "planner.h"
 #include "privs.h"
 #include "procid.h"
 #include "sandbox.h"
@@ -87,24 +88,32 @@ static uint64_t unneeded_caps(const struct session_state *st, unsigned int mask)
 	return caps;
 }
 
-/* Open: the steps after setup.  Returns the reply's status. */
+/*
+ * Open: the steps after setup.  The plan child parses the configuration
+ * while this process makes the namespaces (they do not depend on it).
+ * Returns the reply's status.
+ */
 static enum wire_status open_session(const struct wire_request *req, struct session_state *st)
 {
-	enum wire_status status = session_plan(SOCK, req, st);
-	unsigned int mask = session_mask(req, st);
-	bool shared = shared_needed(req, mask);
-	int r;
+	enum wire_status status;
+	struct child plan;
+	unsigned int mask;
+	bool shared;
+	int r = planner_start(req, &plan);
 
-	if (status != STATUS_OK || mask == 0)
-		return status;
-	r = session_check(req, mask);
 	if (r < 0)
-		return STATUS_SESSION_ERR;
-	step_unneeded(unneeded_caps(st, mask));
-
+		return STATUS_SYSTEM_ERR;
 	r = step_enter(STEP_NAMESPACES);
 	if (r == 0)
-		r = session_namespaces(req, mask);
+		r = session_namespaces(req, req->ns_mask);
+	status = planner_finish(&plan, st);
+	mask = session_mask(req, st);
+	shared = shared_needed(req, mask);
+	if (status != STATUS_OK || mask == 0)
+		return status;
+	if (r < 0 || session_check(req, mask) < 0)
+		return STATUS_SESSION_ERR;
+	step_unneeded(unneeded_caps(st, mask));
 
 	if (r == 0 && shared) {
 		r = step_enter(STEP_REGISTRY);

@@ -40,7 +40,8 @@ int step_enter(enum step s)
 	if (!no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
 	no_new_privs = true;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &polyns_seccomp[s]) < 0)
+	if (step_info(s)->filter &&
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &polyns_seccomp[s]) < 0)
 		return -errno;
 	test_hook(step_info(s)->name, WIRE_FD_SLOT);
 	return 0;

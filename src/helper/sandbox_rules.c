@@ -187,7 +187,7 @@ static const struct rule rules[] = {
 		  "SIGKILL to the holder of a released set", ARG_EQ(1, SIGKILL), ARG_EQ(3, 0)),
 	ALLOW_IF(ioctl, S(SETS) | REGISTRY_STEPS | S(CLEANUP),
 		 "a mount namespace's 64-bit id (deferred tmpdirs)", ARG_EQ(1, NS_GET_MNTNS_ID)),
-	ALLOW(close_range, S(SETUP) | S(SETS) | S(PLAN) | S(TREE),
+	ALLOW(close_range, S(SETUP) | S(SETS),
 	      "children keep no fd of the helper's but their channel"),
 	ALLOW(rt_sigprocmask, S(SETS) | S(HOLDER), "the holder blocks every signal"),
 	ALLOW(rt_sigtimedwait, S(HOLDER), "the holder waits for SIGCHLD"),
@@ -252,6 +252,11 @@ void sandbox_rules_write_policy(FILE *out)
 	for (unsigned int s = 0; s < STEP_COUNT; s++) {
 		size_t n = 0;
 
+		if (!step_info((enum step)s)->filter) {
+			(void)fprintf(out, "program %s: none (keeps the filter before it)\n",
+				      step_info((enum step)s)->name);
+			continue;
+		}
 		for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
 			n += in_program(&rules[i], (enum step)s);
 		(void)fprintf(out, "program %s: %zu rules\n", step_info((enum step)s)->name, n);

@@ -20,67 +20,74 @@
 #define FSETID CAP_BIT(CAP_FSETID)
 #define CHOWN CAP_BIT(CAP_CHOWN)
 
+/*
+ * Every step but two stacks a seccomp program of its own.  namespaces and
+ * registry keep setup's: a program of their own would take away only
+ * unshare, propagation and netlink, which the new namespaces and the dropped
+ * NET_ADMIN already keep off the host, and each program costs about 55 us
+ * to load here (docs/benchmarks.md), on every login.
+ */
 static const struct step_info steps[STEP_COUNT] = {
 	[STEP_SETUP] = {
-		"setup", B(PLAN) | B(TREE) | B(NAMESPACES) | B(UNMOUNT), 0,
+		"setup", B(PLAN) | B(TREE) | B(NAMESPACES) | B(UNMOUNT), 0, true,
 		"root", "-",
 		"check the peer, read the request; fork the plan child (open) or "
 		"the tree child (close)" },
 	[STEP_PLAN] = {
-		"plan", 0, 0,
+		"plan", 0, 0, true,
 		"root, no capabilities, own process", "Landlock: read beneath the "
 		"config file and config dir only; no signals or abstract sockets out",
 		"parse namespace.conf and namespace.d, resolve names through the "
 		"parent, plan the session; the plan goes to the parent" },
 	[STEP_NAMESPACES] = {
-		"namespaces", B(REGISTRY), SYS_ADMIN | NET_ADMIN,
+		"namespaces", B(REGISTRY), SYS_ADMIN | NET_ADMIN, false,
 		"root", "-",
 		"unshare every requested namespace and always a mount namespace, "
 		"set its propagation, bring up lo; nothing later touches the host's" },
 	[STEP_REGISTRY] = {
-		"registry", B(POLYDIRS), 0,
+		"registry", B(POLYDIRS), 0, false,
 		"root", "-",
 		"look up the shared set (join it, or lock the key to make it); "
 		"release stale sets" },
 	[STEP_POLYDIRS] = {
-		"polydirs", B(SETS), SYS_ADMIN | DAC_OVERRIDE | FOWNER | FSETID | CHOWN,
+		"polydirs", B(SETS), SYS_ADMIN | DAC_OVERRIDE | FOWNER | FSETID | CHOWN, true,
 		"root", "-",
 		"walk polydirs, make instance parents and instances, mount them" },
 	[STEP_SETS] = {
-		"sets", B(HOLDER) | B(REPLY), SYS_ADMIN | DAC_OVERRIDE,
+		"sets", B(HOLDER) | B(REPLY), SYS_ADMIN | DAC_OVERRIDE, true,
 		"root", "-",
 		"start the holder (it mounts a pid namespace's /proc), record the set, "
 		"open the namespace fds; undo tmpdirs on failure" },
 	[STEP_HOLDER] = {
-		"holder", 0, 0,
+		"holder", 0, 0, true,
 		"root, no capabilities, own process", "-",
 		"keep the set's namespaces alive; reap orphans as PID 1" },
 	[STEP_REPLY] = {
-		"reply", 0, 0,
+		"reply", 0, 0, true,
 		"root, no capabilities", "Landlock: no filesystem access; no signals "
 		"or abstract sockets out",
 		"send the reply and the namespace fds" },
 	[STEP_UNMOUNT] = {
-		"unmount", B(CLOSE_REGISTRY), SYS_ADMIN | DAC_OVERRIDE,
+		"unmount", B(CLOSE_REGISTRY), SYS_ADMIN | DAC_OVERRIDE, true,
 		"root", "-",
 		"unmount_on_close: detach the session's polydirs" },
 	[STEP_CLOSE_REGISTRY] = {
-		"close-registry", B(CLEANUP), 0,
+		"close-registry", B(CLEANUP), 0, true,
 		"root", "-",
 		"count the session out of its shared set; release the set after its "
 		"last session" },
 	[STEP_CLEANUP] = {
-		"cleanup", B(CLOSE_REPLY), DAC_OVERRIDE,
+		"cleanup", B(CLOSE_REPLY), DAC_OVERRIDE, true,
 		"root", "-",
 		"open tmpdir instances for the tree child, then rmdir each emptied "
 		"instance in its root-only parent; pending records" },
 	[STEP_TREE] = {
-		"tree", 0, DAC_OVERRIDE,
+		"tree", 0, DAC_OVERRIDE, true,
 		"root, own process", "Landlock: read and remove beneath the instance "
 		"it was handed only; no signals or abstract sockets out",
 		"empty a user's tmpdir instance (never the instance itself)" },
 	[STEP_CLOSE_REPLY] = {
-		"close-reply", 0, 0,
+		"close-reply", 0, 0, true,
 		"root, no capabilities", "Landlock: no filesystem access; no signals "
 		"or abstract sockets out",
 		"send the close status" },
@@ -137,7 +144,8 @@ void steps_write_policy(FILE *out)
 		      "# before setup: setpcap locks the securebits and empties the "
 		      "bounding, ambient and inheritable sets\n");
 	for (unsigned int s = 0; s < STEP_COUNT; s++) {
-		(void)fprintf(out, "%s: ", steps[s].name);
+		(void)fprintf(out, "%s%s: ", steps[s].name,
+			      steps[s].filter ? "" : " (keeps the filter before it)");
 		write_caps(out, steps[s].caps);
 		(void)fprintf(out, " / ");
 		write_caps(out, step_caps_from((enum step)s));

@@ -20,6 +20,7 @@
 #ifndef POLYNS_STEPS_H
 #define POLYNS_STEPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -47,6 +48,7 @@ struct step_info {
 	const char *name;
 	uint32_t next;  /* STEP_BITs that may follow, here or in a child forked here */
 	uint64_t caps;  /* CAP_BITs effective while it runs */
+	bool filter;    /* stacks a seccomp program of its own (else keeps the last one) */
 	const char *identity;
 	const char *confined; /* what else confines it (Landlock), for the policy text */
 	const char *job;

@@ -9,6 +9,8 @@
  *
  * Targets, made by tests/integration/test_contained.sh in its private /run:
  *   /run/decoy       root 0700, with secret (0600, "TOPSECRET"), victim, victim2
+ * Operations: read, chmod (0777), setuid (04777), fchown, rename, unlink,
+ * mkdir, overmount, umount, propagation, netlink, kill.
  *   /run/userdir     the user's directory, with the user's file evil
  *   /run/hostdir     a directory of the host's mount namespace
  *   /run/hostmnt     a tmpfs mounted in the host's mount namespace
@@ -55,11 +57,12 @@ static int attack_read(void)
 	return 0;
 }
 
-static int attack_fchmod(void)
+/* mode: 0777 (a root file anyone may write) or 04777 (a set-user-ID one). */
+static int attack_fchmod(mode_t mode)
 {
 	int fd = open(DECOY "/victim", OPEN_FLAGS);
 
-	return fd < 0 ? -errno : result(fchmod(fd, 04777));
+	return fd < 0 ? -errno : result(fchmod(fd, mode));
 }
 
 static int attack_fchown(uid_t uid)
@@ -156,8 +159,10 @@ void test_attack(const char *op, long arg)
 
 	if (strcmp(op, "read") == 0)
 		r = attack_read();
-	else if (strcmp(op, "fchmod") == 0)
-		r = attack_fchmod();
+	else if (strcmp(op, "chmod") == 0)
+		r = attack_fchmod(0777);
+	else if (strcmp(op, "setuid") == 0)
+		r = attack_fchmod(04777);
 	else if (strcmp(op, "fchown") == 0)
 		r = attack_fchown((uid_t)arg);
 	else if (strcmp(op, "rename") == 0)

@@ -19,7 +19,7 @@ ip link set lo up
 
 RT=$S/run-polyns
 ALICE_UID=4001
-OPS="read fchmod fchown rename unlink mkdir overmount umount propagation netlink kill"
+OPS="read chmod setuid fchown rename unlink mkdir overmount umount propagation netlink kill"
 ALL="$OPS"
 HOST="overmount umount propagation netlink"
 
@@ -30,12 +30,12 @@ STEPS=${STEPS:-"setup plain
 plan plain $ALL
 namespaces plain
 registry shared $HOST
-polydirs plain fchmod unlink $HOST kill
-sets shared fchmod fchown unlink $HOST kill
+polydirs plain setuid unlink $HOST kill
+sets shared chmod setuid fchown unlink $HOST kill
 reply plain $ALL
 unmount unm
-close-registry shared fchmod fchown unlink $HOST
-cleanup plain fchmod fchown rename unlink $HOST kill
+close-registry shared chmod setuid fchown unlink $HOST
+cleanup plain chmod setuid fchown rename unlink $HOST kill
 tree plain $ALL
 close-reply plain $ALL"}
 
@@ -79,7 +79,7 @@ fresh_targets() {
 effect() {
 	case $1 in
 	read) grep -q TOPSECRET <<<"$LOGS" && echo "the secret reached the log" ;;
-	fchmod) [ "$(stat -c %a /run/decoy/victim)" = 600 ] || echo "mode $(stat -c %a /run/decoy/victim)" ;;
+	chmod | setuid) [ "$(stat -c %a /run/decoy/victim)" = 600 ] || echo "mode $(stat -c %a /run/decoy/victim)" ;;
 	fchown) [ "$(stat -c %u /run/decoy/victim)" = 0 ] || echo "owner $(stat -c %u /run/decoy/victim)" ;;
 	rename) [ "$(cat /run/decoy/victim 2>&1)" = victim ] || echo "victim replaced" ;;
 	unlink) [ -e /run/decoy/victim2 ] || echo "victim2 unlinked" ;;

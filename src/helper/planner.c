@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#define _GNU_SOURCE
+#include "planner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "child.h"
+#include "hlog.h"
+#include "landlock.h"
+#include "plan_wire.h"
+#include "sandbox.h"
+
+/* Landlock: read the config file, and beneath the drop-in directory; nothing else. */
+static int confine(const struct wire_request *req)
+{
+	struct ll_beneath rules[2] = {
+		{ open(req->config, O_PATH | O_CLOEXEC), LL_READ_FILE },
+		{ open(req->config_dir, O_PATH | O_CLOEXEC), LL_READ_FILE | LL_READ_DIR },
+	};
+	int r = landlock_confine(rules, 2);
+
+	for (size_t i = 0; i < 2; i++)
+		if (rules[i].fd >= 0)
+			(void)close(rules[i].fd);
+	if (r == -EOPNOTSUPP) {
+		hlog_debug("the kernel has no Landlock: the plan step is confined by its "
+			   "filter and capabilities only");
+		r = 0;
+	}
+	return r;
+}
+
+/* The child: confine, plan, send the plan. */
+static int plan_main(int sock, void *arg)
+{
+	static struct session_state st;
+	static struct wire_buf b;
+	const struct wire_request *req = arg;
+	enum wire_status status;
+	int r = confine(req);
+
+	if (r == 0)
+		r = step_enter(STEP_PLAN);
+	if (r < 0) {
+		hlog(LOG_ERR, "entering the plan step failed: %s", strerror(-r));
+		return r;
+	}
+	status = session_plan(sock, req, &st);
+	plan_wire_begin(&b, status, st.n_jobs);
+	for (size_t i = 0; i < st.n_jobs; i++)
+		plan_wire_put_job(&b, &st.jobs[i].plan);
+	r = wire_finish(&b);
+	if (r < 0) {
+		hlog(LOG_ERR, "the session's plan does not fit one message (%u bytes)",
+		     WIRE_MAX_MSG);
+		return r;
+	}
+	return channel_send(sock, &b, NULL, 0);
+}
+
+static int take_plan(const uint8_t *msg, size_t len, enum wire_status *status,
+		     struct session_state *st)
+{
+	struct wire_reader rd;
+	uint32_t type;
+	size_t n = 0;
+
+	if (wire_open(msg, len, &type, &rd) < 0 || plan_wire_open(&rd, status, &n) < 0)
+		return -EBADMSG;
+	for (size_t i = 0; i < n; i++) {
+		st->jobs[i] = (struct polydir_job){ .parent_fd = -1 };
+		if (plan_wire_get_job(&rd, &st->jobs[i].plan) < 0)
+			return -EBADMSG;
+	}
+	if (wire_done(&rd) < 0)
+		return -EBADMSG;
+	st->n_jobs = n;
+	return 0;
+}
+
+int planner_start(const struct wire_request *req, struct child *c)
+{
+	int r = child_start(c, plan_main, (void *)req);
+
+	if (r < 0)
+		hlog(LOG_ERR, "starting the plan child failed: %s", strerror(-r));
+	return r;
+}
+
+enum wire_status planner_finish(struct child *c, struct session_state *st)
+{
+	static uint8_t msg[WIRE_MAX_MSG];
+	enum wire_status status = STATUS_SYSTEM_ERR;
+	size_t n_fds;
+	ssize_t len = child_relay(c, MSG_PLAN, true, msg, NULL, 0, &n_fds);
+	int r = len < 0 ? (int)len : take_plan(msg, (size_t)len, &status, st);
+
+	if (child_finish(c, "plan") < 0 && r == 0)
+		r = -ECHILD;
+	if (r < 0) {
+		st->n_jobs = 0;
+		hlog(LOG_ERR, "the plan child gave no usable plan: %s", strerror(-r));
+		return STATUS_SYSTEM_ERR;
+	}
+	return status;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The plan step: the configuration is read, parsed and planned in a child
+ * of its own (forked in setup), with no capability, inside a Landlock domain
+ * that may only read the config file and the drop-in directory, and under a
+ * filter that allows reading and talking to the helper and nothing else.
+ * Its plan comes back as one MSG_PLAN, checked field by field
+ * (src/conf/plan_wire.c); its log lines and its one names query go through
+ * the helper (child.c).
+ */
+#ifndef POLYNS_PLANNER_H
+#define POLYNS_PLANNER_H
+
+#include "child.h"
+#include "session.h"
+#include "wire.h"
+
+/* In setup: fork the plan child.  0 or -errno (logged). */
+int planner_start(const struct wire_request *req, struct child *c);
+
+/*
+ * Relay the child's messages until its plan, then fill st->jobs from it and
+ * reap the child.  The status for the reply (every failure logged).
+ */
+enum wire_status planner_finish(struct child *c, struct session_state *st);
+
+#endif
