@@ -68,7 +68,8 @@ int plan_wire_get_job(struct wire_reader *rd, struct plan_job *j)
 	j->unmount_first = bools & 8;
 	get_into(rd, j->x.dir, sizeof(j->x.dir), false, true);
 	get_into(rd, j->x.rdir, sizeof(j->x.rdir), true, true);
-	get_into(rd, j->x.prefix, sizeof(j->x.prefix), true, true);
+	/* tmpfs ignores the instance prefix, as pam_namespace does: any text */
+	get_into(rd, j->x.prefix, sizeof(j->x.prefix), true, j->method != METHOD_TMPFS);
 	get_into(rd, j->name, sizeof(j->name), true, false);
 	j->create_mode = (mode_t)wire_get_u32(rd);
 	j->create_uid = (uid_t)wire_get_u32(rd);

@@ -61,9 +61,10 @@ static int open_instance(const char *path, bool ignore_parent_mode, int *parent_
 		ret = -errno;
 	else if (!ignore_parent_mode && ((st.st_mode & 0777) != 0 || st.st_uid != 0))
 		ret = -EPERM;
-	else if ((*fd = openat(w.fd, slash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					       O_CLOEXEC)) < 0)
-		ret = -errno;
+	if (ret == 0) {
+		*fd = openat(w.fd, slash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		ret = *fd < 0 ? -errno : 0;
+	}
 	if (ret < 0)
 		(void)close(w.fd);
 	else
@@ -95,7 +96,7 @@ static void batch_add(struct batch *b, const char *path, bool ignore, const char
 /* The tree child empties them; then each is removed from its parent here. */
 static int batch_run(struct batch *b, struct child *tree)
 {
-	int fds[WIRE_MAX_POLYDIRS], results[WIRE_MAX_POLYDIRS];
+	int fds[WIRE_MAX_POLYDIRS], results[WIRE_MAX_POLYDIRS] = { 0 };
 	size_t n = 0, failed = 0;
 	int r;
 
@@ -239,7 +240,6 @@ static void collect_pending(int pending_fd, const struct wire_request *req, bool
 enum wire_status close_session(const struct wire_request *req, struct child *tree)
 {
 	static struct batch b;
-	static char names[WIRE_MAX_POLYDIRS][NAME_MAX + 1];
 	bool ignore = req->flags & POLYNS_OPT_IGNORE_INSTANCE_PARENT_MODE;
 	int failed = 0, pending = -1;
 
@@ -262,8 +262,11 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
 			     "goes at a later close", req->defer[i]);
 		failed += r < 0;
 	}
-	if (req->n_live > 0)
+	if (req->n_live > 0) {
+		static char names[WIRE_MAX_POLYDIRS][NAME_MAX + 1];
+
 		collect_pending(pending, req, ignore, &b, names);
+	}
 	failed += batch_run(&b, tree) < 0;
 	for (size_t i = 0; pending >= 0 && i < b.n; i++)
 		if (b.v[i].record && (b.v[i].result == 0 || b.v[i].result == -ENOENT))

@@ -61,6 +61,7 @@ int landlock_confine(const struct ll_beneath *rules, size_t n)
 	if (abi < 1)
 		return errno == ENOSYS || errno == EOPNOTSUPP ? -EOPNOTSUPP : -errno;
 	attr.handled_access_fs = fs_rights(abi);
+	attr.handled_access_net = 0; /* these steps make no sockets; seccomp says so */
 	if (abi >= 6) {
 		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL;
 		size = sizeof(attr);

@@ -29,7 +29,7 @@
  */
 static const struct step_info steps[STEP_COUNT] = {
 	[STEP_SETUP] = {
-		"setup", B(PLAN) | B(TREE) | B(NAMESPACES) | B(UNMOUNT), 0, true,
+		"setup", 0, B(PLAN) | B(TREE) | B(NAMESPACES) | B(UNMOUNT), true,
 		"root", "-",
 		"check the peer, read the request; fork the plan child (open) or "
 		"the tree child (close)" },
@@ -40,21 +40,21 @@ static const struct step_info steps[STEP_COUNT] = {
 		"parse namespace.conf and namespace.d, resolve names through the "
 		"parent, plan the session; the plan goes to the parent" },
 	[STEP_NAMESPACES] = {
-		"namespaces", B(REGISTRY), SYS_ADMIN | NET_ADMIN, false,
+		"namespaces", SYS_ADMIN | NET_ADMIN, B(REGISTRY), false,
 		"root", "-",
 		"unshare every requested namespace and always a mount namespace, "
 		"set its propagation, bring up lo; nothing later touches the host's" },
 	[STEP_REGISTRY] = {
-		"registry", B(POLYDIRS), 0, false,
+		"registry", 0, B(POLYDIRS), false,
 		"root", "-",
 		"look up the shared set (join it, or lock the key to make it); "
 		"release stale sets" },
 	[STEP_POLYDIRS] = {
-		"polydirs", B(SETS), SYS_ADMIN | DAC_OVERRIDE | FOWNER | FSETID | CHOWN, true,
+		"polydirs", SYS_ADMIN | DAC_OVERRIDE | FOWNER | FSETID | CHOWN, B(SETS), true,
 		"root", "-",
 		"walk polydirs, make instance parents and instances, mount them" },
 	[STEP_SETS] = {
-		"sets", B(HOLDER) | B(REPLY), SYS_ADMIN | DAC_OVERRIDE, true,
+		"sets", SYS_ADMIN | DAC_OVERRIDE, B(HOLDER) | B(REPLY), true,
 		"root", "-",
 		"start the holder (it mounts a pid namespace's /proc), record the set, "
 		"open the namespace fds; undo tmpdirs on failure" },
@@ -68,21 +68,21 @@ static const struct step_info steps[STEP_COUNT] = {
 		"or abstract sockets out",
 		"send the reply and the namespace fds" },
 	[STEP_UNMOUNT] = {
-		"unmount", B(CLOSE_REGISTRY), SYS_ADMIN | DAC_OVERRIDE, true,
+		"unmount", SYS_ADMIN | DAC_OVERRIDE, B(CLOSE_REGISTRY), true,
 		"root", "-",
 		"unmount_on_close: detach the session's polydirs" },
 	[STEP_CLOSE_REGISTRY] = {
-		"close-registry", B(CLEANUP), 0, true,
+		"close-registry", 0, B(CLEANUP), true,
 		"root", "-",
 		"count the session out of its shared set; release the set after its "
 		"last session" },
 	[STEP_CLEANUP] = {
-		"cleanup", B(CLOSE_REPLY), DAC_OVERRIDE, true,
+		"cleanup", DAC_OVERRIDE, B(CLOSE_REPLY), true,
 		"root", "-",
 		"open tmpdir instances for the tree child, then rmdir each emptied "
 		"instance in its root-only parent; pending records" },
 	[STEP_TREE] = {
-		"tree", 0, DAC_OVERRIDE, true,
+		"tree", DAC_OVERRIDE, 0, true,
 		"root, own process", "Landlock: read and remove beneath the instance "
 		"it was handed only; no signals or abstract sockets out",
 		"empty a user's tmpdir instance (never the instance itself)" },

@@ -46,8 +46,8 @@ enum step {
 
 struct step_info {
 	const char *name;
-	uint32_t next;  /* STEP_BITs that may follow, here or in a child forked here */
 	uint64_t caps;  /* CAP_BITs effective while it runs */
+	uint32_t next;  /* STEP_BITs that may follow, here or in a child forked here */
 	bool filter;    /* stacks a seccomp program of its own (else keeps the last one) */
 	const char *identity;
 	const char *confined; /* what else confines it (Landlock), for the policy text */

@@ -39,6 +39,7 @@ static uint32_t hook_futex;
 void test_hook_load(void)
 {
 	char buf[300] = { 0 };
+	const char *arg;
 	int fd = open(HOOK_FILE, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
@@ -46,8 +47,13 @@ void test_hook_load(void)
 		return;
 	n = read(fd, buf, sizeof(buf) - 1);
 	(void)close(fd);
-	if (n <= 0 || sscanf(buf, "%31s %255s %ld", hook_step, hook_action, &hook_arg) < 2)
+	if (n <= 0 || sscanf(buf, "%31s %255s", hook_step, hook_action) != 2) {
 		hook_step[0] = '\0';
+		return;
+	}
+	/* "STEP ACTION ARG": the number after the action, for attack= (a uid or pid) */
+	arg = strstr(buf, hook_action) + strlen(hook_action);
+	hook_arg = strtol(arg, NULL, 10);
 }
 
 static void forbidden_syscall(const char *name)

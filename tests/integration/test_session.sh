@@ -254,39 +254,7 @@ for sc in execve ptrace socket open_by_handle_at unshare_user mount_bind open_no
 done
 unhook
 
-# --- the running helper's privileges, read from /proc ---
-pam_conf slow "ns=net timeout=5"
-hook sandboxed hang
-session polyns-alice slow -- true >/dev/null 2>&1 &
-spid=$!
-hpid=""
-for _ in $(seq 50); do
-	hpid=$(pgrep -x polyns-helper | head -n1)
-	[ -n "$hpid" ] && grep -q '^Seccomp:[[:space:]]*2' "/proc/$hpid/status" 2>/dev/null && break
-	sleep 0.1
-done
-st=$(cat "/proc/$hpid/status" 2>/dev/null)
-kill -9 "$hpid" 2>/dev/null
-wait $spid 2>/dev/null
-unhook
-# sys_admin, net_admin, dac_override, fowner, fsetid, chown: the union of all phases
-want_caps=$(printf '%016x' $(((1 << 21) | (1 << 12) | (1 << 1) | (1 << 3) | (1 << 4) | (1 << 0))))
-check_status() { # field expected
-	local got
-	got=$(awk -v f="$1:" '$1 == f {print $2}' <<<"$st")
-	[ "$got" = "$2" ] && ok "helper_status_$1_is_$2" || not_ok "helper_status_$1_is_$2" "got '$got'"
-}
-check_status CapEff "$want_caps"
-check_status CapPrm "$want_caps"
-check_status CapInh 0000000000000000
-check_status CapBnd 0000000000000000
-check_status CapAmb 0000000000000000
-check_status NoNewPrivs 1
-check_status Seccomp 2
-uids=$(awk '$1 == "Uid:" {print $2 $3 $4 $5}' <<<"$st")
-[ "$uids" = "0000" ] && ok helper_runs_with_all_uids_root || not_ok helper_runs_with_all_uids_root "$uids"
-groups=$(awk '$1 == "Groups:" {print NF}' <<<"$st")
-[ "$groups" = "1" ] && ok helper_has_no_supplementary_groups || not_ok helper_has_no_supplementary_groups "$(grep Groups <<<"$st")"
+# The running helper's privileges at every step: test_steps.sh.
 
 # --- what the caller does itself ---
 strace -qq -o "$S/strace" -e trace=mount,umount2,unshare,setns,openat,open,execve \

@@ -57,10 +57,11 @@ expect() {
 	got="$(field CapEff) $(field CapPrm) $(field Seccomp_filters) $(field CapInh) $(field CapBnd)"
 	got="$got $(field CapAmb) $(field NoNewPrivs) $(field Seccomp)"
 	got="$got $(awk '$1 == "Uid:" {print $2 $3 $4 $5}' <<<"$ST")"
-	want="$eff $prm $filters $NONE $NONE $NONE 1 2 0000"
+	got="$got groups:$(awk '$1 == "Groups:" {print NF - 1}' <<<"$ST")"
+	want="$eff $prm $filters $NONE $NONE $NONE 1 2 0000 groups:0"
 	[ "$got" = "$want" ] && ok "step_${step}_${service}_has_its_privileges" ||
 		not_ok "step_${step}_${service}_has_its_privileges" \
-			"want (eff prm filters inh bnd amb nnp seccomp uids): $want" "got: $got"
+			"want (eff prm filters inh bnd amb nnp seccomp uids groups): $want" "got: $got"
 }
 
 # Open: one new set with a net namespace and one tmpdir polydir.
