@@ -2,13 +2,12 @@
 #ifndef POLYNS_PREFLIGHT_H
 #define POLYNS_PREFLIGHT_H
 
-#include <stddef.h>
-
 /*
  * Can this process join namespaces at all?  It must be single-threaded
  * (setns into a mount namespace fails otherwise) and hold CAP_SYS_ADMIN and
- * CAP_SYS_CHROOT.  0, or -errno with a reason in why.
+ * CAP_SYS_CHROOT.  Open and close both ask.  0, or -errno (-EBUSY: threads,
+ * -EPERM: capabilities) with *what saying what is wrong.  Never logs.
  */
-int preflight_check(char *why, size_t why_len);
+int preflight_check(const char **what);
 
 #endif

@@ -19,75 +19,42 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "walk.h"
 #include "wire.h"
 
 #define HELPER_FD_SLOT 4 /* the helper binary's O_PATH fd, for execveat */
 
-static int check_dir(int fd, const char *name, char *why, size_t why_len)
+int trusted_exec_open(const char *path, size_t *failed_len)
 {
+	struct walk w;
 	struct stat st;
+	int r = walk_open(path, WALK_NO_SYMLINKS | WALK_ROOT_OWNED | WALK_REGULAR, 0, &w);
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (st.st_uid != 0 ||
-	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
-		(void)snprintf(why, why_len, "directory '%s' of the path is not "
-			       "root-owned or is writable by others", name);
-		return -EPERM;
-	}
-	return 0;
-}
-
-/* Walk path component by component, never following a symlink. */
-int trusted_exec_open(const char *path, char *why, size_t why_len)
-{
-	char buf[4096], *save = NULL, *comp, *next;
-	_cleanup_close_ int dir = -1;
-	struct stat st;
-	int r;
-
-	if (path[0] != '/' || strlen(path) >= sizeof(buf)) {
-		(void)snprintf(why, why_len, "%s: path must be absolute", path);
-		return -EINVAL;
-	}
-	memcpy(buf, path, strlen(path) + 1);
-	dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return -errno;
-	r = check_dir(dir, "/", why, why_len);
-	for (comp = strtok_r(buf, "/", &save); r == 0 && comp; comp = next) {
-		int fd;
-
-		next = strtok_r(NULL, "/", &save);
-		fd = openat(dir, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC | (next ? O_DIRECTORY : 0));
-		if (fd < 0) {
-			r = -errno;
-			(void)snprintf(why, why_len, "cannot open '%s' in %s%s: %s",
-				       comp, path, errno == ELOOP || errno == ENOTDIR ?
-				       " (symlinks are refused)" : "", strerror(errno));
-			return r;
-		}
-		(void)close(dir);
-		dir = fd;
-		if (next)
-			r = check_dir(dir, comp, why, why_len);
-	}
+	*failed_len = w.failed_len;
 	if (r < 0)
 		return r;
-	if (fstat(dir, &st) < 0)
-		return -errno;
-	if (S_ISLNK(st.st_mode)) {
-		(void)snprintf(why, why_len, "%s is a symlink (symlinks are refused)",
-			       path);
-		return -ELOOP;
+	*failed_len = strlen(path);
+	if (fstat(w.fd, &st) < 0)
+		r = -errno;
+	else if (!(st.st_mode & S_IXUSR))
+		r = -ENOEXEC;
+	if (r < 0) {
+		(void)close(w.fd);
+		return r;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
-	    !(st.st_mode & S_IXUSR)) {
-		(void)snprintf(why, why_len, "%s must be a regular file, root-owned, "
-			       "executable and not writable by group or others", path);
-		return -EPERM;
-	}
-	return take_fd(&dir);
+	*failed_len = 0;
+	return w.fd;
+}
+
+const char *spawn_describe(char *buf, size_t len, const char *path, int r,
+			   const struct spawn_fail *f)
+{
+	struct walk w = { .fd = -1, .failed_len = f->failed_len };
+
+	if (!f->call)
+		return walk_describe(buf, len, path, &w, r);
+	(void)snprintf(buf, len, "%s: %s", f->call, strerror(-r));
+	return buf;
 }
 
 /*
@@ -165,6 +132,9 @@ __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int m
 		_exit(127);
 	if (mntns_fd >= 0 && setns(mntns_fd, CLONE_NEWNS) < 0)
 		_exit(127);
+	/* First: a caller's low RLIMIT_NOFILE would leave no room to park the fds. */
+	if (child_reset_environment(077) < 0)
+		_exit(127);
 	/* Park both fds above the target slots, then place them. */
 	sock = fcntl(sock, F_DUPFD_CLOEXEC, 10);
 	helper_fd = fcntl(helper_fd, F_DUPFD_CLOEXEC, 10);
@@ -180,30 +150,30 @@ __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int m
 			_exit(127);
 	if (syscall(SYS_close_range, HELPER_FD_SLOT + 1, ~0U, 0) < 0)
 		_exit(127);
-	if (child_reset_environment(077) < 0)
-		_exit(127);
 	(void)syscall(SYS_execveat, HELPER_FD_SLOT, "", argv, envp, AT_EMPTY_PATH);
 	_exit(127);
 }
 
-int helper_spawn(const char *path, struct helper_proc *h, char *why, size_t why_len)
+int helper_spawn(const char *path, struct helper_proc *h, struct spawn_fail *f)
 {
-	return helper_spawn_in(path, -1, h, why, why_len);
+	return helper_spawn_in(path, -1, h, f);
 }
 
-int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h, char *why,
-		    size_t why_len)
+int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h,
+		    struct spawn_fail *f)
 {
-	_cleanup_close_ int helper_fd = trusted_exec_open(path, why, why_len);
+	_cleanup_close_ int helper_fd = -1;
 	int sv[2];
 	sigset_t all, old;
 	pid_t pid;
 
 	*h = (struct helper_proc){ .pid = -1, .pidfd = -1, .sock = -1 };
+	*f = (struct spawn_fail){ .call = NULL };
+	helper_fd = trusted_exec_open(path, &f->failed_len);
 	if (helper_fd < 0)
 		return helper_fd;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		(void)snprintf(why, why_len, "socketpair: %s", strerror(errno));
+		f->call = "socketpair";
 		return -errno;
 	}
 	/* No handler of the host application may run in the child before exec. */
@@ -215,9 +185,11 @@ int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h, char 
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	(void)close(sv[1]);
 	if (pid < 0) {
-		(void)snprintf(why, why_len, "fork: %s", strerror(errno));
+		int e = errno;
+
+		f->call = "fork";
 		(void)close(sv[0]);
-		return -errno;
+		return -e;
 	}
 	h->pid = pid;
 	h->sock = sv[0];
@@ -225,7 +197,7 @@ int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h, char 
 	if (h->pidfd < 0) {
 		int e = errno;
 
-		(void)snprintf(why, why_len, "pidfd_open: %s", strerror(e));
+		f->call = "pidfd_open";
 		(void)helper_reap(h, 1);
 		return -e;
 	}
