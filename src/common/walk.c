@@ -235,7 +235,8 @@ int walk_openat(int dir_fd, const char *path, unsigned int flags, mode_t mode,
 			  mode, w);
 }
 
-static const char *reason(int r)
+/* The walker's own refusals, as the end of "'PREFIX' ..."; NULL for other errors. */
+static const char *refusal(int r)
 {
 	switch (r) {
 	case -ELOOP:
@@ -254,20 +255,23 @@ static const char *reason(int r)
 		return "is refused: the path must be absolute (or relative to a directory), "
 		       "name something below it, and hold no '.' or '..'";
 	default:
-		return strerror(-r);
+		return NULL;
 	}
 }
 
 const char *walk_describe(char *buf, size_t len, const char *path, const struct walk *w,
 			  int r)
 {
-	size_t n = w->failed_len;
+	size_t n = strnlen(path, w->failed_len);
+	const char *prefix = path, *why = refusal(r);
 
-	if (n > strlen(path))
-		n = strlen(path);
-	if (n == 0)
-		(void)snprintf(buf, len, "%s: the start directory %s", path, reason(r));
+	if (n == 0) {
+		prefix = path[0] == '/' ? "/" : ".";
+		n = 1;
+	}
+	if (why)
+		(void)snprintf(buf, len, "%s: '%.*s' %s", path, (int)n, prefix, why);
 	else
-		(void)snprintf(buf, len, "%s: '%.*s' %s", path, (int)n, path, reason(r));
+		(void)snprintf(buf, len, "%s: '%.*s': %s", path, (int)n, prefix, strerror(-r));
 	return buf;
 }

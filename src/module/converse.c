@@ -85,8 +85,12 @@ static void log_death(const struct conv *c, int status)
 			   WTERMSIG(status), strsignal(WTERMSIG(status)),
 			   WTERMSIG(status) == SIGSYS ? ": a syscall outside its seccomp "
 			   "allowlist" : "");
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && c->h->start_step)
+		pam_syslog(c->pamh, LOG_ERR, "helper could not be started: %s: %s",
+			   c->h->start_step, strerror(c->h->start_errno));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		pam_syslog(c->pamh, LOG_ERR, "helper could not be started (exit 127)");
+		pam_syslog(c->pamh, LOG_ERR, "helper exited with status 127 (it could not be "
+			   "started, or its program failed early)");
 	else if (WIFEXITED(status))
 		pam_syslog(c->pamh, LOG_ERR, "helper exited with status %d",
 			   WEXITSTATUS(status));

@@ -9,8 +9,12 @@
 
 struct helper_proc {
 	pid_t pid;
-	int pidfd; /* for waiting with a deadline */
-	int sock;  /* our end of the socketpair */
+	int pidfd;  /* for waiting with a deadline */
+	int sock;   /* our end of the socketpair */
+	int report; /* close-on-exec pipe: why the child did not reach exec */
+	/* Set by helper_reap when the child exited 127 and said why. */
+	const char *start_step;
+	int start_errno;
 };
 
 /*
@@ -67,7 +71,11 @@ int child_reset_process(void);
  */
 int child_reset_environment(mode_t mask);
 
-/* Kill (if still running) and reap.  Returns the wait status, or -errno. */
+/*
+ * Kill (if still running) and reap.  Returns the wait status, or -errno.
+ * After an exit status 127, start_step and start_errno say where the child
+ * stopped before exec, if it got as far as saying so.
+ */
 int helper_reap(struct helper_proc *h, int kill_first);
 
 #endif
