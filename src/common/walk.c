@@ -141,6 +141,7 @@ static int walk_from(int start, const char *path, unsigned int flags, mode_t mod
 	struct stat st;
 	int r;
 
+	w->failed_len = 0; /* the start itself */
 	if (fstat(dir, &st) < 0)
 		return -errno;
 	r = check_dir(&st, flags);
@@ -149,8 +150,10 @@ static int walk_from(int start, const char *path, unsigned int flags, mode_t mod
 	unsafe = user_controlled(&st);
 	w->safe_path = root_safe_dir(&st, true);
 	len = next_component(path, &pos, &comp);
-	if (len == 0)
+	if (len == 0) {
+		w->failed_len = pos;
 		return -EINVAL; /* the start itself is never the result */
+	}
 	for (;;) {
 		char name[NAME_MAX + 1];
 		bool last = is_last(path, pos);

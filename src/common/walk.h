@@ -31,10 +31,12 @@
 enum walk_flag {
 	/* Exactly one of these two: */
 	WALK_NO_SYMLINKS = 1U << 0, /* a symlink anywhere, the last component too: -ELOOP */
-	WALK_FOLLOW_SAFE = 1U << 1, /* the kernel follows a symlink only while every directory
-				       so far, the start included, is not user_controlled();
-				       after the first that is, and in what the walk made,
-				       a symlink is -ELOOP */
+	WALK_FOLLOW_SAFE = 1U << 1, /* a symlink is followed only while every directory so
+				       far, the start included, is not user_controlled();
+				       after the first that is, and for what the walk made,
+				       a symlink is -ELOOP.  A followed link sits where only
+				       root could have put it; the kernel resolves its
+				       target, and only where it ends is checked */
 
 	WALK_ROOT_OWNED = 1U << 2, /* every directory, the start included, root_safe_dir(sticky
 				      ok); the last component root_safe_dir(sticky ok) or
