@@ -42,7 +42,7 @@ struct batch {
 static int open_instance(const char *path, bool ignore_parent_mode, int *parent_fd, int *fd)
 {
 	const char *slash = strrchr(path, '/');
-	char parent[CONF_PATH_MAX], msg[512];
+	char parent[CONF_PATH_MAX];
 	struct walk w;
 	struct stat st;
 	int ret;
@@ -53,6 +53,8 @@ static int open_instance(const char *path, bool ignore_parent_mode, int *parent_
 	(void)snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
 	ret = walk_open(parent, WALK_FOLLOW_SAFE | WALK_DIRECTORY, 0, &w);
 	if (ret < 0) {
+		char msg[512];
+
 		hlog(LOG_ERR, "cleanup of %s: instance parent %s", path,
 		     walk_describe(msg, sizeof(msg), parent, &w, ret));
 		return ret;

@@ -86,11 +86,12 @@ static int open_polydir(const struct polydir_job *job, const struct polydir_env 
 static int open_parent(const char *parent, const struct polydir_env *env,
 		       struct walk *w)
 {
-	char msg[512];
 	struct stat st;
 	int ret = walk_open(parent, WALK_POLY | WALK_MKDIR, 0, w);
 
 	if (ret < 0) {
+		char msg[512];
+
 		hlog(LOG_ERR, "instance parent %s",
 		     walk_describe(msg, sizeof(msg), parent, w, ret));
 		return ret;
@@ -344,11 +345,13 @@ int polydir_unmount_rdir(const struct polydir_job *job)
 
 int polydir_detach(const char *path)
 {
-	char msg[512], link[64];
+	char link[64];
 	struct walk w;
 	int ret = walk_open(path, WALK_POLY, 0, &w);
 
 	if (ret < 0) {
+		char msg[512];
+
 		hlog(LOG_ERR, "unmounting %s", walk_describe(msg, sizeof(msg), path, &w, ret));
 		return ret;
 	}

@@ -198,10 +198,11 @@ static void run_close_helper(pam_handle_t *pamh, struct conv_state *st,
 	struct helper_proc h;
 	struct helper_result res;
 	struct spawn_fail fail;
-	char msg[512];
 	int r = helper_spawn_in(o->helper, mntns_fd, &h, &fail);
 
 	if (r < 0) {
+		char msg[512];
+
 		pam_syslog(pamh, LOG_ERR, "cannot start the helper at close: %s",
 			   spawn_describe(msg, sizeof(msg), o->helper, r, &fail));
 		return;

@@ -152,13 +152,13 @@ static int run_one(pam_handle_t *pamh, const struct wire_init *in, const char *u
 	_cleanup_close_ int fd = trusted_exec_open(in->script, &failed_len);
 	const char *call = NULL;
 	int report[2], status, exec_errno = 0;
-	char msg[512];
 	pid_t pid;
 
 	if (fd == -ENOENT)
 		return 0; /* no script: nothing to run, as with pam_namespace */
 	if (fd < 0) {
 		struct walk w = { .fd = -1, .failed_len = failed_len };
+		char msg[512];
 
 		pam_syslog(pamh, LOG_ERR, "refusing namespace init script %s",
 			   walk_describe(msg, sizeof(msg), in->script, &w, fd));

@@ -231,7 +231,6 @@ static int run_helper(pam_handle_t *pamh, struct conv_state *st,
 	struct helper_proc h;
 	struct helper_result res;
 	struct spawn_fail fail;
-	char msg[512];
 	int r, ret;
 
 	/* Our own waitpid() must find the helper: no host handler may reap it. */
@@ -241,6 +240,8 @@ static int run_helper(pam_handle_t *pamh, struct conv_state *st,
 	}
 	r = helper_spawn(o->helper, &h, &fail);
 	if (r < 0) {
+		char msg[512];
+
 		pam_syslog(pamh, LOG_ERR, "cannot start the helper: %s",
 			   spawn_describe(msg, sizeof(msg), o->helper, r, &fail));
 		ret = PAM_SESSION_ERR;

@@ -123,11 +123,14 @@ int child_reset_environment(mode_t mask)
 }
 
 /* Where the child stopped before exec: reported to the parent as an index. */
-static const char *const child_steps[] = {
-	"resetting ids and signals", "entering the mount namespace", "resetting rlimits, "
-	"umask and session", "placing its fds", "execveat",
-};
 enum child_step { CHILD_RESET, CHILD_SETNS, CHILD_LIMITS, CHILD_FDS, CHILD_EXEC };
+static const char *const child_steps[] = {
+	[CHILD_RESET] = "resetting ids and signals",
+	[CHILD_SETNS] = "entering the mount namespace",
+	[CHILD_LIMITS] = "resetting rlimits, umask and session",
+	[CHILD_FDS] = "placing its fds",
+	[CHILD_EXEC] = "execveat",
+};
 
 struct child_report {
 	uint32_t step; /* enum child_step */
