@@ -21,6 +21,15 @@
 
 #define SCRIPT_FD_SLOT 3 /* the checked script: the interpreter reads it as /dev/fd/3 */
 
+/* In the child, when the script could not be started: tell the parent why. */
+__attribute__((noreturn)) static void report_errno(int report_fd)
+{
+	int err = errno ? errno : EINVAL;
+
+	(void)!write(report_fd, &err, sizeof(err));
+	_exit(127);
+}
+
 /*
  * In the child: the checked script at SCRIPT_FD_SLOT, inheritable (an
  * interpreter cannot read a close-on-exec script: execveat fails ENOENT),
@@ -30,29 +39,28 @@
 __attribute__((noreturn)) static void exec_script(const struct wire_init *in,
 						  const char *user, int script_fd, int report_fd)
 {
-	int err;
-
+	static char *const envp[] = { NULL };
+	char *argv[] = {
+		(char *)in->script, (char *)in->polydir, (char *)in->instance,
+		(char *)(in->newdir ? "1" : "0"), (char *)user,
+		(char *)(in->safe_polydir ? "1" : "0"),
+		(char *)(in->safe_instance ? "1" : "0"), NULL,
+	};
 	/* Park both above the slot first: either may be sitting on it. */
-	script_fd = fcntl(script_fd, F_DUPFD_CLOEXEC, SCRIPT_FD_SLOT + 1);
-	report_fd = fcntl(report_fd, F_DUPFD_CLOEXEC, SCRIPT_FD_SLOT + 1);
-	if (script_fd >= 0 && report_fd >= 0 && child_reset_process() == 0 &&
-	    child_reset_environment(022) == 0 && dup2(script_fd, SCRIPT_FD_SLOT) == SCRIPT_FD_SLOT &&
-	    syscall(SYS_close_range, SCRIPT_FD_SLOT + 1, ~0U, CLOSE_RANGE_CLOEXEC) == 0) {
-		static char *const envp[] = { NULL };
-		char *argv[] = {
-			(char *)in->script, (char *)in->polydir, (char *)in->instance,
-			(char *)(in->newdir ? "1" : "0"), (char *)user,
-			(char *)(in->safe_polydir ? "1" : "0"),
-			(char *)(in->safe_instance ? "1" : "0"), NULL,
-		};
+	int parked = fcntl(report_fd, F_DUPFD_CLOEXEC, SCRIPT_FD_SLOT + 1);
 
-		/* What was checked is what runs: the path is not looked up again. */
-		(void)syscall(SYS_execveat, SCRIPT_FD_SLOT, "", argv, envp, AT_EMPTY_PATH);
-	}
-	err = errno ? errno : EINVAL;
-	if (report_fd >= 0)
-		(void)!write(report_fd, &err, sizeof(err));
-	_exit(127);
+	if (parked < 0)
+		report_errno(report_fd);
+	report_fd = parked;
+	script_fd = fcntl(script_fd, F_DUPFD_CLOEXEC, SCRIPT_FD_SLOT + 1);
+	/* Every fd above the slot goes at exec; report_fd stays usable until then. */
+	if (script_fd < 0 || child_reset_process() < 0 || child_reset_environment(022) < 0 ||
+	    dup2(script_fd, SCRIPT_FD_SLOT) < 0 ||
+	    syscall(SYS_close_range, SCRIPT_FD_SLOT + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		report_errno(report_fd);
+	/* What was checked is what runs: the path is not looked up again. */
+	(void)syscall(SYS_execveat, SCRIPT_FD_SLOT, "", argv, envp, AT_EMPTY_PATH);
+	report_errno(report_fd);
 }
 
 /* Wait for pid under a deadline; the wait status, or -ETIMEDOUT after killing. */
