@@ -241,11 +241,15 @@ void close_data_discard(pam_handle_t *pamh, struct conv_state *st,
 	run_close_helper(pamh, st, opts, req, -1);
 }
 
-bool close_data_kept(pam_handle_t *pamh)
+bool close_data_kept(pam_handle_t *pamh, int *proc_fd)
 {
 	const void *data = NULL;
 
-	return pam_get_data(pamh, DATA_KEY, &data) == PAM_SUCCESS && data;
+	*proc_fd = -1;
+	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
+		return false;
+	*proc_fd = ((const struct close_data *)data)->proc_fd;
+	return true;
 }
 
 void close_data_cleanup(pam_handle_t *pamh, struct conv_state *st,

@@ -258,10 +258,10 @@ static int run_helper(pam_handle_t *pamh, struct conv_state *st,
 }
 
 /* 0, or a PAM status after logging why this caller cannot join namespaces. */
-static int check_caller(pam_handle_t *pamh, const char *step)
+static int check_caller(pam_handle_t *pamh, int proc_fd, const char *step)
 {
 	const char *what = NULL;
-	int r = preflight_check(&what);
+	int r = preflight_check(proc_fd, &what);
 
 	if (r == 0)
 		return PAM_SUCCESS;
@@ -308,7 +308,7 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	r = refuse_unsupported(pamh, &opts);
 	if (r != PAM_SUCCESS)
 		return r;
-	r = check_caller(pamh, "refusing to set up namespaces");
+	r = check_caller(pamh, -1, "refusing to set up namespaces");
 	if (r != PAM_SUCCESS)
 		return r;
 	st = conv_state_new(pamh);
@@ -327,15 +327,16 @@ EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 	struct polyns_options opts;
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_chld;
 	struct conv_state *st;
+	int proc_fd;
 
 	(void)flags;
 	/* share=session namespaces end with their last process; tmpdirs do not. */
-	if (!close_data_kept(pamh))
+	if (!close_data_kept(pamh, &proc_fd))
 		return PAM_SUCCESS;
 	/* Close never fails a logout: what it cannot do is logged and left. */
 	if (load_options(pamh, argc, argv, &opts) != PAM_SUCCESS ||
-	    check_caller(pamh, "close: leaving the session's instances and shared "
-			 "sets as they are") != PAM_SUCCESS)
+	    check_caller(pamh, proc_fd, "close: leaving the session's instances and "
+			 "shared sets as they are") != PAM_SUCCESS)
 		return PAM_SUCCESS;
 	st = conv_state_new(pamh);
 	if (!st) {

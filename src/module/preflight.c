@@ -14,10 +14,12 @@
 #include "util.h"
 
 /* num_threads is the 20th field of /proc/self/stat; comm may hold spaces. */
-static int thread_count(void)
+static int thread_count(int proc_fd)
 {
 	char buf[1024];
-	_cleanup_close_ int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = proc_fd >= 0
+		? openat(proc_fd, "self/stat", O_RDONLY | O_CLOEXEC)
+		: open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 	char *p, *end;
 	long n_threads;
@@ -52,9 +54,9 @@ static int has_caps(void)
 	return (data[0].effective & need) == need;
 }
 
-int preflight_check(const char **what)
+int preflight_check(int proc_fd, const char **what)
 {
-	int threads = thread_count();
+	int threads = thread_count(proc_fd);
 	int caps;
 
 	*what = "cannot count the calling process's threads in /proc/self/stat";
