@@ -100,6 +100,19 @@ out=$(session polyns-alice pre --drop-sys-admin --print-ns -- true)
 logs=$(log_since)
 grep -q '^open: Cannot' <<<"$out" && grep -q "lacks CAP_SYS_ADMIN" <<<"$logs" &&
 	ok module_refuses_caller_without_sys_admin || not_ok module_refuses_caller_without_sys_admin "$out" "$logs"
+# Close asks the same of its caller: a second thread there, and the tmpdir
+# instance is left (and said so) rather than worked on from a threaded caller.
+mkdir -p "$S/ct" && chmod 1777 "$S/ct"
+echo "$S/ct $S/ct-inst/ tmpdir" >"$CONF"
+pam_conf preclose ""
+log_mark
+out=$(session polyns-alice preclose --thread-at-close -- true)
+logs=$(log_since)
+grep -q '^close: Success' <<<"$out" &&
+	grep -q "close: leaving the session's instances and shared sets as they are: .*threads" <<<"$logs" &&
+	[ -n "$(ls -A "$S/ct-inst")" ] && ! grep -q "helper:" <<<"$logs" &&
+	ok module_close_refuses_multithreaded_caller || not_ok module_close_refuses_multithreaded_caller "$out" "$logs"
+echo "# no polydirs" >"$CONF"
 
 # Parsed but not built: refused, never half done.
 pam_conf nsuser "ns=net,user"
