@@ -83,7 +83,7 @@ CONF_SRC := src/conf/diag.c src/conf/conf_lex.c src/conf/conf_parse.c \
 HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/peer.c \
 	src/helper/privs.c src/helper/steps.c src/helper/sandbox.c src/helper/landlock.c \
 	src/helper/child.c src/helper/tree.c src/helper/planner.c src/helper/names.c \
-	src/helper/nsmake.c src/helper/session.c src/helper/fswalk.c \
+	src/helper/nsmake.c src/helper/session.c src/common/walk.c \
 	src/helper/mounts.c src/helper/polydir.c src/helper/cleanup.c \
 	src/helper/selinux_label.c src/helper/hexname.c src/helper/rundir.c \
 	src/helper/procid.c src/helper/holder.c src/helper/registry.c \
@@ -91,7 +91,8 @@ HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/peer.c \
 	$(CONF_SRC) $(COMMON_SRC)
 MODULE_SRC := src/module/pam_polyns.c src/module/preflight.c \
 	src/module/spawn.c src/module/converse.c src/module/join.c \
-	src/module/inits.c src/module/close_data.c src/module/secontext.c $(COMMON_SRC)
+	src/module/inits.c src/module/close_data.c src/module/secontext.c src/common/walk.c \
+	$(COMMON_SRC)
 CHECK_SRC := src/check/polyns-check.c src/check/existing.c $(CONF_SRC) $(COMMON_SRC)
 
 obj = $(patsubst src/%.c,$(BUILDDIR)/obj/$(2)/%.o,$(1))
@@ -176,9 +177,11 @@ $(CHECKER): $(call obj,$(CHECK_SRC),pie)
 
 # ---- unit tests (cmocka) ----
 UNIT_TESTS := test_options test_conf_lex test_conf_parse test_conf_expand \
-	test_conf_resolve test_instance_name test_conf_load test_registry_names test_plan
+	test_conf_resolve test_instance_name test_conf_load test_registry_names test_plan \
+	test_walk
 UNIT_BINS := $(addprefix $(BUILDDIR)/unit/,$(UNIT_TESTS))
-UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC) src/helper/hexname.c src/helper/procid.c
+UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC) src/helper/hexname.c src/helper/procid.c \
+	src/common/walk.c
 
 $(BUILDDIR)/obj/pie/tests/%.o: tests/%.c
 	$(call msg,CC,$@)

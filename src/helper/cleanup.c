@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "conf.h"
-#include "fswalk.h"
 #include "hexname.h"
 #include "hlog.h"
 #include "options.h"
@@ -23,6 +22,7 @@
 #include "rundir.h"
 #include "tree.h"
 #include "util.h"
+#include "walk.h"
 
 /*
  * The instances one close removes: each is opened here (a walk to its
@@ -42,7 +42,7 @@ struct batch {
 static int open_instance(const char *path, bool ignore_parent_mode, int *parent_fd, int *fd)
 {
 	const char *slash = strrchr(path, '/');
-	char parent[CONF_PATH_MAX], err[512];
+	char parent[CONF_PATH_MAX];
 	struct walk w;
 	struct stat st;
 	int ret;
@@ -51,15 +51,18 @@ static int open_instance(const char *path, bool ignore_parent_mode, int *parent_
 	    strcmp(slash + 1, ".") == 0 || (size_t)(slash - path) >= sizeof(parent))
 		return -EINVAL;
 	(void)snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
-	ret = walk_open(parent[0] ? parent : "/", 0, 0, &w, err, sizeof(err));
+	ret = walk_open(parent, WALK_FOLLOW_SAFE | WALK_DIRECTORY, 0, &w);
 	if (ret < 0) {
-		hlog(LOG_ERR, "cleanup of %s: %s", path, err);
+		char msg[512];
+
+		hlog(LOG_ERR, "cleanup of %s: instance parent %s", path,
+		     walk_describe(msg, sizeof(msg), parent, &w, ret));
 		return ret;
 	}
 	/* Only inside a root-owned mode-000 parent, as at creation. */
 	if (fstat(w.fd, &st) < 0)
 		ret = -errno;
-	else if (!ignore_parent_mode && ((st.st_mode & 0777) != 0 || st.st_uid != 0))
+	else if (!ignore_parent_mode && !root_sealed_dir(&st))
 		ret = -EPERM;
 	if (ret == 0) {
 		*fd = openat(w.fd, slash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

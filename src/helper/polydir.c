@@ -11,14 +11,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fswalk.h"
 #include "hlog.h"
 #include "instance_name.h"
 #include "selinux_label.h"
 #include "mounts.h"
 #include "util.h"
+#include "walk.h"
 
 #define TMPDIR_TRIES 100
+
+/*
+ * Polydirs, instance parents and rdirs may lie below users' directories:
+ * symlinks are followed only while no one but root could have planted them.
+ */
+#define WALK_POLY (WALK_FOLLOW_SAFE | WALK_DIRECTORY)
 
 /* out = a + sep + b, or -ENAMETOOLONG. */
 static int concat(char *out, size_t len, const char *a, const char *sep, const char *b)
@@ -55,13 +61,15 @@ static int open_polydir(const struct polydir_job *job, const struct polydir_env 
 			struct walk *w)
 {
 	const struct plan_job *p = &job->plan;
-	char err[512];
-	int ret = walk_open(p->x.dir, 0, 0, w, err, sizeof(err));
+	int ret = walk_open(p->x.dir, WALK_POLY, 0, w);
 
+	/* Made with mode 0 and opened for reading: fchmod and fchown set it up. */
 	if (ret == -ENOENT && (p->rule_flags & RULE_CREATE))
-		ret = walk_open(p->x.dir, WALK_MKDIR | WALK_FULL_FD, 0, w, err, sizeof(err));
+		ret = walk_open(p->x.dir, WALK_POLY | WALK_MKDIR | WALK_READ, 0, w);
 	if (ret < 0) {
-		hlog(LOG_ERR, "polydir %s: %s", p->x.dir, err);
+		char msg[512];
+
+		hlog(LOG_ERR, "polydir %s", walk_describe(msg, sizeof(msg), p->x.dir, w, ret));
 		return ret;
 	}
 	if (!w->created)
@@ -78,17 +86,22 @@ static int open_polydir(const struct polydir_job *job, const struct polydir_env 
 static int open_parent(const char *parent, const struct polydir_env *env,
 		       struct walk *w)
 {
-	char err[512];
 	struct stat st;
-	int ret = walk_open(parent, WALK_MKDIR, 0, w, err, sizeof(err));
+	int ret = walk_open(parent, WALK_POLY | WALK_MKDIR, 0, w);
 
 	if (ret < 0) {
-		hlog(LOG_ERR, "instance parent %s: %s", parent, err);
+		char msg[512];
+
+		hlog(LOG_ERR, "instance parent %s",
+		     walk_describe(msg, sizeof(msg), parent, w, ret));
 		return ret;
 	}
-	if (fstat(w->fd, &st) < 0)
-		return -errno;
-	if (!env->ignore_parent_mode && ((st.st_mode & 0777) != 0 || st.st_uid != 0)) {
+	if (fstat(w->fd, &st) < 0) {
+		ret = -errno;
+		hlog(LOG_ERR, "instance parent %s: %s", parent, strerror(-ret));
+		return ret;
+	}
+	if (!env->ignore_parent_mode && !root_sealed_dir(&st)) {
 		hlog(LOG_ERR, "mode of instance parent %s is not 000 or its owner is not "
 		     "root", parent);
 		return -EPERM;
@@ -287,8 +300,8 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 	if (pw.fd >= 0) {
 		struct stat ps;
 
-		job->safe_instance = pw.safe_path && fstat(pw.fd, &ps) == 0 && ps.st_uid == 0 &&
-				     (!(ps.st_mode & (S_IWGRP | S_IWOTH)) || (ps.st_mode & S_ISVTX));
+		job->safe_instance = pw.safe_path && fstat(pw.fd, &ps) == 0 &&
+				     root_safe_dir(&ps, true);
 	}
 	if (inst_fd >= 0)
 		(void)close(inst_fd);
@@ -332,12 +345,14 @@ int polydir_unmount_rdir(const struct polydir_job *job)
 
 int polydir_detach(const char *path)
 {
-	char err[512], link[64];
+	char link[64];
 	struct walk w;
-	int ret = walk_open(path, 0, 0, &w, err, sizeof(err));
+	int ret = walk_open(path, WALK_POLY, 0, &w);
 
 	if (ret < 0) {
-		hlog(LOG_ERR, "unmounting %s: %s", path, err);
+		char msg[512];
+
+		hlog(LOG_ERR, "unmounting %s", walk_describe(msg, sizeof(msg), path, &w, ret));
 		return ret;
 	}
 	/* The checked fd, through its magic link: nothing is resolved again. */

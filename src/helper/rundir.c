@@ -8,54 +8,55 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fswalk.h"
 #include "hlog.h"
 #include "util.h"
+#include "walk.h"
 
-static int root_only(int fd)
+/* 0, or -EPERM unless fd is a root_only_dir(). */
+static int check_root_only(int fd)
 {
 	struct stat st;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	return S_ISDIR(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 077) ? 0 : -EPERM;
+	return root_only_dir(&st) ? 0 : -EPERM;
 }
 
 int rundir_open(const char *runtime_dir, const char *name)
 {
-	char err[512];
-	struct walk w;
-	_cleanup_close_ int top = -1;
-	int fd, ret = walk_open(runtime_dir, WALK_MKDIR, 0700, &w, err, sizeof(err));
+	char msg[512];
+	struct walk top, sub;
+	_cleanup_close_ int top_fd = -1, sub_fd = -1;
+	int fd, r = walk_open(runtime_dir, WALK_FOLLOW_SAFE | WALK_DIRECTORY | WALK_MKDIR, 0700,
+			      &top);
 
-	if (ret < 0) {
-		hlog(LOG_ERR, "runtime directory: %s", err);
-		return ret;
+	if (r < 0) {
+		hlog(LOG_ERR, "runtime directory: %s",
+		     walk_describe(msg, sizeof(msg), runtime_dir, &top, r));
+		return r;
 	}
-	top = w.fd;
-	if (root_only(top) < 0) {
+	top_fd = top.fd;
+	if (check_root_only(top_fd) < 0) {
 		hlog(LOG_ERR, "runtime directory %s must be root's, mode 0700", runtime_dir);
 		return -EPERM;
 	}
-	if (mkdirat(top, name, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	/* Looked at through O_PATH first: the steps that use it cannot open another's. */
-	fd = openat(top, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = root_only(fd);
-	(void)close(fd);
-	if (ret == 0) {
-		fd = openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		ret = root_only(fd); /* swapped since? */
-		if (ret < 0)
-			(void)close(fd);
+	r = walk_openat(top_fd, name, WALK_NO_SYMLINKS | WALK_DIRECTORY | WALK_MKDIR, 0700, &sub);
+	if (r < 0) {
+		hlog(LOG_ERR, "runtime directory %s: %s", runtime_dir,
+		     walk_describe(msg, sizeof(msg), name, &sub, r));
+		return r;
 	}
-	if (ret < 0) {
+	sub_fd = sub.fd;
+	/* Looked at through O_PATH first: the steps that use it cannot open another's. */
+	if (check_root_only(sub_fd) < 0) {
 		hlog(LOG_ERR, "%s/%s must be root's, mode 0700", runtime_dir, name);
 		return -EPERM;
 	}
-	return fd;
+	/* The same inode, opened for reading: nothing is looked up by name again. */
+	fd = openat(sub_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		hlog(LOG_ERR, "opening %s/%s: %s", runtime_dir, name, strerror(-r));
+	}
+	return fd < 0 ? r : fd;
 }

@@ -191,18 +191,23 @@ static int scan_mount_namespaces(struct wire_request *req, int *others, int proc
 	return 0;
 }
 
-static void run_close_helper(pam_handle_t *pamh, const struct polyns_options *o,
-			     struct wire_request *req, int mntns_fd)
+static void run_close_helper(pam_handle_t *pamh, struct conv_state *st,
+			     const struct polyns_options *o, const struct wire_request *req,
+			     int mntns_fd)
 {
 	struct helper_proc h;
 	struct helper_result res;
-	char why[512];
+	struct spawn_fail fail;
+	int r = helper_spawn_in(o->helper, mntns_fd, &h, &fail);
 
-	if (helper_spawn_in(o->helper, mntns_fd, &h, why, sizeof(why)) < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot start the helper at close: %s", why);
+	if (r < 0) {
+		char msg[512];
+
+		pam_syslog(pamh, LOG_ERR, "cannot start the helper at close: %s",
+			   spawn_describe(msg, sizeof(msg), o->helper, r, &fail));
 		return;
 	}
-	if (converse(pamh, &h, req, o->timeout_sec, &res) < 0)
+	if (converse(pamh, st, &h, req, o->timeout_sec, &res) < 0)
 		return;
 	if (res.reply.status != STATUS_OK)
 		pam_syslog(pamh, LOG_ERR, "close: some instances could not be removed");
@@ -224,21 +229,33 @@ static void close_request(pam_handle_t *pamh, const struct polyns_options *opts,
 	};
 }
 
-void close_data_discard(pam_handle_t *pamh, const struct polyns_options *opts,
-			const struct wire_reply *reply)
+void close_data_discard(pam_handle_t *pamh, struct conv_state *st,
+			const struct polyns_options *opts, const struct wire_reply *reply)
 {
-	static struct wire_request req;
+	struct wire_request *req = &st->close_req;
 
-	close_request(pamh, opts, &req);
+	close_request(pamh, opts, req);
 	for (uint32_t i = 0; i < reply->n_tmpdirs; i++)
-		req.cleanup[req.n_cleanup++] = reply->tmpdirs[i];
-	req.registry = reply->registry;
-	run_close_helper(pamh, opts, &req, -1);
+		req->cleanup[req->n_cleanup++] = reply->tmpdirs[i];
+	req->registry = reply->registry;
+	run_close_helper(pamh, st, opts, req, -1);
 }
 
-void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts)
+bool close_data_kept(pam_handle_t *pamh, int *proc_fd)
 {
-	static struct wire_request req;
+	const void *data = NULL;
+
+	*proc_fd = -1;
+	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
+		return false;
+	*proc_fd = ((const struct close_data *)data)->proc_fd;
+	return true;
+}
+
+void close_data_cleanup(pam_handle_t *pamh, struct conv_state *st,
+			const struct polyns_options *opts)
+{
+	struct wire_request *req = &st->close_req;
 	const void *data = NULL;
 	const struct close_data *cd;
 	bool unmount = opts->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE;
@@ -248,10 +265,10 @@ void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts)
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
 		return;
 	cd = data;
-	close_request(pamh, opts, &req);
+	close_request(pamh, opts, req);
 	proc = cd->proc_fd >= 0 ? fcntl(cd->proc_fd, F_DUPFD_CLOEXEC, 3)
 				: open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (proc < 0 || scan_mount_namespaces(&req, &others, proc) < 0) {
+	if (proc < 0 || scan_mount_namespaces(req, &others, proc) < 0) {
 		/* Cannot tell who still runs, nor name our namespace: keep, unrecorded. */
 		if (cd->n_tmpdirs > 0)
 			pam_syslog(pamh, LOG_ERR, "cannot scan /proc at close: keeping %u "
@@ -261,7 +278,7 @@ void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts)
 	if (proc >= 0)
 		(void)close(proc);
 	if (cd->registry)
-		req.registry = cd->registry;
+		req->registry = cd->registry;
 	/*
 	 * Our children are in the set's pid namespace; the close helper must
 	 * not be (its init ignores SIGKILL from inside).  The session is over:
@@ -270,18 +287,18 @@ void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts)
 	if (cd->pidns_fd >= 0 && setns(cd->pidns_fd, CLONE_NEWPID) < 0)
 		pam_syslog(pamh, LOG_ERR, "cannot leave the session's pid namespace: %m");
 	for (uint32_t i = 0; unmount && i < cd->n_polydirs; i++)
-		req.unmount[req.n_unmount++] = cd->polydirs[i];
+		req->unmount[req->n_unmount++] = cd->polydirs[i];
 	for (uint32_t i = 0; i < cd->n_tmpdirs; i++) {
 		if (others == 0)
-			req.cleanup[req.n_cleanup++] = cd->tmpdirs[i];
+			req->cleanup[req->n_cleanup++] = cd->tmpdirs[i];
 		else if (others > 0)
-			req.defer[req.n_defer++] = cd->tmpdirs[i];
+			req->defer[req->n_defer++] = cd->tmpdirs[i];
 	}
 	/*
 	 * After unmount_on_close the instance paths are plain again in the
 	 * session's namespace; otherwise work from the one we started in.
 	 */
-	if (req.n_unmount || req.n_cleanup || req.n_defer || req.registry[0])
-		run_close_helper(pamh, opts, &req, req.n_unmount ? -1 : cd->mntns_fd);
+	if (req->n_unmount || req->n_cleanup || req->n_defer || req->registry[0])
+		run_close_helper(pamh, st, opts, req, req->n_unmount ? -1 : cd->mntns_fd);
 	(void)pam_set_data(pamh, DATA_KEY, NULL, NULL);
 }

@@ -10,6 +10,9 @@
 
 #include <security/pam_modules.h>
 
+#include <stdbool.h>
+
+#include "converse.h"
 #include "options.h"
 #include "wire.h"
 
@@ -26,10 +29,17 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
  * process still lives in the session's mount namespace (a background job
  * that outlived the shell keeps its files; the instances stay and are logged).
  */
-void close_data_cleanup(pam_handle_t *pamh, const struct polyns_options *opts);
+void close_data_cleanup(pam_handle_t *pamh, struct conv_state *st,
+			const struct polyns_options *opts);
+
+/*
+ * Did open keep anything for close?  If so, *proc_fd is the /proc kept from
+ * before joining a pid namespace (still owned by the data), or -1.
+ */
+bool close_data_kept(pam_handle_t *pamh, int *proc_fd);
 
 /* A session that failed after the helper made tmpdirs: remove them now. */
-void close_data_discard(pam_handle_t *pamh, const struct polyns_options *opts,
-			const struct wire_reply *reply);
+void close_data_discard(pam_handle_t *pamh, struct conv_state *st,
+			const struct polyns_options *opts, const struct wire_reply *reply);
 
 #endif

@@ -9,6 +9,7 @@
 #include <security/pam_ext.h>
 #include <security/pam_modutil.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -18,9 +19,35 @@
 #include "channel.h"
 
 #define MAX_LOG_LINES 512
+#define STATE_KEY "pam_polyns:conv_state"
+
+static void free_state(pam_handle_t *pamh, void *data, int error_status)
+{
+	(void)pamh;
+	(void)error_status;
+	free(data);
+}
+
+struct conv_state *conv_state_new(pam_handle_t *pamh)
+{
+	struct conv_state *st = calloc(1, sizeof(*st));
+
+	if (st && pam_set_data(pamh, STATE_KEY, st, free_state) != PAM_SUCCESS) {
+		free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void conv_state_free(pam_handle_t *pamh)
+{
+	/* Replacing the data runs free_state on the old. */
+	(void)pam_set_data(pamh, STATE_KEY, NULL, NULL);
+}
 
 struct conv {
 	pam_handle_t *pamh;
+	struct conv_state *st;
 	struct helper_proc *h;
 	struct timespec deadline;
 	unsigned int timeout_sec;
@@ -58,8 +85,12 @@ static void log_death(const struct conv *c, int status)
 			   WTERMSIG(status), strsignal(WTERMSIG(status)),
 			   WTERMSIG(status) == SIGSYS ? ": a syscall outside its seccomp "
 			   "allowlist" : "");
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && c->h->start_step)
+		pam_syslog(c->pamh, LOG_ERR, "helper could not be started: %s: %s",
+			   c->h->start_step, strerror(c->h->start_errno));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		pam_syslog(c->pamh, LOG_ERR, "helper could not be started (exit 127)");
+		pam_syslog(c->pamh, LOG_ERR, "helper exited with status 127 (it could not be "
+			   "started, or its program failed early)");
 	else if (WIFEXITED(status))
 		pam_syslog(c->pamh, LOG_ERR, "helper exited with status %d",
 			   WEXITSTATUS(status));
@@ -67,32 +98,31 @@ static void log_death(const struct conv *c, int status)
 
 static int answer_names(struct conv *c, struct wire_reader *rd)
 {
-	static struct wire_names q;
-	static struct wire_answer a;
-	static struct wire_buf b;
+	struct wire_names *q = &c->st->names;
+	struct wire_answer *a = &c->st->answer;
 	int r;
 
-	if (c->answered || wire_decode_names(rd, &q) < 0)
+	if (c->answered || wire_decode_names(rd, q) < 0)
 		return -EBADMSG;
 	c->answered = true;
-	memset(&a, 0, sizeof(a));
-	a.n_users = q.n_users;
-	for (uint32_t i = 0; i < q.n_users; i++) {
-		struct passwd *pw = pam_modutil_getpwnam(c->pamh, q.users[i]);
+	memset(a, 0, sizeof(*a));
+	a->n_users = q->n_users;
+	for (uint32_t i = 0; i < q->n_users; i++) {
+		struct passwd *pw = pam_modutil_getpwnam(c->pamh, q->users[i]);
 
 		if (pw)
-			a.users[i].found = 1, a.users[i].uid = pw->pw_uid,
-			a.users[i].gid = pw->pw_gid;
+			a->users[i].found = 1, a->users[i].uid = pw->pw_uid,
+			a->users[i].gid = pw->pw_gid;
 	}
-	a.n_groups = q.n_groups;
-	for (uint32_t i = 0; i < q.n_groups; i++) {
-		struct group *gr = pam_modutil_getgrnam(c->pamh, q.groups[i]);
+	a->n_groups = q->n_groups;
+	for (uint32_t i = 0; i < q->n_groups; i++) {
+		struct group *gr = pam_modutil_getgrnam(c->pamh, q->groups[i]);
 
 		if (gr)
-			a.groups[i].found = 1, a.groups[i].gid = gr->gr_gid;
+			a->groups[i].found = 1, a->groups[i].gid = gr->gr_gid;
 	}
-	r = wire_encode_answer(&b, &a);
-	return r < 0 ? r : channel_send(c->h->sock, &b, NULL, 0);
+	r = wire_encode_answer(&c->st->out, a);
+	return r < 0 ? r : channel_send(c->h->sock, &c->st->out, NULL, 0);
 }
 
 static int forward_log(struct conv *c, struct wire_reader *rd)
@@ -127,7 +157,7 @@ static int dispatch(struct conv *c, uint32_t type, struct wire_reader *rd,
 /* Read messages until the reply: 0 with res filled, or -errno. */
 static int read_until_reply(struct conv *c, struct helper_result *res)
 {
-	static uint8_t msg[WIRE_MAX_MSG];
+	uint8_t *msg = c->st->msg;
 
 	for (;;) {
 		struct wire_reader rd;
@@ -166,8 +196,11 @@ static int reap_clean_exit(struct conv *c)
 			   c->timeout_sec);
 		return -ETIMEDOUT;
 	}
-	if (status < 0)
+	if (status < 0) {
+		pam_syslog(c->pamh, LOG_ERR, "waiting for the helper failed: %s",
+			   strerror(-status));
 		return status;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		log_death(c, status);
 		return -ECHILD;
@@ -190,6 +223,9 @@ static void fail_conversation(struct conv *c, int r)
 			pam_syslog(c->pamh, LOG_ERR, "helper exited without a reply");
 		else if (status >= 0)
 			log_death(c, status);
+		else
+			pam_syslog(c->pamh, LOG_ERR, "helper closed the connection; waiting "
+				   "for it failed: %s", strerror(-status));
 		return;
 	}
 	(void)helper_reap(c->h, 1);
@@ -203,20 +239,19 @@ static void fail_conversation(struct conv *c, int r)
 			   strerror(-r));
 }
 
-int converse(pam_handle_t *pamh, struct helper_proc *h,
+int converse(pam_handle_t *pamh, struct conv_state *st, struct helper_proc *h,
 	     const struct wire_request *req, unsigned int timeout_sec,
 	     struct helper_result *res)
 {
-	static struct wire_buf b;
-	struct conv c = { .pamh = pamh, .h = h, .timeout_sec = timeout_sec };
+	struct conv c = { .pamh = pamh, .st = st, .h = h, .timeout_sec = timeout_sec };
 	int r;
 
 	memset(res, 0, sizeof(*res));
 	(void)clock_gettime(CLOCK_MONOTONIC, &c.deadline);
 	c.deadline.tv_sec += timeout_sec;
-	r = wire_encode_request(&b, req);
+	r = wire_encode_request(&st->out, req);
 	if (r == 0)
-		r = channel_send(h->sock, &b, NULL, 0);
+		r = channel_send(h->sock, &st->out, NULL, 0);
 	if (r == 0)
 		r = read_until_reply(&c, res);
 	if (r < 0) {

@@ -17,30 +17,50 @@
 
 #include "spawn.h"
 #include "util.h"
+#include "walk.h"
 
-/* report_fd is close-on-exec: it carries an errno only if the script did not start. */
-__attribute__((noreturn)) static void exec_script(const struct wire_init *in,
-						  const char *user, int report_fd)
+#define SCRIPT_FD_SLOT 3 /* the checked script: the interpreter reads it as /dev/fd/3 */
+
+/* In the child, when the script could not be started: tell the parent why. */
+__attribute__((noreturn)) static void report_errno(int report_fd)
 {
-	int err;
+	int err = errno ? errno : EINVAL;
 
-	/* Every fd above 2 goes at exec; report_fd stays usable until then. */
-	if (child_reset_process() == 0 && child_reset_environment(022) == 0 &&
-	    syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) {
-		static char *const envp[] = { NULL };
-		char *argv[] = {
-			(char *)in->script, (char *)in->polydir, (char *)in->instance,
-			(char *)(in->newdir ? "1" : "0"), (char *)user,
-			(char *)(in->safe_polydir ? "1" : "0"),
-			(char *)(in->safe_instance ? "1" : "0"), NULL,
-		};
-
-		/* The path was checked: root-owned all the way, no symlinks. */
-		(void)execve(in->script, argv, envp);
-	}
-	err = errno ? errno : EINVAL;
 	(void)!write(report_fd, &err, sizeof(err));
 	_exit(127);
+}
+
+/*
+ * In the child: the checked script at SCRIPT_FD_SLOT, inheritable (an
+ * interpreter cannot read a close-on-exec script: execveat fails ENOENT),
+ * every other fd above 2 close-on-exec.  report_fd, close-on-exec, carries
+ * an errno only if the script did not start.
+ */
+__attribute__((noreturn)) static void exec_script(const struct wire_init *in,
+						  const char *user, int script_fd, int report_fd)
+{
+	static char *const envp[] = { NULL };
+	char *argv[] = {
+		(char *)in->script, (char *)in->polydir, (char *)in->instance,
+		(char *)(in->newdir ? "1" : "0"), (char *)user,
+		(char *)(in->safe_polydir ? "1" : "0"),
+		(char *)(in->safe_instance ? "1" : "0"), NULL,
+	};
+	/* Park both above the slot first: either may be sitting on it. */
+	int parked = fcntl(report_fd, F_DUPFD_CLOEXEC, SCRIPT_FD_SLOT + 1);
+
+	if (parked < 0)
+		report_errno(report_fd);
+	report_fd = parked;
+	script_fd = fcntl(script_fd, F_DUPFD_CLOEXEC, SCRIPT_FD_SLOT + 1);
+	/* Every fd above the slot goes at exec; report_fd stays usable until then. */
+	if (script_fd < 0 || child_reset_process() < 0 || child_reset_environment(022) < 0 ||
+	    dup2(script_fd, SCRIPT_FD_SLOT) < 0 ||
+	    syscall(SYS_close_range, SCRIPT_FD_SLOT + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		report_errno(report_fd);
+	/* What was checked is what runs: the path is not looked up again. */
+	(void)syscall(SYS_execveat, SCRIPT_FD_SLOT, "", argv, envp, AT_EMPTY_PATH);
+	report_errno(report_fd);
 }
 
 /* Wait for pid under a deadline; the wait status, or -ETIMEDOUT after killing. */
@@ -60,59 +80,62 @@ static int wait_deadline(pid_t pid, int pidfd, unsigned int timeout_sec)
 	return r <= 0 ? -ETIMEDOUT : status;
 }
 
-static int run_one(pam_handle_t *pamh, const struct wire_init *in, const char *user,
-		   unsigned int timeout_sec)
+/* Fork and exec the checked script; the child's pid, or -errno with *call set. */
+static pid_t start_script(const struct wire_init *in, const char *user, int script_fd,
+			  int report[2], const char **call)
 {
-	char why[512];
-	int fd = trusted_exec_open(in->script, why, sizeof(why));
-	int pidfd, status, report[2], exec_errno = 0;
 	sigset_t all, old;
 	pid_t pid;
 
-	if (fd == -ENOENT)
-		return 0; /* no script: nothing to run, as with pam_namespace */
-	if (fd < 0) {
-		pam_syslog(pamh, LOG_ERR, "refusing namespace init script: %s", why);
-		return fd;
-	}
-	(void)close(fd);
+	*call = "pipe2";
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return -errno;
+	*call = "fork";
 	sigfillset(&all);
 	(void)sigprocmask(SIG_SETMASK, &all, &old);
 	pid = fork();
 	if (pid == 0)
-		exec_script(in, user, report[1]);
+		exec_script(in, user, script_fd, report[1]);
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
-	(void)close(report[1]);
 	if (pid < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot fork to run %s: %m", in->script);
+		int e = errno;
+
 		(void)close(report[0]);
-		return -errno;
+		(void)close(report[1]);
+		return -e;
 	}
-	pidfd = pidfd_open(pid, 0);
+	(void)close(report[1]);
+	return pid;
+}
+
+/* Wait for the script under the deadline: its wait status, or -errno with *call set. */
+static int finish_script(pid_t pid, unsigned int timeout_sec, const char **call)
+{
+	int pidfd = pidfd_open(pid, 0), status;
+
 	if (pidfd < 0) {
 		int e = errno;
 
+		*call = "pidfd_open";
 		(void)kill(pid, SIGKILL);
 		(void)waitpid(pid, NULL, 0);
-		(void)close(report[0]);
-		pam_syslog(pamh, LOG_ERR, "pidfd_open for %s: %s", in->script, strerror(e));
 		return -e;
 	}
+	*call = "waitpid";
 	status = wait_deadline(pid, pidfd, timeout_sec);
 	(void)close(pidfd);
-	/* The child is gone: the pipe holds an errno only if exec failed. */
-	if (read(report[0], &exec_errno, sizeof(exec_errno)) != (ssize_t)sizeof(exec_errno))
-		exec_errno = 0;
-	(void)close(report[0]);
+	return status;
+}
+
+/* Say how the script ended; 0 unless it must fail the session. */
+static int judge_script(pam_handle_t *pamh, const struct wire_init *in, int status,
+			int exec_errno, unsigned int timeout_sec)
+{
 	if (status == -ETIMEDOUT) {
 		pam_syslog(pamh, LOG_ERR, "namespace init script %s for %s did not finish "
 			   "within %u s; killed", in->script, in->polydir, timeout_sec);
 		return status;
 	}
-	if (status < 0)
-		return status;
 	if (WIFSIGNALED(status)) {
 		pam_syslog(pamh, LOG_ERR, "namespace init script %s for %s killed by signal %d",
 			   in->script, in->polydir, WTERMSIG(status));
@@ -128,6 +151,41 @@ static int run_one(pam_handle_t *pamh, const struct wire_init *in, const char *u
 			   "status %d (ignored, as pam_namespace does)", in->script,
 			   in->polydir, WEXITSTATUS(status));
 	return 0;
+}
+
+static int run_one(pam_handle_t *pamh, const struct wire_init *in, const char *user,
+		   unsigned int timeout_sec)
+{
+	size_t failed_len = 0;
+	_cleanup_close_ int fd = trusted_exec_open(in->script, &failed_len);
+	const char *call = NULL;
+	int report[2], status, exec_errno = 0;
+	pid_t pid;
+
+	if (fd == -ENOENT)
+		return 0; /* no script: nothing to run, as with pam_namespace */
+	if (fd < 0) {
+		struct walk w = { .fd = -1, .failed_len = failed_len };
+		char msg[512];
+
+		pam_syslog(pamh, LOG_ERR, "refusing namespace init script %s",
+			   walk_describe(msg, sizeof(msg), in->script, &w, fd));
+		return fd;
+	}
+	pid = start_script(in, user, fd, report, &call);
+	status = pid < 0 ? pid : finish_script(pid, timeout_sec, &call);
+	if (pid >= 0) {
+		/* The child is gone: the pipe holds an errno only if exec failed. */
+		if (read(report[0], &exec_errno, sizeof(exec_errno)) != (ssize_t)sizeof(exec_errno))
+			exec_errno = 0;
+		(void)close(report[0]);
+	}
+	if (status < 0 && status != -ETIMEDOUT) {
+		pam_syslog(pamh, LOG_ERR, "cannot run namespace init script %s: %s: %s",
+			   in->script, call, strerror(-status));
+		return status;
+	}
+	return judge_script(pamh, in, status, exec_errno, timeout_sec);
 }
 
 int run_inits(pam_handle_t *pamh, const struct wire_reply *reply, const char *user,

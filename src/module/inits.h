@@ -12,11 +12,13 @@
 #include "wire.h"
 
 /*
- * Run each init in order, as root with an empty environment, only fds 0-2,
- * and a deadline each.  A missing script is skipped (as pam_namespace does);
- * one that is not root-owned, is writable by others or is not executable
- * fails; a non-zero exit is logged and ignored (as pam_namespace does); death
- * by a signal or the deadline fails.  0 or -errno.
+ * Run each init in order, as root with an empty environment, fds 0-2 and
+ * the script itself at fd 3, and a deadline each.  The script is walked as
+ * trusted_exec_open() walks (a missing one is skipped, as pam_namespace
+ * does; one that fails the checks fails) and the fd that passed is what is
+ * executed (execveat, AT_EMPTY_PATH): its path is not looked up again.  A
+ * non-zero exit is logged and ignored (as pam_namespace does); death by a
+ * signal or the deadline fails.  0 or -errno; every failure is logged here.
  */
 int run_inits(pam_handle_t *pamh, const struct wire_reply *reply, const char *user,
 	      unsigned int timeout_sec);

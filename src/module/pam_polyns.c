@@ -174,8 +174,9 @@ static int status_to_pam(uint32_t status)
  * Join, run the init scripts, keep what close needs: all of it or, after
  * undoing the join, none of it.
  */
-static int enter_session(pam_handle_t *pamh, const struct polyns_options *o,
-			 const struct helper_result *res, const char *user)
+static int enter_session(pam_handle_t *pamh, struct conv_state *st,
+			 const struct polyns_options *o, const struct helper_result *res,
+			 const char *user)
 {
 	struct join_saved saved = { { 0 } };
 	bool has_mnt = false, has_pid = false, joined = false;
@@ -216,20 +217,20 @@ static int enter_session(pam_handle_t *pamh, const struct polyns_options *o,
 			join_undo(pamh, &saved);
 		/* Back where we started: the helper can undo what it made or counted. */
 		if (res->reply.n_tmpdirs > 0 || res->reply.registry[0])
-			close_data_discard(pamh, o, &res->reply);
+			close_data_discard(pamh, st, o, &res->reply);
 	}
 	join_saved_close(&saved);
 	return ret;
 }
 
 /* Spawn, converse, join: the caller's namespaces change only on full success. */
-static int run_helper(pam_handle_t *pamh, const struct polyns_options *o,
-		      const struct wire_request *req)
+static int run_helper(pam_handle_t *pamh, struct conv_state *st,
+		      const struct polyns_options *o, const struct wire_request *req)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_chld;
 	struct helper_proc h;
 	struct helper_result res;
-	char why[512];
+	struct spawn_fail fail;
 	int r, ret;
 
 	/* Our own waitpid() must find the helper: no host handler may reap it. */
@@ -237,29 +238,67 @@ static int run_helper(pam_handle_t *pamh, const struct polyns_options *o,
 		pam_syslog(pamh, LOG_ERR, "cannot reset SIGCHLD: %m");
 		return PAM_SESSION_ERR;
 	}
-	r = helper_spawn(o->helper, &h, why, sizeof(why));
+	r = helper_spawn(o->helper, &h, &fail);
 	if (r < 0) {
-		pam_syslog(pamh, LOG_ERR, "cannot start the helper: %s", why);
+		char msg[512];
+
+		pam_syslog(pamh, LOG_ERR, "cannot start the helper: %s",
+			   spawn_describe(msg, sizeof(msg), o->helper, r, &fail));
 		ret = PAM_SESSION_ERR;
-	} else if (converse(pamh, &h, req, o->timeout_sec, &res) < 0) {
+	} else if (converse(pamh, st, &h, req, o->timeout_sec, &res) < 0) {
 		ret = PAM_SESSION_ERR;
 	} else {
 		ret = status_to_pam(res.reply.status);
 		if (ret == PAM_SUCCESS)
-			ret = enter_session(pamh, o, &res, req->user.name);
+			ret = enter_session(pamh, st, o, &res, req->user.name);
 		helper_result_close(&res);
 	}
 	(void)sigaction(SIGCHLD, &old_chld, NULL);
 	return ret;
 }
 
+/* 0, or a PAM status after logging why this caller cannot join namespaces. */
+static int check_caller(pam_handle_t *pamh, int proc_fd, const char *step)
+{
+	const char *what = NULL;
+	int r = preflight_check(proc_fd, &what);
+
+	if (r == 0)
+		return PAM_SUCCESS;
+	pam_syslog(pamh, LOG_ERR, "%s: %s (%s)", step, what, strerror(-r));
+	return PAM_SESSION_ERR;
+}
+
+/* Everything open does once the caller is known to be able to join. */
+static int open_session(pam_handle_t *pamh, struct conv_state *st,
+			const struct polyns_options *opts)
+{
+	struct wire_request req;
+	struct users users;
+	char *context = NULL;
+	int r = lookup_users(pamh, &users);
+
+	if (r != PAM_SUCCESS)
+		return r;
+	r = session_context(pamh, opts, users.user.pw_name, &context);
+	if (r != PAM_SUCCESS)
+		return r;
+	fill_request(pamh, opts, &users, &req);
+	if (context)
+		req.context = context;
+	r = run_helper(pamh, st, opts, &req);
+	free(context);
+	if (r == PAM_SUCCESS && (opts->flags & POLYNS_OPT_DEBUG))
+		pam_syslog(pamh, LOG_DEBUG, "session namespaces ready for %s",
+			   users.user.pw_name);
+	return r;
+}
+
 EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 			       const char **argv)
 {
 	struct polyns_options opts;
-	struct wire_request req;
-	struct users users;
-	char why[256], *context = NULL;
+	struct conv_state *st;
 	int r;
 
 	(void)flags;
@@ -269,24 +308,16 @@ EXPORT int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
 	r = refuse_unsupported(pamh, &opts);
 	if (r != PAM_SUCCESS)
 		return r;
-	if (preflight_check(why, sizeof(why)) < 0) {
-		pam_syslog(pamh, LOG_ERR, "refusing to set up namespaces: %s", why);
-		return PAM_SESSION_ERR;
+	r = check_caller(pamh, -1, "refusing to set up namespaces");
+	if (r != PAM_SUCCESS)
+		return r;
+	st = conv_state_new(pamh);
+	if (!st) {
+		pam_syslog(pamh, LOG_ERR, "out of memory");
+		return PAM_BUF_ERR;
 	}
-	r = lookup_users(pamh, &users);
-	if (r != PAM_SUCCESS)
-		return r;
-	r = session_context(pamh, &opts, users.user.pw_name, &context);
-	if (r != PAM_SUCCESS)
-		return r;
-	fill_request(pamh, &opts, &users, &req);
-	if (context)
-		req.context = context;
-	r = run_helper(pamh, &opts, &req);
-	free(context);
-	if (r == PAM_SUCCESS && (opts.flags & POLYNS_OPT_DEBUG))
-		pam_syslog(pamh, LOG_DEBUG, "session namespaces ready for %s",
-			   users.user.pw_name);
+	r = open_session(pamh, st, &opts);
+	conv_state_free(pamh);
 	return r;
 }
 
@@ -295,14 +326,29 @@ EXPORT int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
 {
 	struct polyns_options opts;
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_chld;
+	struct conv_state *st;
+	int proc_fd;
 
 	(void)flags;
 	/* share=session namespaces end with their last process; tmpdirs do not. */
-	if (load_options(pamh, argc, argv, &opts) != PAM_SUCCESS)
-		return PAM_SUCCESS; /* reported at open; close never fails a logout */
-	if (sigaction(SIGCHLD, &dfl, &old_chld) < 0)
+	if (!close_data_kept(pamh, &proc_fd))
 		return PAM_SUCCESS;
-	close_data_cleanup(pamh, &opts);
-	(void)sigaction(SIGCHLD, &old_chld, NULL);
+	/* Close never fails a logout: what it cannot do is logged and left. */
+	if (load_options(pamh, argc, argv, &opts) != PAM_SUCCESS ||
+	    check_caller(pamh, proc_fd, "close: leaving the session's instances and "
+			 "shared sets as they are") != PAM_SUCCESS)
+		return PAM_SUCCESS;
+	st = conv_state_new(pamh);
+	if (!st) {
+		pam_syslog(pamh, LOG_ERR, "close: out of memory");
+		return PAM_SUCCESS;
+	}
+	if (sigaction(SIGCHLD, &dfl, &old_chld) < 0) {
+		pam_syslog(pamh, LOG_ERR, "close: cannot reset SIGCHLD: %m");
+	} else {
+		close_data_cleanup(pamh, st, &opts);
+		(void)sigaction(SIGCHLD, &old_chld, NULL);
+	}
+	conv_state_free(pamh);
 	return PAM_SUCCESS;
 }

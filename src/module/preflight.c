@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -15,10 +14,12 @@
 #include "util.h"
 
 /* num_threads is the 20th field of /proc/self/stat; comm may hold spaces. */
-static int thread_count(void)
+static int thread_count(int proc_fd)
 {
 	char buf[1024];
-	_cleanup_close_ int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = proc_fd >= 0
+		? openat(proc_fd, "self/stat", O_RDONLY | O_CLOEXEC)
+		: open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 	char *p, *end;
 	long n_threads;
@@ -53,30 +54,26 @@ static int has_caps(void)
 	return (data[0].effective & need) == need;
 }
 
-int preflight_check(char *why, size_t why_len)
+int preflight_check(int proc_fd, const char **what)
 {
-	int threads = thread_count();
+	int threads = thread_count(proc_fd);
 	int caps;
 
-	if (threads < 0) {
-		(void)snprintf(why, why_len, "cannot count threads: %s", strerror(-threads));
+	*what = "cannot count the calling process's threads in /proc/self/stat";
+	if (threads < 0)
 		return threads;
-	}
-	if (threads != 1) {
-		(void)snprintf(why, why_len, "the calling process has %d threads; "
-			       "namespaces can only be joined by a single-threaded process",
-			       threads);
-		return -EINVAL;
-	}
+	*what = "the calling process has several threads; namespaces can only be "
+		"joined by a single-threaded process";
+	if (threads != 1)
+		return -EBUSY;
+	*what = "cannot read the calling process's capabilities";
 	caps = has_caps();
-	if (caps < 0) {
-		(void)snprintf(why, why_len, "cannot read capabilities: %s", strerror(-caps));
+	if (caps < 0)
 		return caps;
-	}
-	if (!caps) {
-		(void)snprintf(why, why_len, "the calling process lacks CAP_SYS_ADMIN or "
-			       "CAP_SYS_CHROOT, which joining namespaces needs");
+	*what = "the calling process lacks CAP_SYS_ADMIN or CAP_SYS_CHROOT, which "
+		"joining namespaces needs";
+	if (!caps)
 		return -EPERM;
-	}
+	*what = NULL;
 	return 0;
 }

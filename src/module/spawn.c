@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/close_range.h>
+#include <stdint.h>
 #include <sys/pidfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -19,75 +21,42 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "walk.h"
 #include "wire.h"
 
 #define HELPER_FD_SLOT 4 /* the helper binary's O_PATH fd, for execveat */
 
-static int check_dir(int fd, const char *name, char *why, size_t why_len)
+int trusted_exec_open(const char *path, size_t *failed_len)
 {
+	struct walk w;
 	struct stat st;
+	int r = walk_open(path, WALK_NO_SYMLINKS | WALK_ROOT_OWNED | WALK_REGULAR, 0, &w);
 
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (st.st_uid != 0 ||
-	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
-		(void)snprintf(why, why_len, "directory '%s' of the path is not "
-			       "root-owned or is writable by others", name);
-		return -EPERM;
-	}
-	return 0;
-}
-
-/* Walk path component by component, never following a symlink. */
-int trusted_exec_open(const char *path, char *why, size_t why_len)
-{
-	char buf[4096], *save = NULL, *comp, *next;
-	_cleanup_close_ int dir = -1;
-	struct stat st;
-	int r;
-
-	if (path[0] != '/' || strlen(path) >= sizeof(buf)) {
-		(void)snprintf(why, why_len, "%s: path must be absolute", path);
-		return -EINVAL;
-	}
-	memcpy(buf, path, strlen(path) + 1);
-	dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return -errno;
-	r = check_dir(dir, "/", why, why_len);
-	for (comp = strtok_r(buf, "/", &save); r == 0 && comp; comp = next) {
-		int fd;
-
-		next = strtok_r(NULL, "/", &save);
-		fd = openat(dir, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC | (next ? O_DIRECTORY : 0));
-		if (fd < 0) {
-			r = -errno;
-			(void)snprintf(why, why_len, "cannot open '%s' in %s%s: %s",
-				       comp, path, errno == ELOOP || errno == ENOTDIR ?
-				       " (symlinks are refused)" : "", strerror(errno));
-			return r;
-		}
-		(void)close(dir);
-		dir = fd;
-		if (next)
-			r = check_dir(dir, comp, why, why_len);
-	}
+	*failed_len = w.failed_len;
 	if (r < 0)
 		return r;
-	if (fstat(dir, &st) < 0)
-		return -errno;
-	if (S_ISLNK(st.st_mode)) {
-		(void)snprintf(why, why_len, "%s is a symlink (symlinks are refused)",
-			       path);
-		return -ELOOP;
+	*failed_len = strlen(path);
+	if (fstat(w.fd, &st) < 0)
+		r = -errno;
+	else if (!(st.st_mode & S_IXUSR))
+		r = -ENOEXEC;
+	if (r < 0) {
+		(void)close(w.fd);
+		return r;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
-	    !(st.st_mode & S_IXUSR)) {
-		(void)snprintf(why, why_len, "%s must be a regular file, root-owned, "
-			       "executable and not writable by group or others", path);
-		return -EPERM;
-	}
-	return take_fd(&dir);
+	*failed_len = 0;
+	return w.fd;
+}
+
+const char *spawn_describe(char *buf, size_t len, const char *path, int r,
+			   const struct spawn_fail *f)
+{
+	struct walk w = { .fd = -1, .failed_len = f->failed_len };
+
+	if (!f->call)
+		return walk_describe(buf, len, path, &w, r);
+	(void)snprintf(buf, len, "%s: %s", f->call, strerror(-r));
+	return buf;
 }
 
 /*
@@ -153,79 +122,148 @@ int child_reset_environment(mode_t mask)
 	return 0;
 }
 
+/* Where the child stopped before exec: reported to the parent as an index. */
+enum child_step { CHILD_RESET, CHILD_SETNS, CHILD_LIMITS, CHILD_FDS, CHILD_EXEC };
+static const char *const child_steps[] = {
+	[CHILD_RESET] = "resetting ids and signals",
+	[CHILD_SETNS] = "entering the mount namespace",
+	[CHILD_LIMITS] = "resetting rlimits, umask and session",
+	[CHILD_FDS] = "placing its fds",
+	[CHILD_EXEC] = "execveat",
+};
+
+struct child_report {
+	uint32_t step; /* enum child_step */
+	int32_t err;   /* errno */
+};
+
+__attribute__((noreturn)) static void child_fail(int report_fd, enum child_step step)
+{
+	struct child_report rep = { .step = step, .err = errno ? errno : EINVAL };
+
+	(void)!write(report_fd, &rep, sizeof(rep));
+	_exit(127);
+}
+
+/* Move fd above the slots the helper gets, close-on-exec; the new fd or -1. */
+static int park(int fd)
+{
+	int parked = fcntl(fd, F_DUPFD_CLOEXEC, HELPER_FD_SLOT + 1);
+
+	if (parked >= 0)
+		(void)close(fd);
+	return parked;
+}
+
 /* In the child: everything between fork and exec.  Never returns. */
-__attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int mntns_fd)
+__attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int mntns_fd,
+						  int report_fd)
 {
 	static char arg0[] = "polyns-helper";
 	static char *const argv[] = { arg0, NULL };
 	static char *const envp[] = { NULL };
-	int devnull;
+	int devnull, parked;
 
 	if (child_reset_process() < 0)
-		_exit(127);
+		child_fail(report_fd, CHILD_RESET);
 	if (mntns_fd >= 0 && setns(mntns_fd, CLONE_NEWNS) < 0)
-		_exit(127);
-	/* Park both fds above the target slots, then place them. */
-	sock = fcntl(sock, F_DUPFD_CLOEXEC, 10);
-	helper_fd = fcntl(helper_fd, F_DUPFD_CLOEXEC, 10);
+		child_fail(report_fd, CHILD_SETNS);
+	if (child_reset_environment(077) < 0)
+		child_fail(report_fd, CHILD_LIMITS);
+	/* Park every fd above the target slots, then place them. */
+	parked = park(report_fd);
+	if (parked < 0)
+		child_fail(report_fd, CHILD_FDS);
+	report_fd = parked;
+	sock = park(sock);
+	helper_fd = park(helper_fd);
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (sock < 0 || helper_fd < 0 || devnull < 0)
-		_exit(127);
+		child_fail(report_fd, CHILD_FDS);
 	if (dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0 ||
 	    dup2(sock, WIRE_FD_SLOT) < 0 || dup3(helper_fd, HELPER_FD_SLOT, O_CLOEXEC) < 0)
-		_exit(127);
+		child_fail(report_fd, CHILD_FDS);
 	/* dup2() onto itself keeps FD_CLOEXEC: clear it on what must survive. */
 	for (int fd = 0; fd <= WIRE_FD_SLOT; fd++)
 		if (fcntl(fd, F_SETFD, 0) < 0)
-			_exit(127);
-	if (syscall(SYS_close_range, HELPER_FD_SLOT + 1, ~0U, 0) < 0)
-		_exit(127);
-	if (child_reset_environment(077) < 0)
-		_exit(127);
+			child_fail(report_fd, CHILD_FDS);
+	/* Everything else goes at exec; report_fd stays usable until then. */
+	if (syscall(SYS_close_range, HELPER_FD_SLOT + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		child_fail(report_fd, CHILD_FDS);
 	(void)syscall(SYS_execveat, HELPER_FD_SLOT, "", argv, envp, AT_EMPTY_PATH);
-	_exit(127);
+	child_fail(report_fd, CHILD_EXEC);
 }
 
-int helper_spawn(const char *path, struct helper_proc *h, char *why, size_t why_len)
+int helper_spawn(const char *path, struct helper_proc *h, struct spawn_fail *f)
 {
-	return helper_spawn_in(path, -1, h, why, why_len);
+	return helper_spawn_in(path, -1, h, f);
 }
 
-int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h, char *why,
-		    size_t why_len)
+/* After the child exited 127: what it reported (0 if nothing). */
+static void read_child_report(struct helper_proc *h)
 {
-	_cleanup_close_ int helper_fd = trusted_exec_open(path, why, why_len);
-	int sv[2];
+	struct child_report rep;
+
+	if (read(h->report, &rep, sizeof(rep)) == (ssize_t)sizeof(rep) &&
+	    rep.step < ARRAY_SIZE(child_steps) && rep.err > 0) {
+		h->start_step = child_steps[rep.step];
+		h->start_errno = rep.err;
+	}
+}
+
+int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h,
+		    struct spawn_fail *f)
+{
+	_cleanup_close_ int helper_fd = -1;
+	int sv[2], report[2];
 	sigset_t all, old;
 	pid_t pid;
 
-	*h = (struct helper_proc){ .pid = -1, .pidfd = -1, .sock = -1 };
+	*h = (struct helper_proc){ .pid = -1, .pidfd = -1, .sock = -1, .report = -1 };
+	*f = (struct spawn_fail){ .call = NULL };
+	helper_fd = trusted_exec_open(path, &f->failed_len);
 	if (helper_fd < 0)
 		return helper_fd;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		(void)snprintf(why, why_len, "socketpair: %s", strerror(errno));
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		f->call = "pipe2";
 		return -errno;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		int e = errno;
+
+		f->call = "socketpair";
+		(void)close(report[0]);
+		(void)close(report[1]);
+		return -e;
 	}
 	/* No handler of the host application may run in the child before exec. */
 	sigfillset(&all);
 	(void)sigprocmask(SIG_SETMASK, &all, &old);
 	pid = fork();
-	if (pid == 0)
-		exec_helper(sv[1], helper_fd, mntns_fd);
+	if (pid == 0) {
+		(void)close(sv[0]);
+		(void)close(report[0]);
+		exec_helper(sv[1], helper_fd, mntns_fd, report[1]);
+	}
 	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	(void)close(sv[1]);
+	(void)close(report[1]);
 	if (pid < 0) {
-		(void)snprintf(why, why_len, "fork: %s", strerror(errno));
+		int e = errno;
+
+		f->call = "fork";
 		(void)close(sv[0]);
-		return -errno;
+		(void)close(report[0]);
+		return -e;
 	}
 	h->pid = pid;
 	h->sock = sv[0];
+	h->report = report[0];
 	h->pidfd = pidfd_open(pid, 0);
 	if (h->pidfd < 0) {
 		int e = errno;
 
-		(void)snprintf(why, why_len, "pidfd_open: %s", strerror(e));
+		f->call = "pidfd_open";
 		(void)helper_reap(h, 1);
 		return -e;
 	}
@@ -246,10 +284,14 @@ int helper_reap(struct helper_proc *h, int kill_first)
 		r = waitpid(h->pid, &status, 0);
 	while (r < 0 && errno == EINTR);
 	h->pid = -1;
+	if (r >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		read_child_report(h);
 	if (h->pidfd >= 0)
 		(void)close(h->pidfd);
 	if (h->sock >= 0)
 		(void)close(h->sock);
-	h->pidfd = h->sock = -1;
+	if (h->report >= 0)
+		(void)close(h->report);
+	h->pidfd = h->sock = h->report = -1;
 	return r < 0 ? -errno : status;
 }

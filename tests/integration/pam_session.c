@@ -13,7 +13,8 @@
  * target ..." for every fd that pam_open_session left open.  Exit status:
  * the command's, or 99 if the session did not open.  --thread starts a
  * second thread first; --drop-sys-admin drops CAP_SYS_ADMIN first (both to
- * see the module refuse a caller that cannot join namespaces).
+ * see the module refuse a caller that cannot join namespaces);
+ * --thread-at-close starts one after open, before close.
  */
 #define _GNU_SOURCE
 #include <cap-ng.h>
@@ -140,7 +141,7 @@ int main(int argc, char **argv)
 {
 	struct pam_conv conv = { no_conv, NULL };
 	pam_handle_t *pamh = NULL;
-	int as_user = 0, print = 0, print_fds = 0, rc = 0, r;
+	int as_user = 0, print = 0, print_fds = 0, thread_at_close = 0, rc = 0, r;
 	unsigned char fds_before[MAX_FD];
 	char **cmd = NULL;
 
@@ -156,6 +157,8 @@ int main(int argc, char **argv)
 			print = 1;
 		else if (strcmp(argv[i], "--print-fds") == 0)
 			print_fds = 1;
+		else if (strcmp(argv[i], "--thread-at-close") == 0)
+			thread_at_close = 1;
 		else if (strcmp(argv[i], "--thread") == 0) {
 			pthread_t t;
 
@@ -195,6 +198,12 @@ int main(int argc, char **argv)
 	}
 	if (cmd && *cmd)
 		rc = run(cmd, argv[3], as_user);
+	if (thread_at_close) {
+		pthread_t t;
+
+		if (pthread_create(&t, NULL, idle_thread, NULL) != 0)
+			return 2;
+	}
 	r = pam_close_session(pamh, 0);
 	(void)printf("close: %s\n", pam_strerror(pamh, r));
 	(void)pam_end(pamh, r);

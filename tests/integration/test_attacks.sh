@@ -47,21 +47,21 @@ mkdir -p "$S/pub" && chmod 1777 "$S/pub"
 ln -s "$V" "$S/pub/link"
 chown -h polyns-alice "$S/pub/link"
 echo "$S/pub/link $S/pub-inst/ user" >"$CONF"
-run_attack attack_symlinked_polydir_refused "'link' is a symlink in a directory others can write to"
+run_attack attack_symlinked_polydir_refused "link' is a symlink where none may be followed"
 
 # 2. The instance parent is a user's symlink (in the user's home).
 reset_home
 echo "\$HOME \$HOME/.inst/ user" >"$CONF"
 ln -s "$V" "$H/.inst"
 chown -h polyns-alice "$H/.inst"
-run_attack attack_symlinked_instance_parent_refused "'.inst' is a symlink in a directory others can write to"
+run_attack attack_symlinked_instance_parent_refused ".inst' is a symlink where none may be followed"
 
 # 3. An intermediate directory of the instance parent is a user's symlink.
 reset_home
 echo "\$HOME \$HOME/a/.inst/ user" >"$CONF"
 ln -s "$V" "$H/a"
 chown -h polyns-alice "$H/a"
-run_attack attack_symlinked_intermediate_refused "'a' is a symlink in a directory others can write to"
+run_attack attack_symlinked_intermediate_refused "/a' is a symlink where none may be followed"
 
 # 4-7. The instance, pre-made by the user (parent the user's: with
 # ignore_instance_parent_mode, as some sites run it).
@@ -87,7 +87,7 @@ pam_conf attack "debug timeout=5"
 reset_home
 mkfifo "$S/pub/fifo"
 echo "$S/pub/fifo $S/pub-inst/ user" >"$CONF"
-run_attack attack_fifo_polydir_does_not_hang "'fifo' is not a directory"
+run_attack attack_fifo_polydir_does_not_hang "fifo' is not a directory"
 
 # 9. A home owned by someone else.
 reset_home

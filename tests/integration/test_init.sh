@@ -8,7 +8,7 @@ script() { printf '#!/bin/sh\n%s\n' "$1" >"$INIT"; chmod 0755 "$INIT"; }
 pam_conf init "init=$INIT timeout=3"
 echo "$S/it $S/it-inst/ user" >"$CONF"
 
-script "echo \"args \$# \$*\" >$S/args; env >$S/env; ls /proc/self/fd >$S/fds; findmnt -n -o SOURCE $S/it >$S/seen; id -u >$S/uid"
+script "echo \"args \$# \$*\" >$S/args; echo \"\$0\" >$S/zero; env >$S/env; ls /proc/self/fd >$S/fds; readlink /proc/self/fd/3 >$S/fd3; findmnt -n -o SOURCE $S/it >$S/seen; id -u >$S/uid"
 out=$(session polyns-alice init -- true)
 grep -q '^open: Success' <<<"$out" &&
 	[ "$(cat "$S/args")" = "args 6 $S/it $S/it-inst/polyns-alice 1 polyns-alice 1 1" ] &&
@@ -17,9 +17,13 @@ grep -q "it-inst/polyns-alice" "$S/seen" && ok init_runs_inside_the_new_namespac
 	not_ok init_runs_inside_the_new_namespace_after_the_mount "$(cat "$S/seen")"
 [ "$(grep -cv '^PWD=\|^SHLVL=\|^_=' "$S/env")" = 0 ] && ok init_has_empty_environment ||
 	not_ok init_has_empty_environment "$(cat "$S/env")"
-# ls lists its own fds: stdio and the directory it reads (3)
-[ "$(sort -n "$S/fds" | tr '\n' ' ')" = "0 1 2 3 " ] && ok init_inherits_only_stdio ||
-	not_ok init_inherits_only_stdio "$(cat "$S/fds")"
+# ls lists its own fds: stdio, the script the shell reads (3) and the directory it reads (4)
+[ "$(sort -n "$S/fds" | tr '\n' ' ')" = "0 1 2 3 4 " ] && [ "$(cat "$S/fd3")" = "$INIT" ] &&
+	ok init_inherits_only_stdio_and_its_own_script ||
+	not_ok init_inherits_only_stdio_and_its_own_script "$(cat "$S/fds")" "$(cat "$S/fd3")"
+# The shell reads the script from the fd that was checked, not from its path again.
+[ "$(cat "$S/zero")" = /dev/fd/3 ] && ok init_script_is_read_from_the_checked_fd ||
+	not_ok init_script_is_read_from_the_checked_fd "\$0 is $(cat "$S/zero")"
 [ "$(cat "$S/uid")" = 0 ] && ok init_runs_as_root || not_ok init_runs_as_root "$(cat "$S/uid")"
 session polyns-alice init -- true >/dev/null
 grep -q " 0 polyns-alice " "$S/args" && ok init_reused_instance_is_not_new || not_ok init_reused_instance_is_not_new "$(cat "$S/args")"
@@ -28,6 +32,13 @@ script "exit 127"
 out=$(session polyns-alice init -- true)
 grep -q '^open: Success' <<<"$out" && ok init_nonzero_exit_is_ignored_like_pam_namespace ||
 	not_ok init_nonzero_exit_is_ignored_like_pam_namespace "$out"
+
+# The module execs the checked fd (execveat, AT_EMPTY_PATH); it never execve()s the path.
+strace -f -qq -e trace=execve,execveat -o "$S/trace" \
+	"$PAMTEST" "$S/pam.d" init polyns-alice -- true >/dev/null 2>&1
+grep -q "execveat(3, \"\", \[\"$INIT\".*AT_EMPTY_PATH" "$S/trace" &&
+	! grep -q "execve(\"$INIT\"" "$S/trace" && ok init_exec_is_from_the_checked_fd ||
+	not_ok init_exec_is_from_the_checked_fd "$(grep -e "$INIT" "$S/trace")"
 
 rm -f "$INIT"
 out=$(session polyns-alice init -- true)

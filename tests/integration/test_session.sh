@@ -100,6 +100,19 @@ out=$(session polyns-alice pre --drop-sys-admin --print-ns -- true)
 logs=$(log_since)
 grep -q '^open: Cannot' <<<"$out" && grep -q "lacks CAP_SYS_ADMIN" <<<"$logs" &&
 	ok module_refuses_caller_without_sys_admin || not_ok module_refuses_caller_without_sys_admin "$out" "$logs"
+# Close asks the same of its caller: a second thread there, and the tmpdir
+# instance is left (and said so) rather than worked on from a threaded caller.
+mkdir -p "$S/ct" && chmod 1777 "$S/ct"
+echo "$S/ct $S/ct-inst/ tmpdir" >"$CONF"
+pam_conf preclose ""
+log_mark
+out=$(session polyns-alice preclose --thread-at-close -- true)
+logs=$(log_since)
+grep -q '^close: Success' <<<"$out" &&
+	grep -q "close: leaving the session's instances and shared sets as they are: .*threads" <<<"$logs" &&
+	[ -n "$(ls -A "$S/ct-inst")" ] && ! grep -q "helper:" <<<"$logs" &&
+	ok module_close_refuses_multithreaded_caller || not_ok module_close_refuses_multithreaded_caller "$out" "$logs"
+echo "# no polydirs" >"$CONF"
 
 # Parsed but not built: refused, never half done.
 pam_conf nsuser "ns=net,user"
@@ -193,29 +206,54 @@ chmod 0644 "$CONF"
 # --- the helper binary ---
 pam_conf missing "ns=net helper=$S/no-such-helper"
 sed -i "s|helper=$HELPER ||" "$S/pam.d/missing"
-expect_refused helper_missing_refuses_session "cannot start the helper: cannot open 'no-such-helper'" missing
+expect_refused helper_missing_refuses_session "cannot start the helper: $S/no-such-helper: '$S/no-such-helper': No such file" missing
 cp "$HELPER" "$S/helper-noexec"
 chmod 0644 "$S/helper-noexec"
 pam_conf noexec "ns=net"
 sed -i "s|helper=$HELPER|helper=$S/helper-noexec|" "$S/pam.d/noexec"
-expect_refused helper_not_executable_refuses_session "must be a regular file, root-owned, executable" noexec
+expect_refused helper_not_executable_refuses_session "'$S/helper-noexec' is not executable" noexec
 cp "$HELPER" "$S/helper-gw"
 chmod 0775 "$S/helper-gw"
 sed "s|helper=$S/helper-noexec|helper=$S/helper-gw|" "$S/pam.d/noexec" >"$S/pam.d/gw"
-expect_refused helper_group_writable_is_refused "not writable by group or others" gw
+expect_refused helper_group_writable_is_refused "'$S/helper-gw' is not root-owned, or group or others may write to it" gw
 cp "$HELPER" "$S/helper-user"
 chown 4001 "$S/helper-user"
 sed "s|helper=$S/helper-noexec|helper=$S/helper-user|" "$S/pam.d/noexec" >"$S/pam.d/uown"
-expect_refused helper_not_root_owned_is_refused "root-owned" uown
+expect_refused helper_not_root_owned_is_refused "'$S/helper-user' is not root-owned" uown
 mkdir -m 0777 "$S/opendir"
 cp "$HELPER" "$S/opendir/polyns-helper"
 sed "s|helper=$S/helper-noexec|helper=$S/opendir/polyns-helper|" "$S/pam.d/noexec" >"$S/pam.d/odir"
-expect_refused helper_in_world_writable_dir_is_refused "directory 'opendir' of the path is not root-owned or is writable by others" odir
+expect_refused helper_in_world_writable_dir_is_refused "'$S/opendir' is not root-owned, or group or others may write to it" odir
 ln -s "$HELPER" "$S/helper-link"
 sed "s|helper=$S/helper-noexec|helper=$S/helper-link|" "$S/pam.d/noexec" >"$S/pam.d/link"
-expect_refused helper_symlink_is_refused "symlinks are refused" link
+expect_refused helper_symlink_is_refused "'$S/helper-link' is a symlink where none may be followed" link
 pam_conf relhelper "ns=net helper=relative/helper"
 expect_refused helper_relative_path_is_refused "'helper=relative/helper': path must be absolute" relhelper
+
+# A caller short of fds (RLIMIT_NOFILE lowered, here from 5 to 20) fails at
+# one step or another: each refusal logs a readable reason naming the error.
+# Two module lines cannot name it: receiving the namespace fds past the limit
+# is seen as a truncated message (MSG_CTRUNC), reported as malformed; and a
+# helper that ran out itself is reported by its exit status.
+mkdir -p "$S/nf" && chmod 1777 "$S/nf"
+printf '#!/bin/sh\ntrue\n' >"$S/nf-init.sh" && chmod 0755 "$S/nf-init.sh"
+pam_conf nofile "ns=ipc,uts,net init=$S/nf-init.sh"
+echo "$S/nf $S/nf-inst/ user" >"$CONF"
+bad=""
+for n in $(seq 5 20); do
+	log_mark
+	out=$(prlimit --nofile="$n" -- "$PAMTEST" "$S/pam.d" nofile polyns-alice -- true 2>&1)
+	logs=$(log_since | grep 'pam_polyns(nofile' | grep -v 'init script .* exited with status')
+	grep -q '^open: Success' <<<"$out" && [ -z "$logs" ] && continue
+	if [ -z "$logs" ] || LC_ALL=C grep -q '[^[:print:]]' <<<"$logs" ||
+		grep -v -e 'Too many open files' -e 'malformed message' \
+			-e 'helper exited with status [0-9]*$' <<<"$logs" | grep -q .; then
+		bad="$bad nofile=$n: ${logs:-(nothing logged)};"
+	fi
+done
+[ -z "$bad" ] && ok module_out_of_fds_logs_the_reason_at_every_step ||
+	not_ok module_out_of_fds_logs_the_reason_at_every_step "$bad"
+echo "# no polydirs" >"$CONF"
 
 # --- faults injected into the helper ---
 pam_conf fault "ns=net,ipc timeout=2"
