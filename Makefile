@@ -247,6 +247,14 @@ $(BENCH_DRIVER): tests/bench/bench_driver.c
 bench: deps-check all test-programs $(BENCH_DRIVER)
 	$(Q)bash tests/bench/run.sh
 
+# The Debian package: build, lintian, install in a private mount namespace,
+# a session through it, remove and purge (also part of `make check` when
+# dpkg-buildpackage and debhelper are installed).
+.PHONY: package-check
+package-check: test-programs
+	$(Q)scripts/deps.sh package
+	$(Q)bash tests/integration/test_package.sh
+
 fuzz:
 	$(Q)scripts/deps.sh fuzz
 	$(Q)$(MAKE) -f fuzz/Makefile BUILDDIR=$(BUILDDIR)/fuzz all

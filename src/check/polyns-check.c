@@ -38,6 +38,7 @@ struct check_args {
 	const char *user;
 	bool gen_hash;
 	bool ignore_config_error;
+	bool tmpfiles;
 };
 
 /* NSS lookups for the resolver; errno 0 with no entry means "unknown". */
@@ -73,8 +74,11 @@ static void usage(FILE *out)
 	(void)fprintf(out,
 		      "Usage: polyns-check [--config FILE] [--config-dir DIR] [--user NAME]\n"
 		      "                    [--gen-hash] [--ignore-config-error]\n"
+		      "       polyns-check --tmpfiles [--config FILE] [--config-dir DIR]\n"
 		      "Check namespace.conf and namespace.d/*.conf; with --user, show what a\n"
-		      "session of that user would get.  Exit 0 if valid, 1 if not, 2 on usage.\n");
+		      "session of that user would get; with --tmpfiles, print tmpfiles.d lines\n"
+		      "for /run/polyns and every instance parent.\n"
+		      "Exit 0 if valid, 1 if not, 2 on usage.\n");
 }
 
 static int parse_args(int argc, char **argv, struct check_args *a)
@@ -85,6 +89,7 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 		{ "user", required_argument, NULL, 'u' },
 		{ "gen-hash", no_argument, NULL, 'g' },
 		{ "ignore-config-error", no_argument, NULL, 'i' },
+		{ "tmpfiles", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -112,6 +117,9 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 		case 'i':
 			a->ignore_config_error = true;
 			break;
+		case 't':
+			a->tmpfiles = true;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -125,6 +133,11 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 	}
 	if (optind != argc) {
 		(void)fprintf(stderr, "polyns-check: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return -EINVAL;
+	}
+	if (a->tmpfiles && a->user) {
+		(void)fprintf(stderr, "polyns-check: --tmpfiles and --user exclude each other\n");
 		usage(stderr);
 		return -EINVAL;
 	}
@@ -304,6 +317,107 @@ static int check_rules(const struct conf *conf, const struct check_args *a,
 	return r;
 }
 
+/*
+ * --tmpfiles: a tmpfiles.d(5) line per instance parent, root's with mode
+ * 000, so that they exist with that owner and mode from boot on, before a
+ * user could make them.  A parent that depends on the user ($HOME, $USER)
+ * is made by the session and only named in a comment, found by expanding
+ * every rule for two stand-in users and comparing.  A path with a blank or
+ * a quote is written in double quotes with '"' and '\\' escaped by a
+ * backslash, as systemd-tmpfiles reads them; '%' is doubled (it expands
+ * specifiers in paths); a control character cannot be written: error.
+ * All or nothing: the lines are collected and printed only when every
+ * parent could be written, and only for a valid configuration.
+ */
+static int print_tmpfiles(const struct conf *conf, const struct check_args *a)
+{
+	static const struct session_user stand_in[2] = {
+		{ .name = "polyns-user-a", .uid = 65534, .gid = 65534, .home = "/home/polyns-a" },
+		{ .name = "polyns-user-b", .uid = 65533, .gid = 65533, .home = "/home/polyns-b" },
+	};
+	_cleanup_free_ char *text = NULL;
+	size_t text_len = 0;
+	FILE *out = open_memstream(&text, &text_len);
+	int ret = 0;
+
+	if (!out)
+		return -errno;
+	(void)fprintf(out, "# tmpfiles.d(5) lines from polyns-check --tmpfiles, for %s\n"
+		      "# and %s/*.conf: the runtime directory and every instance parent,\n"
+		      "# root's, mode 000, made at boot before any user can make them.\n"
+		      "d /run/polyns 0700 root root -\n", a->config, a->config_dir);
+	for (size_t i = 0; i < conf->n_rules && ret == 0; i++) {
+		const struct conf_rule *r = &conf->rules[i];
+		char parent[2][CONF_PATH_MAX], base[CONF_PATH_MAX], err[256];
+		bool plain = true, dup = false;
+
+		if (r->method == METHOD_TMPFS) {
+			(void)fprintf(out, "# %s:%u: %s is a tmpfs, no instance parent\n",
+				      r->file, r->line, r->polydir);
+			continue;
+		}
+		for (int k = 0; k < 2; k++) {
+			struct expanded_rule er;
+
+			if (conf_expand_rule(r, &stand_in[k], &stand_in[k], &er, err, sizeof(err)) < 0 ||
+			    instance_path_split(er.prefix, INSTANCE_TMPDIR_TEMPLATE, parent[k],
+						sizeof(parent[k]), base, sizeof(base)) < 0)
+				parent[k][0] = '\0';
+		}
+		if (!parent[0][0] || strcmp(parent[0], parent[1]) != 0) {
+			(void)fprintf(out, "# %s:%u: the instance parent of %s depends on the "
+				      "user; the session makes it\n", r->file, r->line,
+				      r->instance_prefix);
+			continue;
+		}
+		if (strcmp(parent[0], "/") == 0) {
+			(void)fprintf(out, "# %s:%u: the instance parent of %s is /; not made "
+				      "here\n", r->file, r->line, r->instance_prefix);
+			continue;
+		}
+		/* One line per parent: an earlier rule may have named it. */
+		for (size_t j = 0; j < i && !dup; j++) {
+			struct expanded_rule er;
+
+			dup = conf->rules[j].method != METHOD_TMPFS &&
+			      conf_expand_rule(&conf->rules[j], &stand_in[0], &stand_in[0], &er,
+					       err, sizeof(err)) == 0 &&
+			      instance_path_split(er.prefix, INSTANCE_TMPDIR_TEMPLATE, parent[1],
+						  sizeof(parent[1]), base, sizeof(base)) == 0 &&
+			      strcmp(parent[0], parent[1]) == 0;
+		}
+		if (dup)
+			continue;
+		for (const unsigned char *c = (const unsigned char *)parent[0]; *c; c++) {
+			if ((*c < ' ' && *c != '\t') || *c == 0x7f) {
+				(void)fprintf(stderr, "%s:%u: the instance parent of %s has a control "
+					      "character, which tmpfiles.d cannot name\n", r->file,
+					      r->line, r->instance_prefix);
+				ret = -EINVAL;
+				break;
+			}
+			plain = plain && *c > ' ' && *c != '"' && *c != '\'' && *c != '\\';
+		}
+		if (ret < 0)
+			break;
+		(void)fputs(plain ? "d " : "d \"", out);
+		for (const char *c = parent[0]; *c; c++) {
+			if (*c == '%')
+				(void)fputs("%%", out);
+			else if (*c == '"' || *c == '\\')
+				(void)fprintf(out, "\\%c", *c);
+			else
+				(void)fputc(*c, out);
+		}
+		(void)fprintf(out, "%s 0000 root root -\n", plain ? "" : "\"");
+	}
+	if (fclose(out) != 0 && ret == 0)
+		ret = -ENOMEM;
+	if (ret == 0 && fwrite(text, 1, text_len, stdout) != text_len)
+		ret = -EIO;
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct check_args a;
@@ -328,7 +442,11 @@ int main(int argc, char **argv)
 		(void)fprintf(stderr, "polyns-check: %zu more diagnostics not shown\n",
 			      diags.n_dropped);
 	bool ok = diags.n_errors == 0 && r == 0;
-	if (!a.user && ok)
+	if (a.tmpfiles && ok && (r = print_tmpfiles(&conf, &a)) < 0) {
+		if (r != -EINVAL)
+			(void)fprintf(stderr, "polyns-check: --tmpfiles: %s\n", strerror(-r));
+		ok = false;
+	} else if (!a.tmpfiles && !a.user && ok)
 		(void)printf("%s: %zu polydir entries in %zu files, valid\n", a.config,
 			     conf.n_rules, conf.n_files);
 	conf_free(&conf);

@@ -281,4 +281,63 @@ else
 	not_ok check_user_plan_shortens_long_names_with_md5 "want $want" "$out"
 fi
 
+
+# --tmpfiles: a root-owned, mode-000 line per instance parent, once each;
+# parents that depend on the user only named; nothing for a bad config.
+conf tmpfiles.conf <<'X'
+/tmp      /tmp-inst/          user     root
+/var/tmp  /var/tmp/tmp-inst/  tmpdir:create=01777
+/srv/a    /srv/inst/          user
+/srv/b    /srv/inst/          level
+/run/s    unused              tmpfs:mntopts=size=1m
+$HOME     $HOME/.inst/inst-   user
+/srv/u    /srv/u-inst/$USER/  user
+"/srv/sp" "/srv/in st%x/"     user
+/srv/r    /inst-              user
+X
+out=$("$CHECK" --tmpfiles --config "$T/tmpfiles.conf" --config-dir "$T/empty.d" 2>&1)
+rc=$?
+want='d /run/polyns 0700 root root -
+d /tmp-inst 0000 root root -
+d /var/tmp/tmp-inst 0000 root root -
+d /srv/inst 0000 root root -
+d "/srv/in st%%x" 0000 root root -'
+if [ $rc -eq 0 ] && [ "$(grep -v '^#' <<<"$out")" = "$want" ]; then
+	ok check_tmpfiles_one_line_per_instance_parent
+else
+	not_ok check_tmpfiles_one_line_per_instance_parent "rc=$rc" "$out"
+fi
+if grep -q "tmpfiles.conf:6: the instance parent of \$HOME/.inst/inst- depends on the user" <<<"$out" &&
+	grep -q "tmpfiles.conf:7: the instance parent of /srv/u-inst/\$USER/ depends on the user" <<<"$out" &&
+	grep -q "tmpfiles.conf:5: /run/s is a tmpfs, no instance parent" <<<"$out" &&
+	grep -q "tmpfiles.conf:9: the instance parent of /inst- is /; not made here" <<<"$out"; then
+	ok check_tmpfiles_names_what_it_does_not_make
+else
+	not_ok check_tmpfiles_names_what_it_does_not_make "$out"
+fi
+if command -v systemd-tmpfiles >/dev/null 2>&1; then
+	mkdir -p "$T/root/tmp-inst"
+	chmod 0755 "$T/root/tmp-inst"
+	chown 65534:65534 "$T/root/tmp-inst"
+	grep -v '^#' <<<"$out" >"$T/polyns.tmpfiles"
+	tout=$(systemd-tmpfiles --root="$T/root" --create "$T/polyns.tmpfiles" 2>&1)
+	got=$(cd "$T/root" && stat -c '%n %U %G %a' tmp-inst var/tmp/tmp-inst srv/inst "srv/in st%x" run/polyns 2>&1)
+	if [ "$got" = "tmp-inst root root 0
+var/tmp/tmp-inst root root 0
+srv/inst root root 0
+srv/in st%x root root 0
+run/polyns root root 700" ]; then
+		ok check_tmpfiles_output_makes_parents_root_000_with_systemd_tmpfiles
+	else
+		not_ok check_tmpfiles_output_makes_parents_root_000_with_systemd_tmpfiles "$tout" "$got"
+	fi
+fi
+out=$("$CHECK" --tmpfiles --config "$T/multi.conf" --config-dir "$T/empty.d" 2>/dev/null)
+rc=$?
+[ $rc -eq 1 ] && [ -z "$out" ] && ok check_tmpfiles_prints_nothing_for_invalid_config ||
+	not_ok check_tmpfiles_prints_nothing_for_invalid_config "rc=$rc" "$out"
+"$CHECK" --tmpfiles --user root >/dev/null 2>&1
+rc=$?
+[ $rc -eq 2 ] && ok check_tmpfiles_with_user_is_usage_error || not_ok check_tmpfiles_with_user_is_usage_error "rc=$rc"
+
 tap_done
