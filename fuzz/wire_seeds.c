@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "plan_wire.h"
 #include "wire.h"
 
 static struct wire_buf buf;
@@ -43,6 +44,18 @@ static void base_request(struct wire_request *r, uint32_t op)
 		.ruser = { "root", 0, 0, "/root" }, .registry = "",
 	};
 }
+
+/* A user /tmp and a tmpfs with options, as the plan child would send them. */
+static struct plan_job jobs[2] = {
+	{ .file = "/etc/security/namespace.conf", .line = 3, .method = METHOD_USER,
+	  .setup = true, .x = { "/tmp", "/tmp", "/tmp-inst/" }, .name = "alice",
+	  .iscript = "/etc/security/namespace.init" },
+	{ .rule_index = 1, .file = "/etc/security/namespace.d/tmpfs.conf", .line = 1,
+	  .method = METHOD_TMPFS, .rule_flags = RULE_MNTOPTS | RULE_NOINIT, .setup = true,
+	  .x = { "/var/tmp", "/var/tmp", "x" }, .mount_flags = 0xe,
+	  .mount_data = "size=1m,mode=0700" },
+};
+static const struct wire_tree tree = { .n = 2, .result = { 0, -39 } };
 
 int main(int argc, char **argv)
 {
@@ -81,6 +94,11 @@ int main(int argc, char **argv)
 		.registry = "user-1000-0123456789abcdef/session.42.1234.43",
 	};
 	r |= save(dir, "reply", wire_encode_reply(&buf, &reply));
+	r |= save(dir, "tree", wire_encode_tree(&buf, &tree));
+	plan_wire_begin(&buf, STATUS_OK, 2);
+	plan_wire_put_job(&buf, &jobs[0]);
+	plan_wire_put_job(&buf, &jobs[1]);
+	r |= save(dir, "plan", wire_finish(&buf));
 	if (r)
 		(void)fprintf(stderr, "wire_seeds: cannot write the seeds in %s\n", dir);
 	return r ? 1 : 0;
