@@ -22,11 +22,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/if_addr.h>
 #include <linux/mount.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,10 +155,42 @@ static int attack_kill(pid_t pid)
 	return result((int)syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0));
 }
 
+/*
+ * As an attacker would: make every permitted capability effective first
+ * (capset may only raise effective up to permitted).  Skipped where nothing
+ * would change, so that a step whose filter has no capset is not killed here.
+ */
+static void raise_caps(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	unsigned long long eff = 0, prm = 0;
+	char buf[2048] = { 0 };
+	const char *p;
+	int fd = open("/proc/self/status", OPEN_FLAGS);
+
+	if (fd < 0)
+		return;
+	(void)read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	p = strstr(buf, "CapPrm:");
+	if (p)
+		prm = strtoull(p + 7, NULL, 16);
+	p = strstr(buf, "CapEff:");
+	if (p)
+		eff = strtoull(p + 7, NULL, 16);
+	if (prm == eff)
+		return;
+	data[0] = (struct __user_cap_data_struct){ (uint32_t)prm, (uint32_t)prm, 0 };
+	data[1] = (struct __user_cap_data_struct){ (uint32_t)(prm >> 32), (uint32_t)(prm >> 32), 0 };
+	(void)syscall(SYS_capset, &hdr, data);
+}
+
 void test_attack(const char *op, long arg)
 {
 	int r = -EINVAL;
 
+	raise_caps();
 	if (strcmp(op, "read") == 0)
 		r = attack_read();
 	else if (strcmp(op, "chmod") == 0)
