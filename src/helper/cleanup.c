@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "hexname.h"
 #include "hlog.h"
+#include "landlock.h"
 #include "options.h"
 #include "polydir.h"
 #include "procid.h"
@@ -251,10 +252,9 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
 		batch_add(&b, req->cleanup[i], ignore, NULL);
 	if (req->n_defer > 0 || req->n_live > 0) {
 		pending = cleanup_open_pending(req->runtime_dir);
-		if (pending < 0)
-			return STATUS_SESSION_ERR;
+		failed += pending < 0; /* the session's own instances still go below */
 	}
-	for (uint32_t i = 0; i < req->n_defer; i++) {
+	for (uint32_t i = 0; pending >= 0 && i < req->n_defer; i++) {
 		int r = cleanup_defer(pending, req->mntns_ino, req->defer[i]);
 
 		if (r < 0)
@@ -265,7 +265,7 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
 			     "goes at a later close", req->defer[i]);
 		failed += r < 0;
 	}
-	if (req->n_live > 0) {
+	if (pending >= 0 && req->n_live > 0) {
 		static char names[WIRE_MAX_POLYDIRS][NAME_MAX + 1];
 
 		collect_pending(pending, req, ignore, &b, names);
@@ -286,4 +286,40 @@ int close_unmount(const struct wire_request *req)
 	for (uint32_t i = 0; i < req->n_unmount; i++)
 		failed += polydir_detach(req->unmount[i]) < 0;
 	return failed;
+}
+
+/* runtime_dir/name made if missing and opened, or -1 (logged by rundir_open). */
+static int rundir_if(bool needed, const char *runtime_dir, const char *name)
+{
+	return needed ? rundir_open(runtime_dir, name) : -1;
+}
+
+int close_confine(const struct wire_request *req)
+{
+	bool shared = req->registry[0], pending = shared || req->n_defer || req->n_live;
+	struct ll_beneath rules[] = {
+		/* the instances: found by O_PATH walks, listed, removed once empty */
+		{ open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), LL_READ_DIR | LL_REMOVE_DIR },
+		{ rundir_if(shared, req->runtime_dir, "shared"),
+		  LL_READ_FILE | LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
+		{ rundir_if(pending, req->runtime_dir, "pending"),
+		  LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
+	};
+	struct ll_beneath proc = { procid_proc_fd(), LL_READ_FILE | LL_READ_DIR };
+	struct ll_beneath all[ARRAY_SIZE(rules) + 1];
+	int r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+		all[i] = rules[i];
+	all[ARRAY_SIZE(rules)] = proc;
+	r = landlock_confine(all, ARRAY_SIZE(all), false);
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+		if (rules[i].fd >= 0)
+			(void)close(rules[i].fd);
+	if (r == -EOPNOTSUPP) {
+		hlog_debug("the kernel has no Landlock: the close is confined by its filters "
+			   "and capabilities only");
+		r = 0;
+	}
+	return r;
 }

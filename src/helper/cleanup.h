@@ -36,6 +36,16 @@ int cleanup_defer(int pending_fd, uint64_t ino, const char *path);
  */
 enum wire_status close_session(const struct wire_request *req, struct child *tree);
 
+/*
+ * After the close's last unmount: a Landlock domain in which the helper may
+ * read and change only runtime_dir's registry and pending records and read
+ * /proc; elsewhere it may only list directories and remove empty ones (the
+ * instances the tree child emptied).  Signals are not scoped: releasing a
+ * set still kills its holder.  Without Landlock, 0 (a debug line).
+ * 0 or -errno.
+ */
+int close_confine(const struct wire_request *req);
+
 /* unmount_on_close: detach req->unmount.  The number that failed (logged). */
 int close_unmount(const struct wire_request *req);
 

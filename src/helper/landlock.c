@@ -49,7 +49,7 @@ static int add_rules(int ruleset, const struct ll_beneath *rules, size_t n)
 	return 0;
 }
 
-int landlock_confine(const struct ll_beneath *rules, size_t n)
+int landlock_confine(const struct ll_beneath *rules, size_t n, bool scope)
 {
 	int abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
 			       LANDLOCK_CREATE_RULESET_VERSION);
@@ -62,7 +62,7 @@ int landlock_confine(const struct ll_beneath *rules, size_t n)
 		return errno == ENOSYS || errno == EOPNOTSUPP ? -EOPNOTSUPP : -errno;
 	attr.handled_access_fs = fs_rights(abi);
 	attr.handled_access_net = 0; /* these steps make no sockets; seccomp says so */
-	if (abi >= 6) {
+	if (abi >= 6 && scope) {
 		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL;
 		size = sizeof(attr);
 	}

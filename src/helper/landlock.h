@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Landlock for the steps that never mount again (plan, tree, reply): a
+ * Landlock for the steps that never mount again (plan, tree, the close
+ * path after its unmounts, reply): a
  * domain that handles every filesystem right the running kernel knows, with
  * only the given hierarchies opened up, and (ABI 6 and later) no signals or
  * abstract unix sockets to anything outside the domain.  A domain cannot be
@@ -9,6 +10,7 @@
 #ifndef POLYNS_LANDLOCK_H
 #define POLYNS_LANDLOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +19,7 @@
 #define LL_READ_DIR (1ULL << 3)
 #define LL_REMOVE_DIR (1ULL << 4)
 #define LL_REMOVE_FILE (1ULL << 5)
+#define LL_MAKE_DIR (1ULL << 7)
 
 struct ll_beneath {
 	int fd;          /* an O_PATH fd of the hierarchy's top; -1: skipped */
@@ -25,8 +28,10 @@ struct ll_beneath {
 
 /*
  * Enter a domain allowing only rules[0..n) (none: no filesystem access at
- * all).  0; -EOPNOTSUPP when the kernel has no Landlock; -errno otherwise.
+ * all); with scope, also no signals or abstract unix sockets out of it
+ * (ABI 6; older kernels: filesystem only).  0; -EOPNOTSUPP when the kernel
+ * has no Landlock; -errno otherwise.
  */
-int landlock_confine(const struct ll_beneath *rules, size_t n);
+int landlock_confine(const struct ll_beneath *rules, size_t n, bool scope);
 
 #endif

@@ -25,6 +25,7 @@
 #include "procid.h"
 #include "sandbox.h"
 #include "selinux_label.h"
+#include <selinux/selinux.h>
 #include "session.h"
 #include "shared.h"
 #include "test_hook.h"
@@ -37,10 +38,13 @@
 static int reply(enum step s, const struct wire_reply *reply, const struct made_ns *made)
 {
 	static struct wire_buf b;
-	int r = landlock_confine(NULL, 0);
+	int r = landlock_confine(NULL, 0, true);
 
-	if (r == -EOPNOTSUPP)
+	if (r == -EOPNOTSUPP) {
+		hlog_debug("the kernel has no Landlock: the reply is confined by its filter "
+			   "and capabilities only");
 		r = 0; /* the reply filter alone opens nothing; Landlock is a second wall */
+	}
 	if (r == 0)
 		r = step_enter(s);
 	if (r < 0)
@@ -76,12 +80,10 @@ static int fail(const char *what, int r)
 }
 
 /* What this session will not use, so that no step keeps it. */
-static uint64_t unneeded_caps(const struct session_state *st, unsigned int mask)
+static uint64_t unneeded_caps(const struct session_state *st)
 {
 	uint64_t caps = 0;
 
-	if (!(mask & POLYNS_NS_NET))
-		caps |= CAP_BIT(CAP_NET_ADMIN);
 	if (st->n_jobs == 0)
 		caps |= CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_FSETID) |
 			CAP_BIT(CAP_DAC_OVERRIDE);
@@ -99,8 +101,15 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	struct child plan;
 	unsigned int mask;
 	bool shared;
-	int r = planner_start(req, &plan);
+	int r;
 
+	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && is_selinux_enabled() != 1) {
+		hlog(LOG_ERR, "require_selinux given and SELinux is disabled");
+		return STATUS_SESSION_ERR;
+	}
+	if (!(req->ns_mask & POLYNS_NS_NET))
+		step_unneeded(CAP_BIT(CAP_NET_ADMIN));
+	r = planner_start(req, &plan);
 	if (r < 0)
 		return STATUS_SYSTEM_ERR;
 	r = step_enter(STEP_NAMESPACES);
@@ -113,7 +122,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 		return status;
 	if (r < 0 || session_check(req, mask) < 0)
 		return STATUS_SESSION_ERR;
-	step_unneeded(unneeded_caps(st, mask));
+	step_unneeded(unneeded_caps(st));
 
 	if (r == 0 && shared) {
 		r = step_enter(STEP_REGISTRY);
@@ -157,6 +166,9 @@ static enum wire_status close_steps(const struct wire_request *req, struct child
 			status = STATUS_SESSION_ERR;
 	}
 	step_unneeded(CAP_BIT(CAP_SYS_ADMIN));
+	/* Nothing mounts from here on: Landlock can hold the rest of the close. */
+	if (r == 0)
+		r = close_confine(req);
 
 	if (r == 0 && req->registry[0]) {
 		r = step_enter(STEP_CLOSE_REGISTRY);

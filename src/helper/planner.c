@@ -21,7 +21,7 @@ static int confine(const struct wire_request *req)
 		{ open(req->config, O_PATH | O_CLOEXEC), LL_READ_FILE },
 		{ open(req->config_dir, O_PATH | O_CLOEXEC), LL_READ_FILE | LL_READ_DIR },
 	};
-	int r = landlock_confine(rules, 2);
+	int r = landlock_confine(rules, 2, true);
 
 	for (size_t i = 0; i < 2; i++)
 		if (rules[i].fd >= 0)

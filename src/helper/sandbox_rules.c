@@ -106,7 +106,7 @@ static const struct rule rules[] = {
 	ALLOW(landlock_restrict_self, ENTRY, "enter the Landlock domain"),
 
 	/* the conversation: module on fd 3, children on their socketpair */
-	ALLOW(recvmsg, S(SETUP) | S(PLAN) | S(CLEANUP) | S(TREE), "the request, names answers, the plan, "
+	ALLOW(recvmsg, S(SETUP) | S(NAMESPACES) | S(PLAN) | S(CLEANUP) | S(TREE), "the request, names answers, the plan (taken in namespaces), "
 	      "the instances handed to the tree child"),
 	ALLOW(sendmsg, EVERY & ~S(HOLDER), "logs, queries, the plan and the reply with fds"),
 
@@ -174,7 +174,7 @@ static const struct rule rules[] = {
 		 ARG_EQ(1, SOCK_SEQPACKET | SOCK_CLOEXEC)),
 	ALLOW_IF(clone, CHILDREN_MADE, "fork a child: plain, with a pidfd, nothing shared",
 		 ARG_EQ(0, CLONE_PIDFD | SIGCHLD)),
-	ALLOW_IF(wait4, S(SETUP) | S(CLEANUP), "reap the plan or tree child", ARG_EQ(2, 0)),
+	ALLOW_IF(wait4, S(NAMESPACES) | S(CLEANUP), "reap the plan or tree child", ARG_EQ(2, 0)),
 	ALLOW_IF(wait4, S(HOLDER), "the holder reaps orphans, never blocking",
 		 ARG_EQ(2, WNOHANG)),
 	ALLOW(getppid, S(REGISTRY) | S(CLOSE_REGISTRY), "the session's caller, named in the "

@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <md5.h>
-#include <selinux/selinux.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,10 +182,6 @@ unsigned int session_mask(const struct wire_request *req, const struct session_s
 
 int session_check(const struct wire_request *req, unsigned int mask)
 {
-	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && is_selinux_enabled() != 1) {
-		hlog(LOG_ERR, "require_selinux given and SELinux is disabled");
-		return -EPERM;
-	}
 	if (shared_needed(req, mask) && req->unmnt != POLYNS_UNMNT_NONE) {
 		hlog(LOG_ERR, "unmnt_remnt and unmnt_only cannot change a shared set");
 		return -EINVAL;

@@ -22,10 +22,12 @@
 
 /*
  * Every step but two stacks a seccomp program of its own.  namespaces and
- * registry keep setup's: a program of their own would take away only
- * unshare, propagation and netlink, which the new namespaces and the dropped
- * NET_ADMIN already keep off the host, and each program costs about 55 us
- * to load here (docs/benchmarks.md), on every login.
+ * registry keep setup's: namespaces takes the plan and relays for the plan
+ * child, so its program would hardly differ; registry's would take away
+ * unshare, propagation and netlink (which its namespaces and the dropped
+ * NET_ADMIN already keep off the host) and the tree child's file unlink,
+ * and each program costs about 55 us to load here (docs/benchmarks.md), on
+ * every login.
  */
 static const struct step_info steps[STEP_COUNT] = {
 	[STEP_SETUP] = {

@@ -103,7 +103,7 @@ static int tree_main(int sock, void *arg)
 	for (size_t i = 0; i < n; i++)
 		rules[i] = (struct ll_beneath){ fds[i], LL_READ_DIR | LL_REMOVE_DIR |
 							     LL_REMOVE_FILE };
-	r = landlock_confine(rules, n);
+	r = landlock_confine(rules, n, true);
 	if (r == -EOPNOTSUPP) {
 		hlog(LOG_ERR, "the kernel has no Landlock: tmpdir instances are not emptied "
 		     "(the tree step needs it to be confined)");
