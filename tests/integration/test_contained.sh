@@ -34,8 +34,8 @@ polydirs plain setuid unlink $HOST kill
 sets shared chmod setuid fchown unlink $HOST kill
 reply plain $ALL
 unmount unm
-close-registry shared chmod setuid fchown unlink $HOST
-cleanup plain chmod setuid fchown rename unlink $HOST kill
+close-registry shared read chmod setuid fchown rename unlink mkdir $HOST
+cleanup plain $ALL
 tree plain $ALL
 close-reply plain $ALL"}
 

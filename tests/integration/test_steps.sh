@@ -12,6 +12,7 @@ chmod 1777 "$S/vt"
 pam_conf plain "ns=net runtime_dir=$RT timeout=10"
 pam_conf shared "share=user ns=net runtime_dir=$RT timeout=10"
 pam_conf unm "unmount_on_close ns=net runtime_dir=$RT timeout=10"
+pam_conf nonet "runtime_dir=$RT timeout=10"
 
 # Capability bits: chown 0, dac_override 1, fowner 3, fsetid 4, net_admin 12, sys_admin 21.
 caps() {
@@ -69,6 +70,8 @@ expect setup plain "$NONE" "$ALL" 1
 expect plan plain "$NONE" "$NONE" 2
 # namespaces and registry keep setup's filter (steps.c says why)
 expect namespaces plain "$(caps net_admin sys_admin)" "$ALL" 1
+# without ns=net, no CAP_NET_ADMIN from the first step after the request
+expect namespaces nonet "$(caps sys_admin)" "$POLY" 1
 expect polydirs plain "$POLY" "$POLY" 2
 # no pid namespace: nothing mounts after the polydirs
 expect sets plain "$(caps dac_override)" "$(caps dac_override)" 3
