@@ -115,6 +115,8 @@ ns_of() { readlink "/proc/$1/ns/$2"; }
 # Our own descendants only: other tests and real logins may run helpers too.
 is_ours() { # PID
 	local p=$1
+	# The init of a pid namespace of our own (POLYNS_OWN_PIDNS): all is ours.
+	[ "$$" = 1 ] && [ -n "$p" ] && return 0
 	while [ -n "$p" ] && [ "$p" -gt 1 ]; do
 		[ "$p" = "$$" ] && return 0
 		p=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)

@@ -2,6 +2,8 @@
 # A real OpenSSH sshd on 127.0.0.1 with pam_polyns in its session stack:
 # key logins of test users get their polydir instance and new namespaces,
 # cleanup happens at logout, and a failing helper refuses the login.
+# In a pid namespace of its own: the holders it counts are its logins' only.
+POLYNS_OWN_PIDNS=1
 . "$(dirname "$0")/session_lib.sh"
 
 if ! command -v /usr/sbin/sshd >/dev/null || ! command -v ssh >/dev/null; then
