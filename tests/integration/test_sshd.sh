@@ -104,7 +104,7 @@ write_pam "share=user ns=net,pid runtime_dir=$RT"
 show='echo net=$(readlink /proc/self/ns/net) pid=$(readlink /proc/self/ns/pid) one=$(cat /proc/1/comm)'
 login polyns-alice "$show; sleep 2" >"$S/u1.out" &
 pa=$!
-sleep 1
+for _ in $(seq 100); do grep -q '^net=' "$S/u1.out" 2>/dev/null && break; sleep 0.05; done
 u2=$(login polyns-alice "$show")
 u3=$(login polyns-bob "$show")
 wait $pa
