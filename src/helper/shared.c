@@ -240,7 +240,7 @@ int shared_begin(const struct wire_request *req, unsigned int mask, const char *
 	sweep_all(c->shared_fd, c->key, req->runtime_dir);
 	/* After releasing a stale set, another login may have made the next one. */
 	for (int round = 0; round < RELEASE_ROUNDS; round++) {
-		struct reg_sweep sw;
+		struct reg_sweep sw = { 0 };
 		int alive;
 
 		r = lock_and_load(c);
@@ -363,7 +363,7 @@ static bool sampled(const struct sweep_ctx *s, const char *key)
 static int sweep_key(const char *key, void *ctx)
 {
 	const struct sweep_ctx *s = ctx;
-	struct reg_sweep sw;
+	struct reg_sweep sw = { 0 };
 	struct reg_entry *e;
 	int lock;
 
@@ -433,7 +433,7 @@ enum wire_status shared_close(const struct wire_request *req)
 		r = reg_session_remove(c.shared_fd, c.key, slash + 1);
 		if (r == -ENOENT)
 			r = 0; /* already swept as stale */
-		struct reg_sweep sw;
+		struct reg_sweep sw = { 0 };
 		int swept = sweep(c.shared_fd, c.key, &sw);
 
 		if (swept == 0 && sw.live == 0 && sw.unknown == 0) {
