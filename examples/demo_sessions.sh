@@ -2,7 +2,9 @@
 # The live part of `make demo`: real PAM sessions through build/pam_polyns.so
 # and the test build of the helper (the same code plus fault-injection hooks,
 # one of which pauses it so that /proc can show its state),
-# all inside a private mount namespace with its own test users.
+# all inside a private mount namespace with its own test users, and a pid
+# namespace of its own: the holders and helpers it shows are its own.
+POLYNS_OWN_PIDNS=1
 . "$(dirname "$0")/../tests/integration/session_lib.sh"
 
 mkdir -p "$S/tmp" && chmod 1777 "$S/tmp"
@@ -41,7 +43,7 @@ pam_conf slow "ns=net timeout=5"
 session polyns-alice slow -- true >/dev/null 2>&1 &
 spid=$!
 for _ in $(seq 50); do
-	hpid=$(pgrep -x polyns-helper | head -n1)
+	hpid=$(parked_helper)
 	[ -n "$hpid" ] && grep -q '^Seccomp:[[:space:]]*2' "/proc/$hpid/status" 2>/dev/null && break
 	sleep 0.1
 done

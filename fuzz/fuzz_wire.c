@@ -44,6 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct wire_names names;
 	static struct wire_answer answer;
 	static struct wire_reply reply;
+	static struct wire_live_query live_query;
+	static struct wire_live_answer live_answer;
 	static struct wire_buf again;
 	static struct wire_tree tree;
 	struct wire_reader rd;
@@ -67,6 +69,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case MSG_NAMES_ANSWER:
 		(void)wire_decode_answer(&rd, &answer);
+		break;
+	case MSG_LIVE_QUERY:
+		(void)wire_decode_live_query(&rd, &live_query);
+		break;
+	case MSG_LIVE_ANSWER:
+		(void)wire_decode_live_answer(&rd, &live_answer);
 		break;
 	case MSG_PLAN:
 		check_plan(data, size, &rd);

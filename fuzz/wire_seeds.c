@@ -61,6 +61,8 @@ int main(int argc, char **argv)
 {
 	static struct wire_request req;
 	static struct wire_reply reply;
+	static struct wire_live_query live_query = { 2, { 4026531840ULL, 12749 } };
+	static struct wire_live_answer live_answer = { 2, { 1, 0 } };
 	static const char *const tmpdirs[] = { "/tmp-inst/alice" };
 	struct wire_log log = { 6, "polyinstantiated /tmp" };
 	struct wire_names names = { 1, { "bob" }, 1, { "staff" } };
@@ -77,14 +79,14 @@ int main(int argc, char **argv)
 	base_request(&req, OP_CLOSE);
 	req.n_cleanup = 1;
 	req.cleanup[0] = tmpdirs[0];
-	req.n_live = 2;
-	req.live[0] = 4026531840ULL;
-	req.live[1] = 12749;
+	req.sweep_pending = 1;
 	req.registry = "user-1000-0123456789abcdef/session.42.1234.43";
 	r |= save(dir, "request_close", wire_encode_request(&buf, &req));
 	r |= save(dir, "log", wire_encode_log(&buf, &log));
 	r |= save(dir, "names", wire_encode_names(&buf, &names));
 	r |= save(dir, "answer", wire_encode_answer(&buf, &answer));
+	r |= save(dir, "live_query", wire_encode_live_query(&buf, &live_query));
+	r |= save(dir, "live_answer", wire_encode_live_answer(&buf, &live_answer));
 	reply = (struct wire_reply){
 		.status = STATUS_OK, .n_ns = 1,
 		.ns = { { POLYNS_NS_MNT, 4, 4026532178ULL } },

@@ -97,8 +97,7 @@ int wire_encode_request(struct wire_buf *b, const struct wire_request *r)
 	put_u32(b, r->n_cleanup);
 	for (uint32_t i = 0; i < r->n_cleanup; i++)
 		put_str(b, r->cleanup[i]);
-	if (r->n_unmount > WIRE_MAX_POLYDIRS || r->n_defer > WIRE_MAX_POLYDIRS ||
-	    r->n_live > WIRE_MAX_LIVE)
+	if (r->n_unmount > WIRE_MAX_POLYDIRS || r->n_defer > WIRE_MAX_POLYDIRS)
 		return -EMSGSIZE;
 	put_u32(b, r->n_unmount);
 	for (uint32_t i = 0; i < r->n_unmount; i++)
@@ -107,9 +106,7 @@ int wire_encode_request(struct wire_buf *b, const struct wire_request *r)
 	put_u32(b, r->n_defer);
 	for (uint32_t i = 0; i < r->n_defer; i++)
 		put_str(b, r->defer[i]);
-	put_u32(b, r->n_live);
-	for (uint32_t i = 0; i < r->n_live; i++)
-		put_u64(b, r->live[i]);
+	put_u32(b, r->sweep_pending);
 	put_str(b, r->registry ? r->registry : "");
 	return finish(b);
 }
@@ -187,6 +184,28 @@ int wire_encode_reply(struct wire_buf *b, const struct wire_reply *r)
 	for (uint32_t i = 0; i < r->n_polydirs; i++)
 		put_str(b, r->polydirs[i]);
 	put_str(b, r->registry ? r->registry : "");
+	return finish(b);
+}
+
+int wire_encode_live_query(struct wire_buf *b, const struct wire_live_query *q)
+{
+	if (q->n == 0 || q->n > WIRE_MAX_LIVE)
+		return -EMSGSIZE;
+	begin(b, MSG_LIVE_QUERY);
+	put_u32(b, q->n);
+	for (uint32_t i = 0; i < q->n; i++)
+		put_u64(b, q->ids[i]);
+	return finish(b);
+}
+
+int wire_encode_live_answer(struct wire_buf *b, const struct wire_live_answer *a)
+{
+	if (a->n == 0 || a->n > WIRE_MAX_LIVE)
+		return -EMSGSIZE;
+	begin(b, MSG_LIVE_ANSWER);
+	put_u32(b, a->n);
+	for (uint32_t i = 0; i < a->n; i++)
+		put_u32(b, a->live[i]);
 	return finish(b);
 }
 
@@ -327,15 +346,11 @@ int wire_decode_request(struct wire_reader *rd, struct wire_request *r)
 	for (uint32_t i = 0; i < r->n_defer; i++)
 		if (!is_path(r->defer[i] = get_str(rd, false)))
 			return -EBADMSG;
-	r->n_live = get_u32(rd);
-	if (r->n_live > WIRE_MAX_LIVE)
-		return -EBADMSG;
-	for (uint32_t i = 0; i < r->n_live; i++)
-		r->live[i] = get_u64(rd);
+	r->sweep_pending = get_u32(rd);
 	r->registry = get_str(rd, true);
 	if (rd->bad || !is_registry_token(r->registry))
 		return -EBADMSG;
-	if ((r->op != OP_OPEN && r->op != OP_CLOSE) ||
+	if ((r->op != OP_OPEN && r->op != OP_CLOSE) || r->sweep_pending > 1 ||
 	    r->unmnt > POLYNS_UNMNT_ONLY || r->share > POLYNS_SHARE_GROUP ||
 	    (r->ns_mask & ~POLYNS_NS_ALL) ||
 	    r->flags >= (POLYNS_OPT_MOUNT_PRIVATE << 1) || !is_path(r->config) ||
@@ -508,5 +523,28 @@ const char *wire_get_str(struct wire_reader *rd, bool may_be_empty)
 
 int wire_done(const struct wire_reader *rd)
 {
+	return done(rd);
+}
+
+int wire_decode_live_query(struct wire_reader *rd, struct wire_live_query *q)
+{
+	q->n = get_u32(rd);
+	if (q->n == 0 || q->n > WIRE_MAX_LIVE)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < q->n; i++)
+		q->ids[i] = get_u64(rd);
+	return done(rd);
+}
+
+int wire_decode_live_answer(struct wire_reader *rd, struct wire_live_answer *a)
+{
+	a->n = get_u32(rd);
+	if (a->n == 0 || a->n > WIRE_MAX_LIVE)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < a->n; i++) {
+		a->live[i] = get_u32(rd);
+		if (a->live[i] > 1)
+			return -EBADMSG;
+	}
 	return done(rd);
 }

@@ -16,6 +16,14 @@
  *   module  -> helper   MSG_NAMES_ANSWER
  *   helper  -> module   MSG_LOG*
  *   helper  -> module   MSG_REPLY + SCM_RIGHTS   (namespace fds, status)
+ *
+ * Conversation (close):
+ *   module  -> helper   MSG_REQUEST              (op OP_CLOSE)
+ *   helper  -> module   MSG_LOG*
+ *   helper  -> module   MSG_LIVE_QUERY           (only with sweep_pending, and
+ *   module  -> helper   MSG_LIVE_ANSWER           only if records are pending)
+ *   helper  -> module   MSG_LOG*
+ *   helper  -> module   MSG_REPLY
  */
 #ifndef POLYNS_WIRE_H
 #define POLYNS_WIRE_H
@@ -26,13 +34,13 @@
 #include <sys/types.h>
 
 #define WIRE_MAGIC 0x534e4c50U /* "PLNS" */
-#define WIRE_VERSION 2U
+#define WIRE_VERSION 3U
 #define WIRE_MAX_MSG 65536U
 #define WIRE_MAX_STRING 4096U
 #define WIRE_MAX_NAMES 256U
 #define WIRE_MAX_FDS 8U
 #define WIRE_MAX_POLYDIRS 64U /* init calls in a reply, instances to clean up */
-#define WIRE_MAX_LIVE 1024U   /* live mount namespaces named in a close request */
+#define WIRE_MAX_LIVE 1024U   /* mount namespaces asked about in one MSG_LIVE_QUERY */
 #define WIRE_FD_SLOT 3 /* the helper's end of the socket */
 
 enum wire_type {
@@ -41,6 +49,8 @@ enum wire_type {
 	MSG_NAMES_QUERY,
 	MSG_NAMES_ANSWER,
 	MSG_REPLY,
+	MSG_LIVE_QUERY,
+	MSG_LIVE_ANSWER,
 	/* between the helper and its own children, never to or from the module */
 	MSG_PLAN,  /* plan child -> helper: the session's plan */
 	MSG_TREE,  /* helper <-> tree child: instance fds to empty; one result each */
@@ -84,9 +94,10 @@ struct wire_request {
 	uint64_t mntns_ino; /* its id (NS_GET_MNTNS_ID) or nsfs inode */
 	uint32_t n_defer;
 	const char *defer[WIRE_MAX_POLYDIRS];
-	/* OP_CLOSE: the mount namespaces that have processes now */
-	uint32_t n_live;
-	uint64_t live[WIRE_MAX_LIVE];
+	/* OP_CLOSE: 1 when the module can tell which mount namespaces have
+	   processes (it answers one MSG_LIVE_QUERY), so that instances kept at
+	   earlier closes may be removed; 0 leaves them all */
+	uint32_t sweep_pending;
 	/* OP_CLOSE: the shared set's session this close ends ("" if none) */
 	const char *registry;
 };
@@ -112,6 +123,21 @@ struct wire_answer {
 	struct {
 		uint32_t found, gid;
 	} groups[WIRE_MAX_NAMES];
+};
+
+/*
+ * Close: the helper names the mount namespaces of pending records (at most
+ * WIRE_MAX_LIVE, each once), the module answers for each, in order, whether
+ * a process is in it (1) or none is (0).  "Cannot tell" is answered 1.
+ */
+struct wire_live_query {
+	uint32_t n;
+	uint64_t ids[WIRE_MAX_LIVE];
+};
+
+struct wire_live_answer {
+	uint32_t n;
+	uint32_t live[WIRE_MAX_LIVE];
 };
 
 struct wire_ns {
@@ -171,6 +197,8 @@ int wire_encode_log(struct wire_buf *b, const struct wire_log *l);
 int wire_encode_names(struct wire_buf *b, const struct wire_names *n);
 int wire_encode_answer(struct wire_buf *b, const struct wire_answer *a);
 int wire_encode_reply(struct wire_buf *b, const struct wire_reply *r);
+int wire_encode_live_query(struct wire_buf *b, const struct wire_live_query *q);
+int wire_encode_live_answer(struct wire_buf *b, const struct wire_live_answer *a);
 
 /*
  * The building blocks, for messages between the helper's own processes
@@ -213,5 +241,7 @@ int wire_decode_names(struct wire_reader *rd, struct wire_names *n);
 int wire_decode_answer(struct wire_reader *rd, struct wire_answer *a);
 int wire_decode_reply(struct wire_reader *rd, struct wire_reply *r);
 int wire_decode_tree(struct wire_reader *rd, struct wire_tree *t);
+int wire_decode_live_query(struct wire_reader *rd, struct wire_live_query *q);
+int wire_decode_live_answer(struct wire_reader *rd, struct wire_live_answer *a);
 
 #endif

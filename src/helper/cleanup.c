@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "channel.h"
 #include "conf.h"
 #include "hexname.h"
 #include "hlog.h"
@@ -204,41 +206,155 @@ static int parse_record(const char *name, uint64_t own_pidns, uint64_t *pidns,
 	return path[0] == '/' ? 0 : -EINVAL;
 }
 
-static bool is_live(const struct wire_request *req, uint64_t ino)
+/* A record of ours (our pid namespace's), with its mount namespace and path. */
+static bool own_record(const char *name, uint64_t own_pidns, uint64_t *ino, char *path,
+		       size_t len)
 {
-	for (uint32_t i = 0; i < req->n_live; i++)
-		if (req->live[i] == ino)
-			return true;
-	return false;
+	uint64_t pidns;
+
+	return name[0] != '.' && parse_record(name, own_pidns, &pidns, ino, path, len) == 0 &&
+	       pidns == own_pidns;
 }
 
-/* Instances whose namespace has no process left, with their records. */
-static void collect_pending(int pending_fd, const struct wire_request *req, bool ignore,
-			    struct batch *b, char (*names)[NAME_MAX + 1])
+/* Every name in pending_fd to fn.  0 or -errno. */
+static int each_record(int pending_fd, void (*fn)(const char *name, void *ctx), void *ctx)
 {
-	uint64_t own_pidns = 0;
-	int own = procid_self_pidns(&own_pidns) < 0 ? -1 :
-		  openat(pending_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct dirent *de;
+	/* A new open file description each pass: a dup() would share the offset. */
+	int own = openat(pending_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = own < 0 ? NULL : fdopendir(own);
+	struct dirent *de;
+	int r = 0;
 
 	if (!d) {
+		r = -errno;
 		if (own >= 0)
 			(void)close(own);
+		return r;
+	}
+	while ((errno = 0, de = readdir(d)))
+		fn(de->d_name, ctx);
+	if (errno)
+		r = -errno;
+	(void)closedir(d);
+	return r;
+}
+
+struct pending_sweep {
+	uint64_t own_pidns;
+	bool ignore_parent_mode;
+	uint64_t seen;  /* distinct mount namespaces met so far */
+	uint32_t state; /* xorshift32, for the sample */
+	struct wire_live_query q;
+	struct wire_live_answer a;
+	struct batch *b;
+	char (*names)[NAME_MAX + 1];
+};
+
+static uint32_t next_random(struct pending_sweep *p)
+{
+	p->state ^= p->state << 13;
+	p->state ^= p->state >> 17;
+	p->state ^= p->state << 5;
+	return p->state;
+}
+
+static int query_index(const struct wire_live_query *q, uint64_t ino)
+{
+	for (uint32_t i = 0; i < q->n; i++)
+		if (q->ids[i] == ino)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * The mount namespaces to ask about: each once, and when there are more
+ * than one query holds, a uniform random sample (reservoir), so that no
+ * pile of records, however large, keeps the others from being looked at.
+ */
+static void collect_id(const char *name, void *ctx)
+{
+	struct pending_sweep *p = ctx;
+	char path[CONF_PATH_MAX];
+	uint64_t ino, slot;
+
+	if (!own_record(name, p->own_pidns, &ino, path, sizeof(path)) ||
+	    query_index(&p->q, ino) >= 0)
+		return;
+	p->seen++;
+	if (p->q.n < WIRE_MAX_LIVE) {
+		p->q.ids[p->q.n++] = ino;
 		return;
 	}
-	while ((de = readdir(d)) && b->n < WIRE_MAX_POLYDIRS) {
-		char path[CONF_PATH_MAX];
-		uint64_t pidns, ino;
+	slot = next_random(p) % p->seen;
+	if (slot < WIRE_MAX_LIVE)
+		p->q.ids[slot] = ino;
+}
 
-		if (de->d_name[0] == '.' ||
-		    parse_record(de->d_name, own_pidns, &pidns, &ino, path, sizeof(path)) < 0 ||
-		    pidns != own_pidns || is_live(req, ino))
-			continue;
-		(void)snprintf(names[b->n], NAME_MAX + 1, "%s", de->d_name);
-		batch_add(b, path, ignore, names[b->n]);
-	}
-	(void)closedir(d);
+/* A record whose namespace the module found without a process: into the batch. */
+static void collect_dead(const char *name, void *ctx)
+{
+	struct pending_sweep *p = ctx;
+	char path[CONF_PATH_MAX];
+	uint64_t ino;
+	int i;
+
+	if (p->b->n == WIRE_MAX_POLYDIRS || !own_record(name, p->own_pidns, &ino, path, sizeof(path)))
+		return;
+	i = query_index(&p->q, ino);
+	if (i < 0 || p->a.live[i])
+		return;
+	(void)snprintf(p->names[p->b->n], NAME_MAX + 1, "%s", name);
+	batch_add(p->b, path, p->ignore_parent_mode, p->names[p->b->n]);
+}
+
+/* Ask the module which of q's mount namespaces have a process. */
+static int ask_live(const struct wire_live_query *q, struct wire_live_answer *a)
+{
+	static struct wire_buf b;
+	static uint8_t msg[WIRE_MAX_MSG];
+	struct wire_reader rd;
+	uint32_t type;
+	size_t n_fds;
+	ssize_t len;
+	int r = wire_encode_live_query(&b, q);
+
+	if (r == 0)
+		r = channel_send(WIRE_FD_SLOT, &b, NULL, 0);
+	if (r < 0)
+		return r;
+	len = channel_recv(WIRE_FD_SLOT, msg, NULL, 0, &n_fds);
+	if (len < 0)
+		return (int)len;
+	if (wire_open(msg, (size_t)len, &type, &rd) < 0 || type != MSG_LIVE_ANSWER ||
+	    wire_decode_live_answer(&rd, a) < 0 || a->n != q->n)
+		return -EBADMSG;
+	return 0;
+}
+
+/*
+ * Instances kept at earlier closes whose mount namespace has no process
+ * left, with their records, into the batch.  The cost is that of the
+ * records: one pass to name their namespaces, one question to the module
+ * (which looks for those alone), one pass to pick.  0 or -errno.
+ */
+static int collect_pending(int pending_fd, bool ignore, struct batch *b,
+			   char (*names)[NAME_MAX + 1])
+{
+	static struct pending_sweep p;
+	int r;
+
+	p = (struct pending_sweep){ .ignore_parent_mode = ignore, .b = b, .names = names };
+	r = procid_self_pidns(&p.own_pidns);
+	if (r == 0 && getrandom(&p.state, sizeof(p.state), GRND_NONBLOCK) !=
+			      (ssize_t)sizeof(p.state))
+		r = errno ? -errno : -EIO;
+	p.state |= 1; /* xorshift never leaves 0 */
+	if (r == 0)
+		r = each_record(pending_fd, collect_id, &p);
+	if (r < 0 || p.q.n == 0)
+		return r;
+	r = ask_live(&p.q, &p.a);
+	return r < 0 ? r : each_record(pending_fd, collect_dead, &p);
 }
 
 enum wire_status close_session(const struct wire_request *req, struct child *tree)
@@ -250,7 +366,7 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
 	b.n = 0;
 	for (uint32_t i = 0; i < req->n_cleanup; i++)
 		batch_add(&b, req->cleanup[i], ignore, NULL);
-	if (req->n_defer > 0 || req->n_live > 0) {
+	if (req->n_defer > 0 || req->sweep_pending) {
 		pending = cleanup_open_pending(req->runtime_dir);
 		failed += pending < 0; /* the session's own instances still go below */
 	}
@@ -265,10 +381,13 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
 			     "goes at a later close", req->defer[i]);
 		failed += r < 0;
 	}
-	if (pending >= 0 && req->n_live > 0) {
+	if (pending >= 0 && req->sweep_pending) {
 		static char names[WIRE_MAX_POLYDIRS][NAME_MAX + 1];
+		int r = collect_pending(pending, ignore, &b, names);
 
-		collect_pending(pending, req, ignore, &b, names);
+		if (r < 0)
+			hlog(LOG_ERR, "cannot look at the instances kept at earlier closes: %s",
+			     strerror(-r));
 	}
 	failed += batch_run(&b, tree) < 0;
 	for (size_t i = 0; pending >= 0 && i < b.n; i++)
@@ -296,7 +415,7 @@ static int rundir_if(bool needed, const char *runtime_dir, const char *name)
 
 int close_confine(const struct wire_request *req)
 {
-	bool shared = req->registry[0], pending = shared || req->n_defer || req->n_live;
+	bool shared = req->registry[0], pending = shared || req->n_defer || req->sweep_pending;
 	struct ll_beneath rules[] = {
 		/* the instances: found by O_PATH walks, listed, removed once empty */
 		{ open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), LL_READ_DIR | LL_REMOVE_DIR },

@@ -29,8 +29,9 @@ int cleanup_defer(int pending_fd, uint64_t ino, const char *path);
 
 /*
  * Close: remove req->cleanup, record req->defer (instances a live namespace
- * still uses) under runtime_dir, and remove recorded instances whose
- * namespace is not in req->live any more.  The trees are emptied by the
+ * still uses) under runtime_dir, and with req->sweep_pending remove recorded
+ * instances whose namespace the module says has no process any more (one
+ * MSG_LIVE_QUERY on the module's socket, naming only the records' ones).  The trees are emptied by the
  * tree child (tree.h); this removes each emptied instance from its parent.
  * Logs what fails.  Wire status.
  */

@@ -236,7 +236,7 @@ int main(int argc, char **argv)
 		st.reply.status = open_session(&req, &st);
 	} else {
 		if (req.n_cleanup > 0 ||
-		    (req.n_live > 0 && cleanup_pending_exist(req.runtime_dir))) {
+		    (req.sweep_pending && cleanup_pending_exist(req.runtime_dir))) {
 			r = tree_start(&tree);
 			if (r < 0)
 				return fail("starting the tree child", r);

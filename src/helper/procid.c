@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,13 +97,24 @@ int procid_of(pid_t pid, int pidfd, struct procid *id)
 	return 0;
 }
 
+/*
+ * pidfd_open() without PIDFD_THREAD takes only a thread-group leader: a
+ * thread that was given the number answers EINVAL (ENOENT since Linux 6.9,
+ * pidfs), a free number ESRCH.  None of them is a process we could have
+ * recorded, so all three mean "no such process".
+ */
+static bool no_such_leader(int err)
+{
+	return err == ESRCH || err == EINVAL || err == ENOENT;
+}
+
 int procid_open(pid_t pid, struct procid *id, int *pidfd)
 {
 	_cleanup_close_ int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 	int r;
 
 	if (fd < 0)
-		return -errno;
+		return no_such_leader(errno) ? -ESRCH : -errno;
 	r = procid_of(pid, fd, id);
 	if (r < 0)
 		return r;
@@ -113,14 +125,17 @@ int procid_open(pid_t pid, struct procid *id, int *pidfd)
 int procid_alive(const struct procid *id, int *pidfd)
 {
 	struct procid now = { 0, 0 };
-	int fd = -1, r = procid_open(id->pid, &now, &fd);
+	int fd = -1, r;
 
-	if (r == -ESRCH)
+	if (id->pid <= 0)
 		return 0;
+	r = procid_open(id->pid, &now, &fd);
+	if (r == -ESRCH)
+		return 0; /* no process, or a thread that took the number */
 	if (r < 0)
 		return r;
 	if (now.start != id->start) {
-		(void)close(fd); /* the number was recycled */
+		(void)close(fd); /* the number was recycled by another process */
 		return 0;
 	}
 	if (pidfd)

@@ -22,7 +22,10 @@ int procid_proc_fd(void);
 
 /*
  * The identity of pid, read while a pidfd pins it: 0 with *id filled and
- * *pidfd open (CLOEXEC) on that very process, -ESRCH when it is gone.
+ * *pidfd open (CLOEXEC) on that very process; -ESRCH when no thread-group
+ * leader has that number (none, or only a thread: pidfd_open's ESRCH, EINVAL
+ * and ENOENT); another -errno when it cannot be told (-EACCES: its /proc
+ * entry is hidden from us while its pidfd says it runs).
  */
 int procid_open(pid_t pid, struct procid *id, int *pidfd);
 
@@ -30,8 +33,10 @@ int procid_open(pid_t pid, struct procid *id, int *pidfd);
 int procid_of(pid_t pid, int pidfd, struct procid *id);
 
 /*
- * Is the process named by id still running?  1 yes (and *pidfd, if not
- * NULL, is open on it), 0 no, -errno when that cannot be told.
+ * Is the process named by id still running?  1 only when a thread-group
+ * leader with that pid has that start time (and *pidfd, if not NULL, is open
+ * on it); 0 when it is gone: no such leader, a thread holding the number, or
+ * another start time.  -errno when that cannot be told.
  */
 int procid_alive(const struct procid *id, int *pidfd);
 

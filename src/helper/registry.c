@@ -423,9 +423,15 @@ int reg_session_remove(int shared_fd, const char *key, const char *name)
 
 struct sweep {
 	int fd;
-	int live;
+	struct reg_sweep *out;
 };
 
+/*
+ * One session record: forgotten when its caller is gone, counted when it
+ * runs, and left alone (counted as unknown, never an error for the entry)
+ * when that cannot be told, so that one record cannot stop the others from
+ * being looked at.
+ */
 static int sweep_one(const char *name, void *ctx)
 {
 	struct sweep *s = ctx;
@@ -434,28 +440,30 @@ static int sweep_one(const char *name, void *ctx)
 
 	if (strncmp(name, "session.", 8) != 0)
 		return 0;
-	if (parse_session(name, &id) < 0)
-		return -EINVAL;
-	alive = procid_alive(&id, NULL);
-	if (alive < 0)
-		return alive;
-	if (alive)
-		s->live++;
-	else if (unlinkat(s->fd, name, AT_REMOVEDIR) < 0)
-		return -errno;
+	alive = parse_session(name, &id) < 0 ? -EINVAL : procid_alive(&id, NULL);
+	if (alive == 0 && unlinkat(s->fd, name, AT_REMOVEDIR) < 0)
+		alive = -errno;
+	if (alive == 1) {
+		s->out->live++;
+	} else if (alive == 0) {
+		s->out->gone++;
+	} else {
+		s->out->unknown++;
+		if (s->out->error == 0)
+			s->out->error = alive;
+	}
 	return 0;
 }
 
-int reg_sessions_sweep(int shared_fd, const char *key)
+int reg_sessions_sweep(int shared_fd, const char *key, struct reg_sweep *out)
 {
 	_cleanup_close_ int fd = open_dir_at(shared_fd, key);
-	struct sweep s = { fd, 0 };
-	int r;
+	struct sweep s = { fd, out };
 
+	*out = (struct reg_sweep){ 0 };
 	if (fd < 0)
 		return fd;
-	r = each_fact(fd, sweep_one, &s);
-	return r < 0 ? r : s.live;
+	return each_fact(fd, sweep_one, &s);
 }
 
 int reg_remove(int shared_fd, const char *key, int lock_fd)

@@ -67,8 +67,21 @@ int reg_session_name(const struct procid *caller, char *buf, size_t len);
 int reg_session_add(int shared_fd, const char *key, const struct procid *s);
 int reg_session_remove(int shared_fd, const char *key, const char *name);
 
-/* Forget sessions whose process is gone; the number still running, or -errno. */
-int reg_sessions_sweep(int shared_fd, const char *key);
+/* What a sweep of KEY's session records found. */
+struct reg_sweep {
+	unsigned int live;    /* the caller still runs */
+	unsigned int gone;    /* the caller is gone: record forgotten */
+	unsigned int unknown; /* could not be checked (or forgotten): record kept */
+	int error;            /* the first reason for an unknown, -errno */
+};
+
+/*
+ * Look at every session record of KEY and forget those whose caller is gone
+ * (see procid_alive).  A record that cannot be checked is kept and counted
+ * in out->unknown; it never stops the sweep.  0, or -errno when the entry
+ * itself cannot be read.
+ */
+int reg_sessions_sweep(int shared_fd, const char *key, struct reg_sweep *out);
 
 /* fn for every entry's key (lock and half-built names skipped); first error wins. */
 int reg_each_key(int shared_fd, int (*fn)(const char *key, void *ctx), void *ctx);

@@ -197,6 +197,25 @@ static int lock_and_load(struct shared_ctx *c)
 	return r;
 }
 
+/*
+ * Forget the key's sessions whose caller is gone.  Records that cannot be
+ * checked are kept and logged, never an error: -errno only when the entry
+ * itself cannot be read.
+ */
+static int sweep(int shared_fd, const char *key, struct reg_sweep *sw)
+{
+	int r = reg_sessions_sweep(shared_fd, key, sw);
+
+	if (r < 0)
+		hlog(LOG_ERR, "cannot read the sessions of %s: %s", key, strerror(-r));
+	else if (sw->unknown > 0)
+		hlog(LOG_WARNING, "%u session record(s) of %s could not be checked (%s): "
+		     "kept, and the set with them", sw->unknown, key, strerror(-sw->error));
+	if (r == 0 && sw->gone > 0)
+		hlog_debug("forgot %u session(s) of %s whose caller is gone", sw->gone, key);
+	return r;
+}
+
 int shared_begin(const struct wire_request *req, unsigned int mask, const char *plan,
 		 struct shared_ctx *c, struct made_ns *made)
 {
@@ -221,23 +240,29 @@ int shared_begin(const struct wire_request *req, unsigned int mask, const char *
 	sweep_all(c->shared_fd, c->key, req->runtime_dir);
 	/* After releasing a stale set, another login may have made the next one. */
 	for (int round = 0; round < RELEASE_ROUNDS; round++) {
+		struct reg_sweep sw = { 0 };
+		int alive;
+
 		r = lock_and_load(c);
 		if (r < 0)
 			return r == -ENOENT ? 0 : r;
-		int live = reg_sessions_sweep(c->shared_fd, c->key);
-		int alive = procid_alive(&c->entry.holder, &pidfd);
-		if (live > 0 && alive == 1) {
+		r = sweep(c->shared_fd, c->key, &sw);
+		if (r < 0)
+			return r;
+		alive = procid_alive(&c->entry.holder, &pidfd);
+		if (alive < 0) {
+			hlog(LOG_ERR, "cannot tell whether the holder of %s runs: %s", c->key,
+			     strerror(-alive));
+			return alive;
+		}
+		/* A record that could not be checked may be a session: never released under it. */
+		if (alive == 1 && (sw.live > 0 || sw.unknown > 0)) {
 			r = join(c, mask, pidfd, made);
 			(void)close(pidfd);
 			return r;
 		}
 		if (alive == 1)
 			(void)close(pidfd);
-		if (live < 0 || alive < 0) {
-			hlog(LOG_ERR, "cannot tell whether %s is in use: %s", c->key,
-			     strerror(-(live < 0 ? live : alive)));
-			return live < 0 ? live : alive;
-		}
 		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s (%s)", c->key,
 		     alive ? "no session left" : "holder gone");
 		release(c->shared_fd, c->key, c->lock_fd, &c->entry, req->runtime_dir);
@@ -338,8 +363,9 @@ static bool sampled(const struct sweep_ctx *s, const char *key)
 static int sweep_key(const char *key, void *ctx)
 {
 	const struct sweep_ctx *s = ctx;
+	struct reg_sweep sw = { 0 };
 	struct reg_entry *e;
-	int lock, live;
+	int lock;
 
 	if (strcmp(key, s->skip) == 0 || !sampled(s, key))
 		return 0;
@@ -347,9 +373,8 @@ static int sweep_key(const char *key, void *ctx)
 	if (lock < 0)
 		return 0; /* busy: its own sessions see to it */
 	e = calloc(1, sizeof(*e));
-	live = e && reg_load(s->shared_fd, key, e) == 0 && same_pidns(e) ?
-		       reg_sessions_sweep(s->shared_fd, key) : -1;
-	if (live == 0) {
+	if (e && reg_load(s->shared_fd, key, e) == 0 && same_pidns(e) &&
+	    sweep(s->shared_fd, key, &sw) == 0 && sw.live == 0 && sw.unknown == 0) {
 		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s", key);
 		release(s->shared_fd, key, lock, e, s->runtime_dir);
 	} else {
@@ -408,12 +433,14 @@ enum wire_status shared_close(const struct wire_request *req)
 		r = reg_session_remove(c.shared_fd, c.key, slash + 1);
 		if (r == -ENOENT)
 			r = 0; /* already swept as stale */
-		int live = reg_sessions_sweep(c.shared_fd, c.key);
-		if (live == 0) {
+		struct reg_sweep sw = { 0 };
+		int swept = sweep(c.shared_fd, c.key, &sw);
+
+		if (swept == 0 && sw.live == 0 && sw.unknown == 0) {
 			release(c.shared_fd, c.key, c.lock_fd, &c.entry, req->runtime_dir);
 			c.lock_fd = -1;
-		} else if (live < 0) {
-			r = live;
+		} else if (swept < 0) {
+			r = swept;
 		}
 	} else if (r == -ENOENT) {
 		r = 0; /* released already (its holder was found gone); shared_end

@@ -16,6 +16,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "channel.h"
 #include "converse.h"
 #include "spawn.h"
 #include "util.h"
@@ -27,6 +28,9 @@ struct close_data {
 	int pidns_fd; /* the pid namespace our children were in before, or -1 */
 	int proc_fd;  /* with pidns_fd: /proc as it was before (the session's
 			 mount namespace shows the pid namespace's, without us) */
+	int scan_fd;  /* during the close conversation: the /proc to answer a
+			 MSG_LIVE_QUERY from, or -1 (no query expected) */
+	bool answered; /* one query per close */
 	uint32_t n_tmpdirs, n_polydirs;
 	char *registry; /* our session in a shared set, or NULL */
 	char *tmpdirs[WIRE_MAX_POLYDIRS];
@@ -71,6 +75,7 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
 	cd->mntns_fd = orig_mnt_fd >= 0 ? fcntl(orig_mnt_fd, F_DUPFD_CLOEXEC, 3) : -1;
 	cd->pidns_fd = orig_pid_fd >= 0 ? fcntl(orig_pid_fd, F_DUPFD_CLOEXEC, 3) : -1;
 	cd->proc_fd = proc_fd >= 0 ? fcntl(proc_fd, F_DUPFD_CLOEXEC, 3) : -1;
+	cd->scan_fd = -1;
 	if (reply->registry[0])
 		cd->registry = strdup(reply->registry);
 	if ((orig_mnt_fd >= 0 && cd->mntns_fd < 0) || (orig_pid_fd >= 0 && cd->pidns_fd < 0) ||
@@ -123,72 +128,150 @@ static bool owned_by_root(int proc_fd, long pid)
 }
 
 /*
- * One read-only pass over /proc: how many other processes share our mount
- * namespace, and which mount namespaces have processes at all (so that
- * instances kept at an earlier close can go once theirs is gone).  This is a
+ * One read-only pass over /proc: fn(pid, id, ctx) for every process's mount
+ * namespace.  A user's process we may not inspect (an LSM, no ptrace right)
+ * could be anyone's: the pass fails with -errno and nothing may be
+ * concluded.  Root's own processes outside our reach (an ancestor
+ * namespace's init) are not the session's and are skipped.  This is a
  * liveness count, never a way to pick a namespace to join.
  */
-static int scan_mount_namespaces(struct wire_request *req, int *others, int proc_fd)
+static int each_mount_namespace(int proc_fd, void (*fn)(long pid, uint64_t id, void *ctx),
+				void *ctx)
 {
+	int dir_fd = openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dir_fd < 0 ? NULL : fdopendir(dir_fd);
 	struct dirent *de;
-	pid_t me = getpid();
-	uint64_t self = 0, id = 0;
-	bool overflow = false;
-	int dir_fd;
-	DIR *d;
+	uint64_t id = 0;
+	int r = 0;
 
-	*others = 0;
-	req->n_live = 0;
-	if (mntns_id(proc_fd, "self/ns/mnt", &self) < 0)
-		return -errno;
-	dir_fd = openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = dir_fd < 0 ? NULL : fdopendir(dir_fd);
 	if (!d) {
+		r = -errno;
 		if (dir_fd >= 0)
 			(void)close(dir_fd);
-		return -errno;
+		return r;
 	}
-	req->mntns_ino = self;
-	while ((de = readdir(d))) {
+	while (r == 0 && (errno = 0, de = readdir(d))) {
 		char path[64], *end;
 		long pid = strtol(de->d_name, &end, 10);
-		uint32_t i;
 
 		if (*end || pid <= 0)
 			continue;
 		(void)snprintf(path, sizeof(path), "%ld/ns/mnt", pid);
-		int r = mntns_id(proc_fd, path, &id);
-
-		if (r == -ENOENT || r == -ESRCH)
-			continue; /* gone, or a zombie */
-		if (r < 0 && !owned_by_root(proc_fd, pid)) {
-			/*
-			 * A user's process we may not inspect (an LSM, no ptrace
-			 * right): it could be the session's, so we cannot tell
-			 * who is left.  Root's own processes outside our reach
-			 * (an ancestor namespace's init) are not the session's.
-			 */
-			(void)closedir(d);
-			req->n_live = 0;
-			return r;
-		}
-		if (r < 0)
-			continue;
-		if (pid != me && id == self)
-			(*others)++;
-		for (i = 0; i < req->n_live && req->live[i] != id; i++)
-			;
-		if (i < req->n_live || overflow)
-			continue;
-		if (req->n_live == WIRE_MAX_LIVE)
-			overflow = true; /* too many to tell: sweep nothing this time */
-		else
-			req->live[req->n_live++] = id;
+		r = mntns_id(proc_fd, path, &id);
+		if (r == 0)
+			fn(pid, id, ctx);
+		else if (r == -ENOENT || r == -ESRCH || owned_by_root(proc_fd, pid))
+			r = 0; /* gone, a zombie, or root's and not the session's */
 	}
+	if (r == 0 && errno)
+		r = -errno;
 	(void)closedir(d);
-	if (overflow)
-		req->n_live = 0;
+	return r;
+}
+
+struct others {
+	long me;
+	uint64_t self;
+	int n;
+};
+
+static void count_other(long pid, uint64_t id, void *ctx)
+{
+	struct others *o = ctx;
+
+	if (pid != o->me && id == o->self)
+		o->n++;
+}
+
+/*
+ * How many other processes share our mount namespace, and its id in req:
+ * 0 or -errno.  Whatever else runs on the host costs nothing more than the
+ * pass: other mount namespaces are looked at later, and only those of
+ * pending records (close_data_answer_live).
+ */
+static int count_others(struct wire_request *req, int *others, int proc_fd)
+{
+	struct others o = { (long)getpid(), 0, 0 };
+	int r = mntns_id(proc_fd, "self/ns/mnt", &o.self);
+
+	*others = 0;
+	if (r == 0)
+		r = each_mount_namespace(proc_fd, count_other, &o);
+	if (r < 0)
+		return r;
+	req->mntns_ino = o.self;
+	*others = o.n;
 	return 0;
+}
+
+/* One answer's working memory: too large for the stack, never a static. */
+struct live_work {
+	struct wire_live_query q;
+	struct wire_live_answer a;
+	uint64_t sorted[WIRE_MAX_LIVE]; /* the query's ids, sorted */
+	bool live[WIRE_MAX_LIVE];       /* by position in sorted */
+	uint32_t n;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void mark_live(long pid, uint64_t id, void *ctx)
+{
+	struct live_work *w = ctx;
+	const uint64_t *hit = bsearch(&id, w->sorted, w->n, sizeof(w->sorted[0]), cmp_u64);
+
+	(void)pid;
+	if (hit)
+		w->live[hit - w->sorted] = true;
+}
+
+/* For each id asked about: 1 if a process is in it, or if that cannot be told. */
+static void answer_from_proc(int proc_fd, struct live_work *w)
+{
+	bool unknown;
+
+	w->n = w->q.n;
+	memcpy(w->sorted, w->q.ids, sizeof(w->q.ids[0]) * w->q.n);
+	qsort(w->sorted, w->n, sizeof(w->sorted[0]), cmp_u64);
+	unknown = each_mount_namespace(proc_fd, mark_live, w) < 0;
+	w->a.n = w->q.n;
+	for (uint32_t i = 0; i < w->q.n; i++) {
+		const uint64_t *hit = bsearch(&w->q.ids[i], w->sorted, w->n,
+					      sizeof(w->sorted[0]), cmp_u64);
+
+		w->a.live[i] = unknown || (hit && w->live[hit - w->sorted]);
+	}
+}
+
+int close_data_answer_live(pam_handle_t *pamh, int sock, struct wire_reader *rd,
+			   struct wire_buf *out)
+{
+	const void *data = NULL;
+	struct close_data *cd;
+	struct live_work *w;
+	int r;
+
+	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
+		return -EBADMSG;
+	cd = (struct close_data *)data; /* ours, from close_data_store */
+	if (cd->scan_fd < 0 || cd->answered)
+		return -EBADMSG;
+	cd->answered = true;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	r = wire_decode_live_query(rd, &w->q);
+	if (r == 0) {
+		answer_from_proc(cd->scan_fd, w);
+		r = wire_encode_live_answer(out, &w->a);
+	}
+	free(w);
+	return r < 0 ? r : channel_send(sock, out, NULL, 0);
 }
 
 static void run_close_helper(pam_handle_t *pamh, struct conv_state *st,
@@ -257,26 +340,29 @@ void close_data_cleanup(pam_handle_t *pamh, struct conv_state *st,
 {
 	struct wire_request *req = &st->close_req;
 	const void *data = NULL;
-	const struct close_data *cd;
+	struct close_data *cd;
 	bool unmount = opts->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE;
 	int others = 0; /* other processes in our mount namespace; -1: unknown */
 	int proc;
 
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
 		return;
-	cd = data;
+	cd = (struct close_data *)data; /* ours, from close_data_store */
 	close_request(pamh, opts, req);
 	proc = cd->proc_fd >= 0 ? fcntl(cd->proc_fd, F_DUPFD_CLOEXEC, 3)
 				: open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (proc < 0 || scan_mount_namespaces(req, &others, proc) < 0) {
+	if (proc < 0 || count_others(req, &others, proc) < 0) {
 		/* Cannot tell who still runs, nor name our namespace: keep, unrecorded. */
 		if (cd->n_tmpdirs > 0)
 			pam_syslog(pamh, LOG_ERR, "cannot scan /proc at close: keeping %u "
 				   "tmpdir instance(s)", cd->n_tmpdirs);
 		others = -1;
+	} else {
+		/* The same /proc answers the helper's question about pending records. */
+		req->sweep_pending = 1;
+		cd->scan_fd = proc;
+		cd->answered = false;
 	}
-	if (proc >= 0)
-		(void)close(proc);
 	if (cd->registry)
 		req->registry = cd->registry;
 	/*
@@ -300,5 +386,8 @@ void close_data_cleanup(pam_handle_t *pamh, struct conv_state *st,
 	 */
 	if (req->n_unmount || req->n_cleanup || req->n_defer || req->registry[0])
 		run_close_helper(pamh, st, opts, req, req->n_unmount ? -1 : cd->mntns_fd);
+	cd->scan_fd = -1;
+	if (proc >= 0)
+		(void)close(proc);
 	(void)pam_set_data(pamh, DATA_KEY, NULL, NULL);
 }

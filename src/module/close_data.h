@@ -38,6 +38,16 @@ void close_data_cleanup(pam_handle_t *pamh, struct conv_state *st,
  */
 bool close_data_kept(pam_handle_t *pamh, int *proc_fd);
 
+/*
+ * During close_data_cleanup's conversation: answer the helper's one
+ * MSG_LIVE_QUERY (which of the mount namespaces of its pending records have
+ * a process) from the /proc that close looked at, on sock, built in out.
+ * 0 or -errno; -EBADMSG for a query that was not expected (not at close, or
+ * a second).
+ */
+int close_data_answer_live(pam_handle_t *pamh, int sock, struct wire_reader *rd,
+			   struct wire_buf *out);
+
 /* A session that failed after the helper made tmpdirs: remove them now. */
 void close_data_discard(pam_handle_t *pamh, struct conv_state *st,
 			const struct polyns_options *opts, const struct wire_reply *reply);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "close_data.h"
 
 #define MAX_LOG_LINES 512
 #define STATE_KEY "pam_polyns:conv_state"
@@ -149,6 +150,9 @@ static int dispatch(struct conv *c, uint32_t type, struct wire_reader *rd,
 		return n_fds ? -EBADMSG : forward_log(c, rd);
 	case MSG_NAMES_QUERY:
 		return n_fds ? -EBADMSG : answer_names(c, rd);
+	case MSG_LIVE_QUERY:
+		return n_fds ? -EBADMSG : close_data_answer_live(c->pamh, c->h->sock, rd,
+								    &c->st->out);
 	default:
 		return -EBADMSG;
 	}

@@ -97,15 +97,18 @@ for i in $(seq 0 $((made - 1))); do umount "$S/mnts/$i"; done
 # 5. share=user: joining a live set (one session holds it open), against
 #    pam_namespace's workload 1
 polydirs 1 noinit; ours_args "share=user runtime_dir=$S/rt"
-"$PAMTEST" "$S/pam.d" ours polyns-alice -- sleep 600 >/dev/null 2>&1 &
+"$PAMTEST" "$S/pam.d" ours polyns-alice -- sh -c "echo \$\$ >$S/w5.pid; exec sleep 600" >/dev/null 2>&1 &
+w5=$!
 for _ in $(seq 100); do
 	ls "$S/rt/shared" 2>/dev/null | grep -q '^user-' && break
 	sleep 0.05
 done
 run_pair "w5 share=user joining a live set" "ratio<=1.00"
+# The session that held the set ends (its command, by pid) and closes.
+kill "$(cat "$S/w5.pid")"
+wait "$w5"
 # 6. 32 simultaneous logins of one user, share=user (every batch starts with
 #    no set: the first makes it, the others wait for the lock and join)
-pkill -x -f "sleep 600"
 : >"$S/bench-pn"; : >"$S/bench-ours"
 for _ in $(seq "$ROUNDS"); do
 	"$DRIVER" "$S/pam.d" pn polyns-alice 32 32 >>"$S/bench-pn"

@@ -3,7 +3,15 @@
 # own /run, /dev (with a /dev/log listener), /etc/passwd, /etc/group and
 # /etc/pam.d, so the machine is left as it was.
 # shellcheck shell=bash
+#
+# With POLYNS_OWN_PIDNS=1 set before sourcing, the test also gets a pid
+# namespace of its own (and a /proc that shows it) and is its init: every
+# process it sees is one it started, and any it forgot ends with it.
 if [ -z "${POLYNS_IN_SANDBOX:-}" ]; then
+	if [ -n "${POLYNS_OWN_PIDNS:-}" ]; then
+		exec unshare -m --propagation private --pid --fork --kill-child --mount-proc \
+			env POLYNS_IN_SANDBOX=1 bash "$0" "$@"
+	fi
 	exec unshare -m --propagation private env POLYNS_IN_SANDBOX=1 bash "$0" "$@"
 fi
 set -u
@@ -107,6 +115,8 @@ ns_of() { readlink "/proc/$1/ns/$2"; }
 # Our own descendants only: other tests and real logins may run helpers too.
 is_ours() { # PID
 	local p=$1
+	# The init of a pid namespace of our own (POLYNS_OWN_PIDNS): all is ours.
+	[ "$$" = 1 ] && [ -n "$p" ] && return 0
 	while [ -n "$p" ] && [ "$p" -gt 1 ]; do
 		[ "$p" = "$$" ] && return 0
 		p=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)

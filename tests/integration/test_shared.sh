@@ -3,22 +3,73 @@
 # lifetime (pid, time): one set per key however many logins race for it,
 # joined only through the registry, released with the last session or when
 # its sessions' callers are gone, and never a user's own namespace.
+#
+# The test runs in a pid namespace of its own (POLYNS_OWN_PIDNS): the holders
+# and processes it sees are those its sessions made, never another test's or
+# a real login's, and it ends them by pid.
+POLYNS_OWN_PIDNS=1
 . "$(dirname "$0")/session_lib.sh"
 
 RT=$S/run-polyns
 REG=$RT/shared
 
-# Holders still running (zombies waiting for a reaper are gone already).
-# Holders still running (zombies waiting for a reaper are gone already); a
-# killed PID 1 takes a moment to take its namespace down.
+# Our holders still running (zombies waiting for a reaper are gone already).
+# Only this test's sessions made holders in its pid namespace.  A killed
+# PID 1 takes a moment to take its namespace down: wait until none is left,
+# at most 5 s.
+holder_pids() { ps -eo pid=,stat=,comm= | awk '$3 == "polyns-holder" && $2 !~ /^Z/ {print $1}'; }
 live_holders() {
 	local n
-	for _ in $(seq 40); do
-		n=$(ps -eo stat=,comm= | awk '$2 == "polyns-holder" && $1 !~ /^Z/' | wc -l)
+	for _ in $(seq 100); do
+		n=$(holder_pids | wc -l)
 		[ "$n" = 0 ] && break
 		sleep 0.05
 	done
 	echo "$n"
+}
+# The holders the registry names (holder.PID.START facts), killed by pid if
+# still the process recorded; then the registry emptied.
+holders_in_registry() {
+	find "$REG" -mindepth 2 -maxdepth 2 -name 'holder.*' -printf '%f\n' 2>/dev/null | cut -d. -f2,3
+}
+end_registry_sets() {
+	local h
+	for h in $(holders_in_registry); do
+		[ "$(sed 's/.*) //' "/proc/${h%.*}/stat" 2>/dev/null | awk '{print $20}')" = "${h#*.}" ] &&
+			kill -9 "${h%.*}"
+	done
+	rm -rf "${REG:?}"/*
+}
+# Our processes in a pid namespace (as readlink names it), waited for until
+# none is left (at most 5 s); prints those still there.
+pids_in_pidns() {
+	local d
+	for d in /proc/[0-9]*; do
+		[ "$(readlink "$d/ns/pid" 2>/dev/null)" = "$1" ] && echo "${d#/proc/}"
+	done
+}
+until_pidns_empty() {
+	local left
+	for _ in $(seq 100); do
+		left=$(pids_in_pidns "$1")
+		[ -z "$left" ] && return 0
+		sleep 0.05
+	done
+	echo "$left"
+	return 1
+}
+until_registry_empty() {
+	for _ in $(seq 100); do registry_empty && return 0; sleep 0.05; done
+	return 1
+}
+# end_pids FILE...: end the processes whose pids the files hold, and wait for them.
+end_pids() {
+	local f p
+	for f in "$@"; do
+		p=$(cat "$f" 2>/dev/null) || continue
+		kill -9 "$p" 2>/dev/null
+		timeout 5 tail --pid="$p" -s 0.05 -f /dev/null
+	done
 }
 # Empty but for the pid namespace it belongs to.
 registry_empty() { [ -z "$(ls -A "$REG" 2>/dev/null | grep -v '^pidns\.')" ]; }
@@ -46,7 +97,7 @@ a1=$(cat "$S/a1")
 [ "$(stat -c '%a %u' "$RT")" = "700 0" ] && [ "$(stat -c '%a %u' "$REG")" = "700 0" ] &&
 	[ "$(ls "$REG" | grep -v '\.lock$' | grep -vc '^pidns\.')" = 1 ] &&
 	ok registry_is_root_only_with_one_entry || not_ok registry_is_root_only_with_one_entry "$(ls -laR "$RT")"
-holder=$(ps -eo pid=,comm= | awk '$2 == "polyns-holder" {print $1}' | head -n 1)
+holder=$(holders_in_registry | head -n 1 | cut -d. -f1)
 status=$(cat "/proc/$holder/status" 2>/dev/null)
 grep -q '^CapEff:[[:space:]]*0000000000000000' <<<"$status" &&
 	grep -q '^CapPrm:[[:space:]]*0000000000000000' <<<"$status" &&
@@ -56,7 +107,7 @@ grep -q '^CapEff:[[:space:]]*0000000000000000' <<<"$status" &&
 	not_ok holder_has_no_capability_no_fd_and_is_seccomp_filtered "pid=$holder" "$status" "$(ls -l "/proc/$holder/fd" 2>&1)"
 wait "$first"
 registry_empty && [ "$(live_holders)" = 0 ] && ok last_close_releases_set_and_registry ||
-	not_ok last_close_releases_set_and_registry "$(ls -laR "$REG")" "$(ps -eo pid,stat,comm | grep holder)"
+	not_ok last_close_releases_set_and_registry "$(ls -laR "$REG")" "holders: $(holder_pids | xargs)"
 # (Namespace inode numbers are reused once free: the log tells a new set.)
 log_mark
 out=$(session polyns-alice user -- true)
@@ -96,13 +147,13 @@ out=$(session polyns-alice user -- true)
 unhook
 grep -q '^open: Cannot' <<<"$out" && [ "$(live_holders)" = 0 ] &&
 	ok helper_killed_after_starting_holder_leaves_no_holder ||
-	not_ok helper_killed_after_starting_holder_leaves_no_holder "$out" "$(ps -eo pid,stat,comm | grep holder)"
+	not_ok helper_killed_after_starting_holder_leaves_no_holder "$out" "holders: $(holder_pids | xargs)"
 hook entry kill
 out=$(session polyns-alice user -- true)
 unhook
 [ "$(live_holders)" = 0 ] && grep -q '^open: Cannot' <<<"$out" &&
 	ok helper_killed_before_commit_leaves_no_holder ||
-	not_ok helper_killed_before_commit_leaves_no_holder "$out" "$(ps -eo pid,stat,comm | grep holder)"
+	not_ok helper_killed_before_commit_leaves_no_holder "$out" "holders: $(holder_pids | xargs)"
 # The entry it left names a holder that is gone: the next login replaces it.
 log_mark
 out=$(session polyns-alice user -- true)
@@ -112,7 +163,7 @@ grep -q '^open: Success' <<<"$out" && grep -q "releasing the stale shared namesp
 	not_ok entry_of_a_killed_helper_is_replaced_at_next_login "$out" "$logs" "$(ls -la "$REG")"
 
 # --- a caller killed without close_session: its set is released as stale ---
-"$PAMTEST" "$S/pam.d" user polyns-alice -- sh -c "{ $PRINT; } >$S/k1; sleep 30" >/dev/null 2>&1 &
+"$PAMTEST" "$S/pam.d" user polyns-alice -- sh -c "{ $PRINT; } >$S/k1; echo \$\$ >$S/k1.pid; exec sleep 30" >/dev/null 2>&1 &
 killed=$!
 wait_for "$S/k1"
 kill -9 "$killed"
@@ -125,10 +176,10 @@ grep -q '^open: Success' <<<"$out" && [ "$(field ipc "$out")" != "$(field ipc "$
 	registry_empty && [ "$(live_holders)" = 0 ] &&
 	ok stale_set_of_killed_caller_released_at_next_login ||
 	not_ok stale_set_of_killed_caller_released_at_next_login "$out" "$logs" "$(ls -la "$REG")"
-pkill -f "sleep 30" 2>/dev/null
+end_pids "$S/k1.pid"
 
 # ...and also at another user's close (the sweep covers every key).
-"$PAMTEST" "$S/pam.d" user polyns-alice -- sh -c "echo x >$S/k2; sleep 30" >/dev/null 2>&1 &
+"$PAMTEST" "$S/pam.d" user polyns-alice -- sh -c "echo \$\$ >$S/k2.pid; echo x >$S/k2; exec sleep 30" >/dev/null 2>&1 &
 killed=$!
 wait_for "$S/k2"
 kill -9 "$killed"
@@ -136,7 +187,7 @@ wait "$killed" 2>/dev/null
 session polyns-bob user -- true >/dev/null
 registry_empty && [ "$(live_holders)" = 0 ] && ok stale_set_released_by_another_keys_session ||
 	not_ok stale_set_released_by_another_keys_session "$(ls -la "$REG")"
-pkill -f "sleep 30" 2>/dev/null
+end_pids "$S/k2.pid"
 
 # With more than 16 keys, each login looks at a random sample of the others
 # (about 16): twenty stale sets (twenty configurations, callers killed) are
@@ -144,7 +195,7 @@ pkill -f "sleep 30" 2>/dev/null
 for i in $(seq 20); do
 	echo "# config $i" >"$S/conf.$i"
 	echo "session required $MODULE helper=$HELPER config=$S/conf.$i config_dir=$CONFD share=user ns=ipc runtime_dir=$RT" >"$S/pam.d/many$i"
-	"$PAMTEST" "$S/pam.d" "many$i" polyns-alice -- sleep 30 >/dev/null 2>&1 &
+	"$PAMTEST" "$S/pam.d" "many$i" polyns-alice -- sh -c "echo \$\$ >$S/many$i.pid; exec sleep 30" >/dev/null 2>&1 &
 	pids="${pids:-} $!"
 done
 for _ in $(seq 100); do [ "$(ls "$REG" | grep -c '^user-4001-.*[^k]$')" -ge 20 ] && break; sleep 0.05; done
@@ -155,8 +206,8 @@ for _ in $(seq 15); do session polyns-bob user -- true >/dev/null; done
 left=$(ls "$REG" | grep -v '\.lock$' | grep -c '^user-4001-')
 [ "$made" = 20 ] && [ "$left" = 0 ] && [ "$(live_holders)" = 0 ] &&
 	ok stale_sets_of_many_keys_released_by_sampling_sweeps ||
-	not_ok stale_sets_of_many_keys_released_by_sampling_sweeps "made $made, left $left" "$(ps -eo pid,stat,comm | grep holder | head -3)"
-pkill -x -f "sleep 30" 2>/dev/null
+	not_ok stale_sets_of_many_keys_released_by_sampling_sweeps "made $made, left $left" "holders: $(holder_pids | xargs)"
+end_pids "$S"/many*.pid
 
 # --- a namespace the user made is never joined ---
 mkdir -m 1777 "$S/pub"
@@ -167,13 +218,14 @@ out=$(session polyns-alice user -- sh -c "$PRINT")
 [ "$(field ipc "$out")" != "$(field ipc "$(cat "$S/pub/own")")" ] && grep -q '^open: Success' <<<"$out" &&
 	ok user_made_namespace_is_never_joined || not_ok user_made_namespace_is_never_joined "$(cat "$S/pub/own")" "$out"
 # Even a registry entry forged to name the user's process is refused.
-session polyns-alice user -- sh -c "{ $PRINT; } >$S/f1; sleep 3" >/dev/null &
+session polyns-alice user -- sh -c "{ $PRINT; } >$S/f1; echo \$\$ >$S/f1.pid; exec sleep 3" >/dev/null &
 forged=$!
-wait_for "$S/f1"
+wait_for "$S/f1.pid"
 entry=$(ls -d "$REG"/user-4001-* | grep -v '\.lock$')
-upid=$(pgrep -u polyns-alice -x sleep -o)
+upid=$(cat "$S/f1.pid")
 ustart=$(awk '{print $22}' "/proc/$upid/stat")
 uipc=$(stat -L -c %i "/proc/$upid/ns/ipc")
+real_holder=$(holders_in_registry)
 rmdir "$entry"/holder.* "$entry"/ns.ipc.*
 mkdir -m 700 "$entry/holder.$upid.$ustart" "$entry/ns.ipc.$(stat -L -c %d "/proc/$upid/ns/ipc").$uipc"
 log_mark
@@ -182,16 +234,17 @@ logs=$(log_since)
 [ "$(field ipc "$out")" != "ipc:[$uipc]" ] && grep -q "open: Cannot\|releasing the stale" <<<"$out$logs" &&
 	ok forged_holder_naming_a_user_process_is_refused ||
 	not_ok forged_holder_naming_a_user_process_is_refused "$out" "$logs"
+end_registry_sets
+kill -9 "${real_holder%.*}" 2>/dev/null
 wait "$forged" "$own" 2>/dev/null
-rm -rf "${REG:?}"/* 2>/dev/null
-pkill -9 -x polyns-holder 2>/dev/null
 
 # --- registry entries not root's, or not only root's, are refused ---
 tamper() { # NAME COMMAND-ON-ENTRY
 	local name=$1 out logs entry
-	session polyns-alice user -- sh -c "sleep 2" >/dev/null &
+	rm -f "$S/tamper.up"
+	session polyns-alice user -- sh -c "echo up >$S/tamper.up; sleep 2" >/dev/null &
 	local bg=$!
-	sleep 0.5
+	wait_for "$S/tamper.up"
 	entry=$(ls -d "$REG"/user-4001-* | grep -v '\.lock$')
 	eval "$2"
 	log_mark
@@ -199,9 +252,8 @@ tamper() { # NAME COMMAND-ON-ENTRY
 	logs=$(log_since)
 	grep -q '^open: Cannot' <<<"$out" && grep -q "is not root's or is malformed" <<<"$logs" &&
 		ok "$name" || not_ok "$name" "$out" "$logs"
+	end_registry_sets
 	wait "$bg"
-	rm -rf "${REG:?}"/*
-	pkill -9 -x polyns-holder 2>/dev/null
 }
 tamper registry_entry_owned_by_user_is_refused 'chown -R polyns-alice "$entry"'
 tamper registry_entry_open_to_others_is_refused 'chmod 0755 "$entry"'
@@ -294,7 +346,7 @@ echo "# no polydirs" >"$CONF"
 pam_conf pid "debug share=user ns=pid,time runtime_dir=$RT"
 session polyns-alice pid -- sh -c 'echo me=$$; echo one=$(cat /proc/1/comm); echo pid=$(readlink /proc/self/ns/pid); echo time=$(readlink /proc/self/ns/time); sleep 300 & sleep 2' >"$S/p1" &
 p=$!
-sleep 1
+wait_for "$S/p1"
 out=$(session polyns-alice pid -- sh -c 'echo pid=$(readlink /proc/self/ns/pid); echo time=$(readlink /proc/self/ns/time); echo n=$(ls /proc | grep -c "^[0-9]")')
 wait "$p"
 p1=$(cat "$S/p1")
@@ -304,11 +356,12 @@ p1=$(cat "$S/p1")
 [ "$(field pid "$out")" = "$(field pid "$p1")" ] && [ "$(field n "$out")" -lt 10 ] &&
 	[ "$(field time "$out")" = "$(field time "$p1")" ] && [ "$(field time "$p1")" != "$(readlink /proc/self/ns/time)" ] &&
 	ok pid_and_time_namespaces_shared_by_second_session || not_ok pid_and_time_namespaces_shared_by_second_session "$p1" "$out"
-sleep 0.3
-! pgrep -x -f "sleep 300" >/dev/null && registry_empty && [ "$(live_holders)" = 0 ] &&
+left=$(until_pidns_empty "$(field pid "$p1")")
+[ -n "$(field pid "$p1")" ] && [ -z "$left" ] && until_registry_empty && [ "$(live_holders)" = 0 ] &&
 	ok pid_namespace_processes_end_with_the_last_session ||
-	not_ok pid_namespace_processes_end_with_the_last_session "$(pgrep -af 'sleep 300')" "$(ps -eo pid,stat,comm | grep holder)" "$(ls -la "$REG")"
-pkill -f "sleep 300" 2>/dev/null
+	not_ok pid_namespace_processes_end_with_the_last_session "left in the set: $left" "holders: $(holder_pids | xargs)" "$(ls -la "$REG")"
+# shellcheck disable=SC2086
+[ -n "$left" ] && kill -9 $left
 
 # A later session of the key still works after the first one's processes are
 # gone: the holder, not a session's process, is the namespace's init.
@@ -352,7 +405,7 @@ a=$(session polyns-alice pidsess -- sh -c 'echo pid=$(readlink /proc/self/ns/pid
 b=$(session polyns-alice pidsess -- sh -c 'echo pid=$(readlink /proc/self/ns/pid)')
 [ "$(field one "$a")" = polyns-holder ] && [ "$(field pid "$a")" != "$(field pid "$b")" ] &&
 	registry_empty && [ "$(live_holders)" = 0 ] && ok pid_namespace_per_session_released_at_close ||
-	not_ok pid_namespace_per_session_released_at_close "$a" "$b" "$(ps -eo pid,stat,comm | grep holder)" "$(ls -la "$REG")"
+	not_ok pid_namespace_per_session_released_at_close "$a" "$b" "holders: $(holder_pids | xargs)" "$(ls -la "$REG")"
 
 # --- options that would change a set other sessions share are refused ---
 refused() { # NAME SERVICE ARGS PATTERN
@@ -388,8 +441,7 @@ su1=$(cat "$S/pub/su1")
 [ "$(field net "$out" | cut -d' ' -f1)" = "$(field net "$su1" | cut -d' ' -f1)" ] && grep -q 'one=polyns-holder' <<<"$su1" &&
 	grep -qx polyns-bob <<<"$out" && ok su_and_runuser_share_one_set_with_a_pid_namespace ||
 	not_ok su_and_runuser_share_one_set_with_a_pid_namespace "$su1" "$out"
-sleep 0.3
-registry_empty && [ "$(live_holders)" = 0 ] && ok su_and_runuser_set_released_after_both ||
+until_registry_empty && [ "$(live_holders)" = 0 ] && ok su_and_runuser_set_released_after_both ||
 	not_ok su_and_runuser_set_released_after_both "$(ls -la "$REG")"
 umount /etc/pam.d
 

@@ -2,6 +2,8 @@
 # A real OpenSSH sshd on 127.0.0.1 with pam_polyns in its session stack:
 # key logins of test users get their polydir instance and new namespaces,
 # cleanup happens at logout, and a failing helper refuses the login.
+# In a pid namespace of its own: the holders it counts are its logins' only.
+POLYNS_OWN_PIDNS=1
 . "$(dirname "$0")/session_lib.sh"
 
 if ! command -v /usr/sbin/sshd >/dev/null || ! command -v ssh >/dev/null; then
@@ -102,7 +104,7 @@ write_pam "share=user ns=net,pid runtime_dir=$RT"
 show='echo net=$(readlink /proc/self/ns/net) pid=$(readlink /proc/self/ns/pid) one=$(cat /proc/1/comm)'
 login polyns-alice "$show; sleep 2" >"$S/u1.out" &
 pa=$!
-sleep 1
+for _ in $(seq 100); do grep -q '^net=' "$S/u1.out" 2>/dev/null && break; sleep 0.05; done
 u2=$(login polyns-alice "$show")
 u3=$(login polyns-bob "$show")
 wait $pa

@@ -12,7 +12,12 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "hexname.h"
 #include "procid.h"
@@ -128,6 +133,107 @@ static void wire_registry_token(void **state)
 		assert_int_equal(decode_reply_with(bad[i]), -EBADMSG);
 }
 
+/* Field 22 of /proc/self/task/TID/stat: a thread's own start time. */
+static uint64_t task_start(pid_t tid)
+{
+	char path[64], buf[1024], *p;
+	FILE *f;
+	size_t n;
+	uint64_t start = 0;
+
+	(void)snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	(void)fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	assert_non_null(p);
+	assert_int_equal(sscanf(p + 2, "%*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+				"%*s %*s %*s %*s %*s %*s %" SCNu64, &start), 1);
+	return start;
+}
+
+static pthread_mutex_t hold = PTHREAD_MUTEX_INITIALIZER;
+static pid_t thread_tid;
+
+static void *held_thread(void *arg)
+{
+	(void)arg;
+	__atomic_store_n(&thread_tid, gettid(), __ATOMIC_SEQ_CST);
+	(void)pthread_mutex_lock(&hold);
+	(void)pthread_mutex_unlock(&hold);
+	return NULL;
+}
+
+/* Only a thread-group leader with the recorded start time is the process recorded. */
+static void procid_alive_only_for_the_leader_with_its_start(void **state)
+{
+	struct procid me = { getpid(), 0 }, thread = { 0, 0 };
+	pthread_t t;
+	int pidfd = -1;
+
+	(void)state;
+	assert_int_equal(procid_init(), 0);
+	me.start = task_start(me.pid);
+	assert_int_equal(procid_alive(&me, &pidfd), 1);
+	assert_true(pidfd >= 0);
+	(void)close(pidfd);
+	me.start++;
+	assert_int_equal(procid_alive(&me, NULL), 0); /* the number, recycled */
+
+	(void)pthread_mutex_lock(&hold);
+	assert_int_equal(pthread_create(&t, NULL, held_thread, NULL), 0);
+	while (!__atomic_load_n(&thread_tid, __ATOMIC_SEQ_CST))
+		(void)sched_yield();
+	thread = (struct procid){ thread_tid, task_start(thread_tid) };
+	/* A thread holding a recorded number, even with that number's start time: gone. */
+	assert_int_equal(procid_alive(&thread, NULL), 0);
+	assert_int_equal(procid_open(thread.pid, &me, &pidfd), -ESRCH);
+	(void)pthread_mutex_unlock(&hold);
+	assert_int_equal(pthread_join(t, NULL), 0);
+}
+
+/* The close-time question about kept instances, and its answer. */
+static void wire_live_query_and_answer(void **state)
+{
+	static struct wire_buf b;
+	static struct wire_live_query q = { 3, { 4026531840ULL, 7, 12749 } }, q2;
+	static struct wire_live_answer a = { 3, { 1, 0, 1 } }, a2;
+	struct wire_reader rd;
+	uint32_t type;
+
+	(void)state;
+	assert_int_equal(wire_encode_live_query(&b, &q), 0);
+	assert_int_equal(wire_open(b.data, b.len, &type, &rd), 0);
+	assert_int_equal(type, MSG_LIVE_QUERY);
+	assert_int_equal(wire_decode_live_query(&rd, &q2), 0);
+	assert_int_equal(q2.n, 3);
+	assert_true(q2.ids[0] == q.ids[0] && q2.ids[2] == q.ids[2]);
+	assert_int_equal(wire_encode_live_answer(&b, &a), 0);
+	assert_int_equal(wire_open(b.data, b.len, &type, &rd), 0);
+	assert_int_equal(type, MSG_LIVE_ANSWER);
+	assert_int_equal(wire_decode_live_answer(&rd, &a2), 0);
+	assert_true(a2.n == 3 && a2.live[0] == 1 && a2.live[1] == 0);
+
+	/* Neither an empty nor an oversized question is ever sent. */
+	q2.n = 0;
+	assert_int_equal(wire_encode_live_query(&b, &q2), -EMSGSIZE);
+	q2.n = WIRE_MAX_LIVE + 1;
+	assert_int_equal(wire_encode_live_query(&b, &q2), -EMSGSIZE);
+	/* An answer other than 0 or 1 is garbage. */
+	a2 = a;
+	a2.live[1] = 2;
+	assert_int_equal(wire_encode_live_answer(&b, &a2), 0);
+	assert_int_equal(wire_open(b.data, b.len, &type, &rd), 0);
+	assert_int_equal(wire_decode_live_answer(&rd, &a2), -EBADMSG);
+	/* A count that the payload does not hold is garbage too. */
+	assert_int_equal(wire_encode_live_query(&b, &q), 0);
+	b.data[12] = 4; /* n, right after the 12-byte header: one id more than sent */
+	assert_int_equal(wire_open(b.data, b.len, &type, &rd), 0);
+	assert_int_equal(wire_decode_live_query(&rd, &q2), -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +243,8 @@ int main(void)
 		cmocka_unit_test(procid_format_and_parse),
 		cmocka_unit_test(procid_parse_refuses_malformed),
 		cmocka_unit_test(wire_registry_token),
+		cmocka_unit_test(procid_alive_only_for_the_leader_with_its_start),
+		cmocka_unit_test(wire_live_query_and_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
