@@ -171,7 +171,8 @@ static void raise_caps(void)
 
 	if (fd < 0)
 		return;
-	(void)read(fd, buf, sizeof(buf) - 1);
+	if (read(fd, buf, sizeof(buf) - 1) <= 0)
+		buf[0] = '\0';
 	(void)close(fd);
 	p = strstr(buf, "CapPrm:");
 	if (p)
