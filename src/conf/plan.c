@@ -111,15 +111,23 @@ static int fill_job(const struct conf_rule *rule, const struct resolved_rule *id
 			   rule->mount_data ? rule->mount_data : "");
 }
 
-/* Room for one more job at p->jobs[p->n_jobs], zeroed.  0 or -ENOMEM. */
+/*
+ * Room for one more job at p->jobs[p->n_jobs], zeroed.  The array doubles:
+ * a job is about 28 KiB, and growing it one by one copied the whole plan
+ * at every rule.  0 or -ENOMEM.
+ */
 static int job_slot(struct plan *p)
 {
-	struct plan_job *v = reallocarray(p->jobs, p->n_jobs + 1, sizeof(*v));
+	if (p->n_jobs == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 4;
+		struct plan_job *v = reallocarray(p->jobs, cap, sizeof(*v));
 
-	if (!v)
-		return -ENOMEM;
-	p->jobs = v;
-	memset(&v[p->n_jobs], 0, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		p->jobs = v;
+		p->cap = cap;
+	}
+	memset(&p->jobs[p->n_jobs], 0, sizeof(p->jobs[0]));
 	return 0;
 }
 

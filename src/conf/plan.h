@@ -75,6 +75,7 @@ struct plan_input {
 struct plan {
 	struct plan_job *jobs;
 	size_t n_jobs;
+	size_t cap;                  /* room in jobs (grows by doubling) */
 	enum plan_verdict *verdicts; /* one per rule, in configuration order */
 	size_t n_rules;
 };

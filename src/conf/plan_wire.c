@@ -55,7 +55,7 @@ int plan_wire_get_job(struct wire_reader *rd, struct plan_job *j)
 {
 	uint32_t bools;
 
-	memset(j, 0, sizeof(*j));
+	/* Field by field, strings up to their NUL: a job is 28 KiB, mostly unused. */
 	j->rule_index = (size_t)wire_get_u64(rd);
 	get_into(rd, j->file, sizeof(j->file), false, false);
 	j->line = wire_get_u32(rd);

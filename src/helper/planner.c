@@ -37,10 +37,10 @@ static int confine(const struct wire_request *req)
 /* The child: confine, plan, send the plan. */
 static int plan_main(int sock, void *arg)
 {
-	static struct session_state st;
 	static struct wire_buf b;
 	const struct wire_request *req = arg;
 	enum wire_status status;
+	struct plan p = { 0 };
 	int r = confine(req);
 
 	if (r == 0)
@@ -49,11 +49,12 @@ static int plan_main(int sock, void *arg)
 		hlog(LOG_ERR, "entering the plan step failed: %s", strerror(-r));
 		return r;
 	}
-	status = session_plan(sock, req, &st);
-	plan_wire_begin(&b, status, st.n_jobs);
-	for (size_t i = 0; i < st.n_jobs; i++)
-		plan_wire_put_job(&b, &st.jobs[i].plan);
+	status = session_plan(sock, req, &p);
+	plan_wire_begin(&b, status, p.n_jobs);
+	for (size_t i = 0; i < p.n_jobs; i++)
+		plan_wire_put_job(&b, &p.jobs[i]);
 	r = wire_finish(&b);
+	plan_free(&p);
 	if (r < 0) {
 		hlog(LOG_ERR, "the session's plan does not fit one message (%u bytes)",
 		     WIRE_MAX_MSG);
@@ -71,8 +72,9 @@ static int take_plan(const uint8_t *msg, size_t len, enum wire_status *status,
 
 	if (wire_open(msg, len, &type, &rd) < 0 || plan_wire_open(&rd, status, &n) < 0)
 		return -EBADMSG;
+	/* st is the helper's static state, zero: only what is not zero is set. */
 	for (size_t i = 0; i < n; i++) {
-		st->jobs[i] = (struct polydir_job){ .parent_fd = -1 };
+		st->jobs[i].parent_fd = -1;
 		if (plan_wire_get_job(&rd, &st->jobs[i].plan) < 0)
 			return -EBADMSG;
 	}

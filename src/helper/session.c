@@ -38,17 +38,7 @@ static void log_skipped(const struct conf *conf, const struct plan *p)
 				   conf_method_name(conf->rules[i].method));
 }
 
-/* The plan's jobs become the session's; the plan is freed with the config. */
-static void take_jobs(struct session_state *st, const struct plan *p)
-{
-	st->n_jobs = 0;
-	for (size_t i = 0; i < p->n_jobs && i < PLAN_MAX_JOBS; i++)
-		st->jobs[st->n_jobs++] = (struct polydir_job){ .plan = p->jobs[i],
-							       .parent_fd = -1 };
-}
-
-enum wire_status session_plan(int sock, const struct wire_request *req,
-			     struct session_state *st)
+enum wire_status session_plan(int sock, const struct wire_request *req, struct plan *p)
 {
 	static struct name_table names;
 	const struct plan_input in = {
@@ -64,7 +54,6 @@ enum wire_status session_plan(int sock, const struct wire_request *req,
 	struct name_resolver res = name_table_resolver(&names);
 	struct diag_list diags = { 0 };
 	struct conf conf = { 0 };
-	struct plan p = { 0 };
 	int ret = conf_load(&conf, req->config, req->config_dir, ignore, &diags);
 
 	if (ret == 0)
@@ -76,14 +65,13 @@ enum wire_status session_plan(int sock, const struct wire_request *req,
 			     strerror(-ret));
 	}
 	if (ret == 0)
-		ret = plan_make(&conf, &in, &res, &p, &diags);
-	if (ret == 0) {
-		take_jobs(st, &p);
-		log_skipped(&conf, &p);
-	}
+		ret = plan_make(&conf, &in, &res, p, &diags);
+	if (ret == 0)
+		log_skipped(&conf, p);
+	else
+		plan_free(p);
 	log_diags(&diags);
 	diag_list_free(&diags);
-	plan_free(&p);
 	conf_free(&conf);
 	if (ret == -EINVAL)
 		return STATUS_SESSION_ERR;

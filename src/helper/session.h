@@ -21,9 +21,12 @@ struct session_state {
  * Each logs what fails.  st is static storage, zero at start.
  */
 
-/* Read the configuration, ask the module about names, plan the polydirs. */
-enum wire_status session_plan(int sock, const struct wire_request *req,
-			      struct session_state *st);
+/*
+ * Read the configuration, ask about names on sock, plan the polydirs into p
+ * (the plan child's work; p is empty unless the status is STATUS_OK, and the
+ * caller frees it).
+ */
+enum wire_status session_plan(int sock, const struct wire_request *req, struct plan *p);
 
 /* The namespace types the session gets (polydirs and pid imply mnt). */
 unsigned int session_mask(const struct wire_request *req, const struct session_state *st);
