@@ -251,17 +251,19 @@ static int take_answer(const struct reg_msg *m, const int *fds, size_t n_fds,
 int registrar_ask(struct child *child, const struct wire_request *req, unsigned int mask,
 		  struct shared_ctx *c, struct made_ns *made)
 {
-	static uint8_t msg[WIRE_MAX_MSG];
 	const struct reg_msg go = { .mask = mask, .plan = c->plan, .key = c->key, .token = "",
 				    .caller = c->caller };
 	struct reg_msg answer = { 0 };
 	int fds[WIRE_MAX_FDS];
 	size_t n_fds = 0;
-	ssize_t len;
 	int r = reg_msg_send(child->sock, &go, NULL, GO_FDS), told;
 
 	if (r == 0) {
-		len = child_relay(child, MSG_REGISTRY, false, msg, fds, WIRE_MAX_FDS, &n_fds);
+		/* static: answer's strings point into it until the token is copied */
+		static uint8_t msg[WIRE_MAX_MSG];
+		ssize_t len = child_relay(child, MSG_REGISTRY, false, msg, fds, WIRE_MAX_FDS,
+					  &n_fds);
+
 		r = len < 0 ? (int)len : reg_msg_read(msg, (size_t)len, &answer);
 	}
 	told = r == 0; /* an answer came: a refusal in it was logged by the child */

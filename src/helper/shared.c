@@ -252,7 +252,7 @@ int shared_name(const struct wire_request *req, unsigned int mask, const char *p
 
 int shared_begin(const struct wire_request *req, struct shared_ctx *c)
 {
-	int pidfd = -1, r;
+	int pidfd = -1;
 
 	c->shared_fd = open_registry(req->runtime_dir);
 	if (c->shared_fd < 0)
@@ -262,9 +262,8 @@ int shared_begin(const struct wire_request *req, struct shared_ctx *c)
 	/* After releasing a stale set, another login may have made the next one. */
 	for (int round = 0; round < RELEASE_ROUNDS; round++) {
 		struct reg_sweep sw = { 0 };
-		int alive;
+		int alive, r = lock_and_load(c);
 
-		r = lock_and_load(c);
 		if (r < 0)
 			return r == -ENOENT ? 0 : r;
 		r = sweep(c->shared_fd, c->key, &sw);
