@@ -82,7 +82,7 @@ CONF_SRC := src/conf/diag.c src/conf/conf_lex.c src/conf/conf_parse.c \
 	src/conf/name_table.c src/conf/plan_wire.c
 HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/peer.c \
 	src/helper/privs.c src/helper/steps.c src/helper/sandbox.c src/helper/landlock.c \
-	src/helper/child.c src/helper/tree.c src/helper/planner.c src/helper/names.c \
+	src/helper/child.c src/helper/tree.c src/helper/planner.c src/helper/registrar.c src/helper/names.c \
 	src/helper/nsmake.c src/helper/session.c src/common/walk.c \
 	src/helper/mounts.c src/helper/polydir.c src/helper/cleanup.c \
 	src/helper/selinux_label.c src/helper/hexname.c src/helper/rundir.c \

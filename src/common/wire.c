@@ -291,7 +291,7 @@ int wire_open(const uint8_t *msg, size_t len, uint32_t *type,
 	memcpy(&h, msg, sizeof(h));
 	if (h.magic != WIRE_MAGIC || h.version != WIRE_VERSION ||
 	    h.length != len - sizeof(h) || h.type < MSG_REQUEST ||
-	    h.type > MSG_TREE)
+	    h.type > MSG_REGISTRY)
 		return -EBADMSG;
 	*type = h.type;
 	*rd = (struct wire_reader){ .p = msg + sizeof(h), .left = h.length };

@@ -54,6 +54,7 @@ enum wire_type {
 	/* between the helper and its own children, never to or from the module */
 	MSG_PLAN,  /* plan child -> helper: the session's plan */
 	MSG_TREE,  /* helper <-> tree child: instance fds to empty; one result each */
+	MSG_REGISTRY, /* helper <-> registry child: the set to look up; what became of it */
 };
 
 enum wire_op {

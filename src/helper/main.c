@@ -21,6 +21,7 @@
 #include "options.h"
 #include "peer.h"
 #include "planner.h"
+#include "registrar.h"
 #include "privs.h"
 #include "procid.h"
 #include "sandbox.h"
@@ -98,9 +99,9 @@ static uint64_t unneeded_caps(const struct session_state *st)
 static enum wire_status open_session(const struct wire_request *req, struct session_state *st)
 {
 	enum wire_status status;
-	struct child plan;
+	struct child plan, registry = { .pid = -1, .sock = -1 };
+	bool shared = shared_needed(req, req->ns_mask);
 	unsigned int mask;
-	bool shared;
 	int r;
 
 	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && is_selinux_enabled() != 1) {
@@ -110,24 +111,25 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	if (!(req->ns_mask & POLYNS_NS_NET))
 		step_unneeded(CAP_BIT(CAP_NET_ADMIN));
 	r = planner_start(req, &plan);
-	if (r < 0)
+	if (r == 0 && shared)
+		r = registrar_start(req, &registry);
+	if (r < 0) {
+		(void)child_finish(&plan, "plan");
 		return STATUS_SYSTEM_ERR;
+	}
 	r = step_enter(STEP_NAMESPACES);
 	if (r == 0)
 		r = session_namespaces(req, req->ns_mask);
 	status = planner_finish(&plan, st);
 	mask = session_mask(req, st);
-	shared = shared_needed(req, mask);
-	if (status != STATUS_OK || mask == 0)
-		return status;
-	if (r < 0 || session_check(req, mask) < 0)
-		return STATUS_SESSION_ERR;
+	if (status != STATUS_OK || mask == 0 || r < 0 || session_check(req, mask) < 0) {
+		(void)child_finish(&registry, "registry"); /* it exits without a question */
+		return status != STATUS_OK || mask == 0 ? status : STATUS_SESSION_ERR;
+	}
 	step_unneeded(unneeded_caps(st));
 
-	if (r == 0 && shared) {
-		r = step_enter(STEP_REGISTRY);
-		if (r == 0)
-			r = session_registry(req, st, mask);
+	if (shared) {
+		r = session_registry(req, st, mask, &registry);
 		if (r == 1) {
 			session_fill_reply(req, st, true, true);
 			return STATUS_OK;

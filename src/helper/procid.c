@@ -28,6 +28,12 @@ int procid_init(void)
 	return proc_fd < 0 ? -errno : 0;
 }
 
+int procid_reopen(void)
+{
+	proc_fd = -1; /* closed with every other fd by child_start() */
+	return procid_init();
+}
+
 int procid_proc_fd(void)
 {
 	return proc_fd;

@@ -20,6 +20,9 @@ struct procid {
 int procid_init(void);
 int procid_proc_fd(void);
 
+/* In a child whose fds were all closed: open /proc again.  0 or -errno. */
+int procid_reopen(void);
+
 /*
  * The identity of pid, read while a pidfd pins it: 0 with *id filled and
  * *pidfd open (CLOEXEC) on that very process; -ESRCH when no thread-group

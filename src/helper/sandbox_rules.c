@@ -73,7 +73,7 @@ struct rule {
 #define FS_READERS (S(PLAN) | S(REGISTRY) | S(POLYDIRS) | S(SETS) | S(UNMOUNT) |            \
 		    S(CLOSE_REGISTRY) | S(CLEANUP) | S(TREE))
 #define DIR_LISTERS (S(PLAN) | S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY) | S(CLEANUP) | S(TREE))
-#define CHILDREN_MADE (S(SETUP) | S(SETS)) /* plan and tree children; the holder */
+#define CHILDREN_MADE (S(SETUP) | S(SETS)) /* plan, registry, tree children; the holder */
 
 static const struct rule rules[] = {
 	/* process lifetime */
@@ -174,14 +174,16 @@ static const struct rule rules[] = {
 		 ARG_EQ(1, SOCK_SEQPACKET | SOCK_CLOEXEC)),
 	ALLOW_IF(clone, CHILDREN_MADE, "fork a child: plain, with a pidfd, nothing shared",
 		 ARG_EQ(0, CLONE_PIDFD | SIGCHLD)),
-	ALLOW_IF(wait4, S(NAMESPACES) | S(CLEANUP), "reap the plan or tree child", ARG_EQ(2, 0)),
+	ALLOW_IF(wait4, S(NAMESPACES) | S(CLEANUP), "reap the plan, registry or tree child",
+		 ARG_EQ(2, 0)),
 	ALLOW_IF(wait4, S(HOLDER), "the holder reaps orphans, never blocking",
 		 ARG_EQ(2, WNOHANG)),
-	ALLOW(getppid, S(REGISTRY) | S(CLOSE_REGISTRY), "the session's caller, named in the "
+	ALLOW(getppid, S(NAMESPACES) | S(CLOSE_REGISTRY), "the session's caller, named in the "
 	      "registry"),
 	ALLOW(getpid, REGISTRY_STEPS, "a session record names the helper that wrote it"),
-	ALLOW(pidfd_open, REGISTRY_STEPS, "pin a holder or caller while checking who it is"),
-	ALLOW_IF2(pidfd_send_signal, REGISTRY_STEPS, "liveness check: signal 0",
+	ALLOW(pidfd_open, REGISTRY_STEPS | S(NAMESPACES),
+	      "pin a holder or caller while checking who it is"),
+	ALLOW_IF2(pidfd_send_signal, REGISTRY_STEPS | S(NAMESPACES), "liveness check: signal 0",
 		  ARG_EQ(1, 0), ARG_EQ(3, 0)),
 	ALLOW_IF2(pidfd_send_signal, S(REGISTRY) | S(CLOSE_REGISTRY),
 		  "SIGKILL to the holder of a released set", ARG_EQ(1, SIGKILL), ARG_EQ(3, 0)),

@@ -11,6 +11,7 @@
 #include "hlog.h"
 #include "names.h"
 #include "options.h"
+#include "registrar.h"
 #include "shared.h"
 
 static void log_diags(const struct diag_list *diags)
@@ -190,14 +191,18 @@ int session_namespaces(const struct wire_request *req, unsigned int mask)
 }
 
 int session_registry(const struct wire_request *req, struct session_state *st,
-		     unsigned int mask)
+		     unsigned int mask, struct child *registry)
 {
 	char digest[MD5_DIGEST_STRING_LENGTH];
-
 	int r;
 
 	plan_digest(req, st, digest);
-	r = shared_begin(req, mask, digest, &st->shared, &st->made);
+	r = shared_name(req, mask, digest, &st->shared);
+	if (r < 0) {
+		(void)child_finish(registry, "registry");
+		return r;
+	}
+	r = registrar_ask(registry, req, mask, &st->shared, &st->made);
 	if (r != 0)
 		shared_end(&st->shared); /* joined, or failed: nothing more to record */
 	return r;

@@ -3,6 +3,7 @@
 #ifndef POLYNS_SESSION_H
 #define POLYNS_SESSION_H
 
+#include "child.h"
 #include "nsmake.h"
 #include "polydir.h"
 #include "shared.h"
@@ -37,9 +38,13 @@ int session_check(const struct wire_request *req, unsigned int mask);
 /* namespaces: unshare (always a mount namespace), propagation, lo.  0 or -errno. */
 int session_namespaces(const struct wire_request *req, unsigned int mask);
 
-/* registry: 1 joined a live set (st->made holds it), 0 make one, -errno. */
+/*
+ * registry: name the set and ask the registry child (registrar.h) about it,
+ * then reap the child.  1 joined a live set (st->made holds it), 0 make one
+ * (st->shared holds the registry and the key's lock), -errno.
+ */
 int session_registry(const struct wire_request *req, struct session_state *st,
-		     unsigned int mask);
+		     unsigned int mask, struct child *registry);
 
 /* polydirs: every job.  0 or -errno. */
 int session_polydirs(const struct wire_request *req, struct session_state *st);

@@ -132,8 +132,12 @@ static int set_token(struct shared_ctx *c)
 }
 
 /* A live set of our key: check it is ours to join, open it, count us in. */
-static int join(struct shared_ctx *c, unsigned int mask, int holder_pidfd,
-		struct made_ns *made)
+/*
+ * A live set of our key: check it is ours to join and count us in.  Its
+ * namespaces are opened by the helper (shared_open_joined()): the registry
+ * child's Landlock domain may not look into another process's /proc/PID/ns.
+ */
+static int join(struct shared_ctx *c)
 {
 	int r;
 
@@ -143,25 +147,37 @@ static int join(struct shared_ctx *c, unsigned int mask, int holder_pidfd,
 		     c->key);
 		return -EEXIST;
 	}
-	r = ns_open_held(&c->entry.holder, holder_pidfd, mask, made);
-	if (r == 0 && !same_set(made, &c->entry))
-		r = -ESTALE;
-	if (r < 0) {
-		hlog(LOG_ERR, "the holder of %s does not hold the namespaces recorded: %s",
-		     c->key, strerror(-r));
-		made_ns_close(made);
-		return r;
-	}
 	r = reg_session_add(c->shared_fd, c->key, &c->caller);
 	if (r == 0)
 		r = set_token(c);
 	if (r < 0) {
 		hlog(LOG_ERR, "cannot record the session in %s: %s", c->key, strerror(-r));
-		made_ns_close(made);
 		return r;
 	}
 	hlog_debug("joined the shared namespaces %s", c->key);
 	return 1;
+}
+
+int shared_open_joined(const struct shared_ctx *c, unsigned int mask, struct made_ns *made)
+{
+	struct procid now;
+	int pidfd = -1;
+	int r = procid_open(c->entry.holder.pid, &now, &pidfd);
+
+	if (r == 0 && now.start != c->entry.holder.start)
+		r = -ESRCH;
+	if (r == 0)
+		r = ns_open_held(&c->entry.holder, pidfd, mask, made);
+	if (r == 0 && !same_set(made, &c->entry))
+		r = -ESTALE;
+	if (pidfd >= 0)
+		(void)close(pidfd);
+	if (r < 0) {
+		hlog(LOG_ERR, "the holder of %s does not hold the namespaces recorded: %s",
+		     c->key, strerror(-r));
+		made_ns_close(made);
+	}
+	return r;
 }
 
 /*
@@ -216,8 +232,8 @@ static int sweep(int shared_fd, const char *key, struct reg_sweep *sw)
 	return r;
 }
 
-int shared_begin(const struct wire_request *req, unsigned int mask, const char *plan,
-		 struct shared_ctx *c, struct made_ns *made)
+int shared_name(const struct wire_request *req, unsigned int mask, const char *plan,
+		struct shared_ctx *c)
 {
 	int pidfd = -1, r;
 
@@ -229,10 +245,15 @@ int shared_begin(const struct wire_request *req, unsigned int mask, const char *
 		(void)close(pidfd);
 		r = make_key(req, mask, &c->caller, c->key, sizeof(c->key));
 	}
-	if (r < 0) {
+	if (r < 0)
 		hlog(LOG_ERR, "cannot name the session's shared set: %s", strerror(-r));
-		return r;
-	}
+	return r;
+}
+
+int shared_begin(const struct wire_request *req, struct shared_ctx *c)
+{
+	int pidfd = -1;
+
 	c->shared_fd = open_registry(req->runtime_dir);
 	if (c->shared_fd < 0)
 		return c->shared_fd;
@@ -241,9 +262,8 @@ int shared_begin(const struct wire_request *req, unsigned int mask, const char *
 	/* After releasing a stale set, another login may have made the next one. */
 	for (int round = 0; round < RELEASE_ROUNDS; round++) {
 		struct reg_sweep sw = { 0 };
-		int alive;
+		int alive, r = lock_and_load(c);
 
-		r = lock_and_load(c);
 		if (r < 0)
 			return r == -ENOENT ? 0 : r;
 		r = sweep(c->shared_fd, c->key, &sw);
@@ -257,9 +277,8 @@ int shared_begin(const struct wire_request *req, unsigned int mask, const char *
 		}
 		/* A record that could not be checked may be a session: never released under it. */
 		if (alive == 1 && (sw.live > 0 || sw.unknown > 0)) {
-			r = join(c, mask, pidfd, made);
 			(void)close(pidfd);
-			return r;
+			return join(c);
 		}
 		if (alive == 1)
 			(void)close(pidfd);

@@ -28,12 +28,29 @@ struct shared_ctx {
 bool shared_needed(const struct wire_request *req, unsigned int mask);
 
 /*
- * Lock the set's key and look at its entry.  1: joined a live set (made is
- * filled; nothing else to make), 0: the caller makes a new set and then calls
- * shared_create(), -errno: refused (logged).  plan: digest of the polydirs.
+ * In the helper: start c, naming the set (its key, from the request, the
+ * mask and the caller, our parent) and its plan (digest of the polydirs).
+ * 0 or -errno (logged).
  */
-int shared_begin(const struct wire_request *req, unsigned int mask, const char *plan,
-		 struct shared_ctx *c, struct made_ns *made);
+int shared_name(const struct wire_request *req, unsigned int mask, const char *plan,
+		struct shared_ctx *c);
+
+/*
+ * In the registry child, with c from shared_name(): release other keys'
+ * stale sets, lock the set's key and look at its entry.  1: joined a live
+ * set (the session is recorded; c->token names it, c->entry the holder and
+ * its namespaces), 0: the caller makes a new set (c->shared_fd and
+ * c->lock_fd hold the registry and the key's lock) and then calls
+ * shared_create(), -errno: refused (logged).
+ */
+int shared_begin(const struct wire_request *req, struct shared_ctx *c);
+
+/*
+ * In the helper, after a join: open the set's namespaces from the holder c
+ * names, only while it is that process and they are the ones recorded.
+ * 0 or -errno (logged).
+ */
+int shared_open_joined(const struct shared_ctx *c, unsigned int mask, struct made_ns *made);
 
 /*
  * In the new namespaces (capabilities of the polydir phase still held):

@@ -21,20 +21,18 @@
 #define CHOWN CAP_BIT(CAP_CHOWN)
 
 /*
- * Every step but two stacks a seccomp program of its own.  namespaces and
- * registry keep setup's: namespaces takes the plan and relays for the plan
- * child, so its program would hardly differ; registry's would take away
- * unshare, propagation and netlink (which its namespaces and the dropped
- * NET_ADMIN already keep off the host) and the tree child's file unlink,
- * and each program costs about 55 us to load here (docs/benchmarks.md), on
- * every login.
+ * Every step but one stacks a seccomp program of its own.  namespaces keeps
+ * setup's: it takes the plan, relays for the plan child and asks the
+ * registry child, so its program would hardly differ from setup's, and each
+ * program costs about 55 us to load here (docs/benchmarks.md), on every
+ * login.
  */
 static const struct step_info steps[STEP_COUNT] = {
 	[STEP_SETUP] = {
-		"setup", 0, B(PLAN) | B(TREE) | B(NAMESPACES) | B(UNMOUNT), true,
+		"setup", 0, B(PLAN) | B(REGISTRY) | B(TREE) | B(NAMESPACES) | B(UNMOUNT), true,
 		"root", "-",
-		"check the peer, read the request; fork the plan child (open) or "
-		"the tree child (close)" },
+		"check the peer, read the request; fork the plan child and, for a "
+		"set in the registry, the registry child (open), or the tree child (close)" },
 	[STEP_PLAN] = {
 		"plan", 0, 0, true,
 		"root, no capabilities, own process", "Landlock: read beneath the "
@@ -42,15 +40,19 @@ static const struct step_info steps[STEP_COUNT] = {
 		"parse namespace.conf and namespace.d, resolve names through the "
 		"parent, plan the session; the plan goes to the parent" },
 	[STEP_NAMESPACES] = {
-		"namespaces", SYS_ADMIN | NET_ADMIN, B(REGISTRY), false,
+		"namespaces", SYS_ADMIN | NET_ADMIN, B(POLYDIRS), false,
 		"root", "-",
 		"unshare every requested namespace and always a mount namespace, "
-		"set its propagation, bring up lo; nothing later touches the host's" },
+		"set its propagation, bring up lo; nothing later touches the host's; "
+		"then take the plan, name the set and ask the registry child" },
 	[STEP_REGISTRY] = {
-		"registry", 0, B(POLYDIRS), false,
-		"root", "-",
-		"look up the shared set (join it, or lock the key to make it); "
-		"release stale sets" },
+		"registry", 0, 0, true,
+		"root, no capabilities, own process", "Landlock: read and change beneath "
+		"runtime_dir/shared and runtime_dir/pending, read /proc; signals not scoped "
+		"(SIGKILL releases a stale set's holder)",
+		"release stale sets; join the live set (its namespace fds go to the helper) "
+		"or lock the key for the helper to make it (registry and lock fds go to "
+		"the helper, which checks them)" },
 	[STEP_POLYDIRS] = {
 		"polydirs", SYS_ADMIN | DAC_OVERRIDE | FOWNER | FSETID | CHOWN, B(SETS), true,
 		"root", "-",

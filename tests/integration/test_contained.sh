@@ -29,7 +29,7 @@ HOST="overmount umount propagation netlink"
 STEPS=${STEPS:-"setup plain
 plan plain $ALL
 namespaces plain
-registry shared $HOST
+registry shared read chmod setuid fchown rename unlink mkdir $HOST
 polydirs plain setuid unlink $HOST kill
 sets shared chmod setuid fchown unlink $HOST kill
 reply plain $ALL

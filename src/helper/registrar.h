@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The registry step, in a child of its own (forked in setup, only for a
+ * session whose set lives in the registry): it reads the registry's on-disk
+ * names and /proc, so it runs with no capability, in a Landlock domain that
+ * may read and change only runtime_dir/shared and runtime_dir/pending and
+ * read /proc, under a filter of registry calls.  Signals are not scoped:
+ * releasing a stale set ends its holder with SIGKILL.
+ *
+ * The helper names the set (shared_name(): key, caller, plan digest) and
+ * sends it; the child releases stale sets, then either joins the live set
+ * (it records the session and sends its token, the holder and the
+ * namespaces recorded; the helper opens them from the holder, since a
+ * Landlock domain may not look into another process's /proc/PID/ns) or
+ * locks the key for the helper to make the set (it sends the registry and
+ * lock fds, which the helper checks are the registry's and the key's).
+ */
+#ifndef POLYNS_REGISTRAR_H
+#define POLYNS_REGISTRAR_H
+
+#include "child.h"
+#include "nsmake.h"
+#include "shared.h"
+#include "wire.h"
+
+/* In setup: fork the registry child.  0 or -errno (logged). */
+int registrar_start(const struct wire_request *req, struct child *c);
+
+/*
+ * Ask it about the set c names (c from shared_name()), then reap it.
+ * 1: joined (made holds the set, c->token the session), 0: make the set
+ * (c->shared_fd and c->lock_fd are ours), -errno: refused (logged).
+ */
+int registrar_ask(struct child *child, const struct wire_request *req, unsigned int mask,
+		  struct shared_ctx *c, struct made_ns *made);
+
+#endif
