@@ -69,6 +69,8 @@ INC_unit := -Isrc/helper -Isrc/conf -Isrc/common
 INC_integration := -Isrc/helper -Isrc/common
 INC_bench := -Isrc/common
 INC_gen := -Isrc/helper -Isrc/common
+INC_tools := -Isrc/helper -Isrc/common
+INC_testhooks := -Isrc/testhooks -Isrc/helper -Isrc/conf -Isrc/common
 inc = $(INC_$(notdir $(patsubst %/,%,$(dir $<))))
 
 CFLAGS_ALL = -std=gnu11 $(FORTIFY) $(WARNINGS) $(HARDEN_CFLAGS) $(inc) \
@@ -152,11 +154,11 @@ HELPER_LD := -pie
 HELPER_LIBS = $(call pkg_libs,$(PKGS_HELPER))
 endif
 
-# The seccomp programs, compiled from the table at build time (seccomp_gen.c).
+# The seccomp programs, compiled from the table at build time (src/tools/seccomp_gen.c).
 SECCOMP_GEN := $(BUILDDIR)/gen/seccomp-gen
 SECCOMP_PROG_C := $(BUILDDIR)/gen/seccomp_prog.c
 SECCOMP_PROG_O := $(BUILDDIR)/gen/seccomp_prog.o
-$(SECCOMP_GEN): $(call obj,src/helper/seccomp_gen.c src/helper/sandbox_rules.c src/helper/steps.c src/helper/privs.c,pie)
+$(SECCOMP_GEN): $(call obj,src/tools/seccomp_gen.c src/helper/sandbox_rules.c src/helper/steps.c src/helper/privs.c,pie)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,libseccomp)
@@ -178,25 +180,25 @@ $(CHECKER): $(call obj,$(CHECK_SRC),pie)
 # ---- unit tests (cmocka) ----
 UNIT_TESTS := test_options test_conf_lex test_conf_parse test_conf_expand \
 	test_conf_resolve test_instance_name test_conf_load test_registry_names test_plan \
-	test_walk
+	test_walk test_step_table
 UNIT_BINS := $(addprefix $(BUILDDIR)/unit/,$(UNIT_TESTS))
 UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC) src/helper/hexname.c src/helper/procid.c \
-	src/common/walk.c
+	src/common/walk.c src/helper/steps.c src/helper/privs.c src/helper/sandbox_rules.c
 
 $(BUILDDIR)/obj/pie/tests/%.o: tests/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) -fPIE $(call pkg_cflags,cmocka libmd) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE $(call pkg_cflags,cmocka libmd libseccomp) -MMD -MP -c -o $@ $<
 
 $(BUILDDIR)/unit/%: $(BUILDDIR)/obj/pie/tests/unit/%.o $(call obj,$(UNIT_LIB_SRC),pie)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,cmocka libmd)
+	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,cmocka libmd libseccomp)
 
 unit: $(UNIT_BINS)
 
 # ---- programs the integration tests need ----
-# The helper with fault-injection hooks (src/helper/test_hook.c), and a PAM client.
+# The helper with fault-injection hooks and hostile operations (src/testhooks/), and a PAM client.
 TEST_HELPER := $(BUILDDIR)/test/polyns-helper
 TEST_PAM := $(BUILDDIR)/test/pam_session
 
@@ -205,7 +207,7 @@ $(BUILDDIR)/obj/test/%.o: src/%.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -DPOLYNS_TEST_HOOKS $(call pkg_cflags,$(PKGS_HELPER)) -MMD -MP -c -o $@ $<
 
-$(TEST_HELPER): $(call obj,$(HELPER_SRC) src/helper/test_hook.c src/helper/test_attack.c,test) $(SECCOMP_PROG_O)
+$(TEST_HELPER): $(call obj,$(HELPER_SRC) src/testhooks/test_hook.c src/testhooks/test_attack.c,test) $(SECCOMP_PROG_O)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(HELPER_LD) $(LDFLAGS_ALL) -o $@ $^ $(HELPER_LIBS)

@@ -216,6 +216,22 @@ static bool in_program(const struct rule *r, enum step s)
 	return (r->steps & step_closure(s) & EVERY) != 0;
 }
 
+size_t sandbox_rules_count(void)
+{
+	return ARRAY_SIZE(rules);
+}
+
+bool sandbox_rule_in_program(size_t i, enum step s)
+{
+	return in_program(&rules[i], s);
+}
+
+int sandbox_rule_syscall(size_t i, unsigned long long *arg1)
+{
+	*arg1 = rules[i].n_args > 1 ? rules[i].args[1].datum_a : 0;
+	return rules[i].nr;
+}
+
 static void write_steps(FILE *out, uint32_t mask)
 {
 	const char *sep = "";

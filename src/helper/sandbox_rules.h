@@ -19,6 +19,12 @@
  */
 scmp_filter_ctx sandbox_rules_build(enum step s);
 
+/* The table, for the unit tests: its size, and whether rule i is in step s's program. */
+size_t sandbox_rules_count(void);
+bool sandbox_rule_in_program(size_t i, enum step s);
+/* Rule i's syscall number and its first argument condition's value (0 if none). */
+int sandbox_rule_syscall(size_t i, unsigned long long *arg1);
+
 /* The allowlist as reviewed text (policy/seccomp-allowlist.txt). */
 void sandbox_rules_write_policy(FILE *out);
 

@@ -82,7 +82,11 @@ static int real_set_file_context(int fd, const char *con)
 static const struct se_ops real_ops = {
 	real_enabled, real_file_context, real_compute_member, real_set_file_context,
 };
+#ifdef POLYNS_TEST_HOOKS
 static const struct se_ops *ops = &real_ops;
+#else
+static const struct se_ops *const ops = &real_ops;
+#endif
 
 bool se_member_open(void)
 {
@@ -94,10 +98,12 @@ const struct se_ops *se_get_ops(void)
 	return ops;
 }
 
+#ifdef POLYNS_TEST_HOOKS
 void se_set_ops(const struct se_ops *new_ops)
 {
 	ops = new_ops;
 }
+#endif
 
 int se_instance_context(bool level, const char *scon, const char *pcon, char **out)
 {

@@ -33,8 +33,10 @@ const struct se_ops *se_get_ops(void);
 /* Did se_prepare() open the member fds (SELinux enabled)? */
 bool se_member_open(void);
 
-/* Tests only (test_hook.c): replace the operations. */
+#ifdef POLYNS_TEST_HOOKS
+/* The test build only (src/testhooks/test_hook.c): replace the operations. */
 void se_set_ops(const struct se_ops *ops);
+#endif
 
 /*
  * The instance context for method context (compute_member) or level (the

@@ -19,7 +19,10 @@ REPO=$(realpath "$(dirname "${BASH_SOURCE[0]}")/../..")
 . "$REPO/tests/lib.sh"
 BUILD=$REPO/build
 MODULE=$BUILD/pam_polyns.so
-HELPER=$BUILD/test/polyns-helper
+# The helper that ships; suites that inject faults (the hook below) set
+# HELPER=$TEST_HELPER, the same sources with src/testhooks/ linked in.
+HELPER=$BUILD/polyns-helper
+TEST_HELPER=$BUILD/test/polyns-helper
 PAMTEST=$BUILD/test/pam_session
 
 S=$(mktemp -d /tmp/polyns-it.XXXXXX)

@@ -1,6 +1,6 @@
 #!/bin/bash
 # A compromised helper stays contained.  At each step of the helper's step
-# table, the test helper runs one hostile operation (src/helper/test_attack.c)
+# table, the test helper runs one hostile operation (src/testhooks/test_attack.c)
 # against a root-owned decoy tree, a host mount, the host's mount propagation,
 # the host network namespace and a root process; then the test looks at the
 # host from outside.  Each step is held to what SECURITY.md claims for it
@@ -15,6 +15,7 @@ if [ -z "${POLYNS_IN_NETNS:-}" ]; then
 	exec unshare -n env POLYNS_IN_NETNS=1 bash "$0" "$@"
 fi
 . "$(dirname "$0")/session_lib.sh"
+HELPER=$TEST_HELPER # fault injection (hook)
 ip link set lo up
 
 RT=$S/run-polyns

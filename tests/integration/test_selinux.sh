@@ -5,6 +5,7 @@
 # (polydir label system_u:object_r:tmp_t:s0; compute_member gives
 # user_u:object_r:user_tmp_t with the session's range).
 . "$(dirname "$0")/session_lib.sh"
+HELPER=$TEST_HELPER # fault injection (hook)
 
 mkdir -p "$S/t" && chmod 1777 "$S/t"
 pam_conf se "debug"

@@ -3,6 +3,7 @@
 # namespaces made and joined, the helper's sandbox, and every fault we can
 # inject ending in a refused session with the caller untouched.
 . "$(dirname "$0")/session_lib.sh"
+HELPER=$TEST_HELPER # fault injection (hook)
 
 ALL_NS="mnt ipc uts net cgroup"
 

@@ -9,6 +9,7 @@
 # a real login's, and it ends them by pid.
 POLYNS_OWN_PIDNS=1
 . "$(dirname "$0")/session_lib.sh"
+HELPER=$TEST_HELPER # fault injection (hook)
 
 RT=$S/run-polyns
 REG=$RT/shared

@@ -4,6 +4,7 @@
 # declares (effective and permitted), every step's filter stacked so far,
 # no_new_privs, uid 0 and empty bounding, ambient and inheritable sets.
 . "$(dirname "$0")/session_lib.sh"
+HELPER=$TEST_HELPER # fault injection (hook)
 
 RT=$S/run-polyns
 echo "$S/vt $S/vt-inst/ tmpdir" >"$CONF"
