@@ -30,12 +30,12 @@ HOST="overmount umount propagation netlink"
 STEPS=${STEPS:-"setup plain
 plan plain $ALL
 namespaces plain
-registry shared read chmod setuid fchown rename unlink mkdir $HOST
+registry shared $ALL
 polydirs plain setuid unlink $HOST kill
 sets shared chmod setuid fchown unlink $HOST kill
 reply plain $ALL
 unmount unm
-close-registry shared read chmod setuid fchown rename unlink mkdir $HOST
+close-registry shared $ALL
 cleanup plain $ALL
 tree plain $ALL
 close-reply plain $ALL"}
