@@ -141,8 +141,8 @@ static const struct rule rules[] = {
 		  ARG_EQ(2, NETLINK_ROUTE)),
 	ALLOW(sendto, S(NAMESPACES) | S(SETS) | S(HOLDER), "rtnetlink request; the holder's "
 	      "ready byte"),
-	ALLOW(recvfrom, S(NAMESPACES) | S(SETS) | S(HOLDER), "rtnetlink acknowledgement; the "
-	      "holder's ready and commit bytes"),
+	ALLOW(recvfrom, S(NAMESPACES) | S(SETS), "rtnetlink acknowledgement; the holder's "
+	      "ready byte"),
 
 	/* polyinstantiation: directories and mounts, on fds */
 	ALLOW(mkdirat, S(POLYDIRS) | REGISTRY_STEPS | S(CLEANUP),
