@@ -431,7 +431,7 @@ int close_confine(const struct wire_request *req)
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
 		all[i] = rules[i];
 	all[ARRAY_SIZE(rules)] = proc;
-	r = landlock_confine(all, ARRAY_SIZE(all), false);
+	r = landlock_confine(all, ARRAY_SIZE(all), true);
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
 		if (rules[i].fd >= 0)
 			(void)close(rules[i].fd);

@@ -7,7 +7,13 @@
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -49,24 +55,81 @@ static int holder_setup(bool mount_proc, int ctl)
 }
 
 /* Wait for ever; as PID 1 of a pid namespace, reap what is orphaned to us. */
-static __attribute__((noreturn)) void holder_wait(void)
+/*
+ * Watch the registry entry open at entry_fd: the set ends when its entry is
+ * retired (renamed to KEY.dead) or removed.  Nobody signals a holder.
+ * The watch needs a path: the fd's own /proc link.  The inotify fd, or -1.
+ */
+static int watch_entry(int entry_fd)
+{
+	char path[64];
+	struct stat st;
+	int ifd = inotify_init1(IN_CLOEXEC);
+
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", entry_fd);
+	if (ifd < 0 || inotify_add_watch(ifd, path, IN_MOVE_SELF | IN_DELETE_SELF) < 0)
+		return -1;
+	/* Retired before the watch was in place: nothing would ever tell us. */
+	if (fstat(entry_fd, &st) < 0 || st.st_nlink == 0)
+		return -1;
+	return ifd;
+}
+
+/*
+ * Wait until the entry goes; as PID 1 of a pid namespace, reap what is
+ * orphaned to us meanwhile.  Our exit takes the pid namespace's processes
+ * with it.
+ */
+static __attribute__((noreturn)) void holder_wait(int entry_fd)
 {
 	sigset_t chld;
+	struct pollfd fds[2];
+	char events[4096];
 
 	(void)sigemptyset(&chld);
 	(void)sigaddset(&chld, SIGCHLD);
+	fds[0] = (struct pollfd){ .fd = watch_entry(entry_fd), .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK),
+				  .events = POLLIN };
+	if (fds[0].fd < 0 || fds[1].fd < 0)
+		_exit(1);
 	for (;;) {
-		if (sigwaitinfo(&chld, NULL) < 0 && errno != EINTR)
+		if (ppoll(fds, 2, NULL, NULL) < 0 && errno != EINTR)
 			_exit(1);
+		if (fds[0].revents)
+			_exit(0); /* any event on the entry itself: moved, removed, unwatched */
+		while (read(fds[1].fd, events, sizeof(struct signalfd_siginfo)) > 0)
+			;
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
 	}
+}
+
+/* The commit byte, with the fd of the entry just published. */
+static int recv_commit(int ctl, int *entry_fd)
+{
+	char c = 0, control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &c, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			    .msg_controllen = sizeof(control) };
+	struct cmsghdr *cm;
+
+	if (recvmsg(ctl, &m, MSG_CMSG_CLOEXEC) != 1 || c != MSG_COMMIT ||
+	    (m.msg_flags & MSG_CTRUNC))
+		return -1;
+	cm = CMSG_FIRSTHDR(&m);
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -1;
+	memcpy(entry_fd, CMSG_DATA(cm), sizeof(int));
+	return 0;
 }
 
 static __attribute__((noreturn)) void holder_main(bool mount_proc, int ctl)
 {
 	sigset_t all;
 	char c = MSG_READY;
+	int entry_fd = -1;
 
 	(void)sigfillset(&all);
 	if (sigprocmask(SIG_BLOCK, &all, NULL) < 0 || holder_setup(mount_proc, ctl) < 0)
@@ -74,10 +137,10 @@ static __attribute__((noreturn)) void holder_main(bool mount_proc, int ctl)
 	if (send(ctl, &c, 1, MSG_NOSIGNAL) != 1)
 		_exit(1);
 	/* End of file here: the helper failed or died before its entry existed. */
-	if (recv(ctl, &c, 1, 0) != 1 || c != MSG_COMMIT)
+	if (recv_commit(ctl, &entry_fd) < 0)
 		_exit(1);
 	(void)close(ctl);
-	holder_wait();
+	holder_wait(entry_fd);
 }
 
 int holder_start(bool mount_proc, struct holder *h)
@@ -113,10 +176,20 @@ int holder_start(bool mount_proc, struct holder *h)
 	return 0;
 }
 
-int holder_commit(struct holder *h)
+int holder_commit(struct holder *h, int entry_fd)
 {
-	char c = MSG_COMMIT;
-	int r = send(h->ctl, &c, 1, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+	char c = MSG_COMMIT, control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &c, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			    .msg_controllen = sizeof(control) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	int r;
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &entry_fd, sizeof(int));
+	r = sendmsg(h->ctl, &m, MSG_NOSIGNAL) == 1 ? 0 : -errno;
 
 	(void)close(h->ctl);
 	h->ctl = -1;

@@ -5,10 +5,10 @@
  * Forked by the helper after it made the set (so it is a member of every
  * namespace; of a new pid namespace it is PID 1, which mounts that
  * namespace's /proc and reaps orphans).  It keeps no capability and no fd,
- * stays under the helper's seccomp filter and no_new_privs, and waits.  It
- * ends with SIGKILL from the helper that releases the set's last session,
- * or at once if the helper that made it dies before committing the
- * registry entry (no holder is ever left without an entry).
+ * stacks a filter of its own on the helper's, and waits.  It ends when its
+ * registry entry is retired (a helper released the set), or at once if the
+ * helper that made it dies before committing the entry (no holder is ever
+ * left without an entry).
  */
 #ifndef POLYNS_HOLDER_H
 #define POLYNS_HOLDER_H
@@ -29,8 +29,12 @@ struct holder {
  */
 int holder_start(bool mount_proc, struct holder *h);
 
-/* The registry entry is written: the holder may outlive us.  0 or -errno. */
-int holder_commit(struct holder *h);
+/*
+ * The registry entry is written: the holder may outlive us.  It gets the
+ * entry's fd and ends when the entry is retired or removed (inotify), so
+ * that releasing a set needs no signal.  0 or -errno.
+ */
+int holder_commit(struct holder *h, int entry_fd);
 
 /* End an uncommitted holder: it exits when its channel closes.  Closes the fds. */
 void holder_kill(struct holder *h);

@@ -100,7 +100,7 @@ static int confine(const struct wire_request *req)
 		hlog(LOG_ERR, "cannot open the registry in %s: %s", req->runtime_dir,
 		     strerror(-r));
 	else
-		r = landlock_confine(rules, ARRAY_SIZE(rules), false);
+		r = landlock_confine(rules, ARRAY_SIZE(rules), true);
 
 	for (size_t i = 0; i < 2; i++)
 		if (rules[i].fd >= 0)

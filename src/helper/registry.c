@@ -244,6 +244,10 @@ static int parse_fact(const char *name, void *ctx)
 		memcpy(e->plan, name + 5, REG_PLAN_LEN + 1);
 		return 0;
 	}
+	if (strcmp(name, "watch.entry") == 0) {
+		e->watched = true;
+		return 0;
+	}
 	if (strncmp(name, "tmpdir.", 7) == 0 && e->n_tmpdirs < WIRE_MAX_POLYDIRS)
 		return hexname_decode(name + 7, e->tmpdirs[e->n_tmpdirs++],
 				      sizeof(e->tmpdirs[0]));
@@ -346,6 +350,8 @@ static int write_facts(int fd, const struct reg_entry *e, const struct procid *s
 		r = FACT(fd, "pidns.%" PRIu64, e->pidns);
 	if (r == 0)
 		r = FACT(fd, "plan.%s", e->plan);
+	if (r == 0 && e->watched)
+		r = FACT(fd, "%s", "watch.entry");
 	if (r == 0 && e->mntns)
 		r = FACT(fd, "mntns.%" PRIu64, e->mntns);
 	for (size_t i = 0; r == 0 && i < e->n_ns; i++)

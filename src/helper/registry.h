@@ -42,6 +42,7 @@ struct reg_entry {
 	uint64_t mntns; /* 0 without a mount namespace */
 	size_t n_tmpdirs;
 	char tmpdirs[WIRE_MAX_POLYDIRS][256]; /* instance paths (hex in the entry) */
+	bool watched; /* "watch.entry": the holder ends with the entry (0.5.0 on) */
 };
 
 /*

@@ -26,6 +26,8 @@
 #include <sys/prctl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -106,17 +108,19 @@ static const struct rule rules[] = {
 	ALLOW(landlock_restrict_self, ENTRY, "enter the Landlock domain"),
 
 	/* the conversation: module on fd 3, children on their socketpair */
-	ALLOW(recvmsg, S(SETUP) | S(NAMESPACES) | S(PLAN) | S(CLEANUP) | S(TREE), "the request, names answers, the plan (taken in namespaces), "
+	ALLOW(recvmsg, S(SETUP) | S(NAMESPACES) | S(PLAN) | S(CLEANUP) | S(TREE) | S(HOLDER), "the request, names answers, the plan (taken in namespaces), "
 	      "the instances handed to the tree child"),
 	ALLOW(sendmsg, EVERY & ~S(HOLDER), "logs, queries, the plan and the reply with fds"),
 
 	/* files: read-only opens and metadata */
 	ALLOW_IF(openat, FS_READERS, "config, registry, /proc, polydir walks: read-only, "
 		 "O_CLOEXEC", ARG_MASKED_EQ(2, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
-	ALLOW(read, FS_READERS, "config contents; /proc/PID/stat; selinuxfs answers"),
+	ALLOW(read, FS_READERS | S(HOLDER), "config contents; /proc/PID/stat; selinuxfs answers; "
+	      "the holder's inotify and signalfd"),
 	ALLOW(close, EVERY, "closing fds"),
-	ALLOW(newfstatat, FS_READERS, "owner, mode and type checks; namespace identity"),
-	ALLOW(fstat, FS_READERS, "owner, mode and type checks"),
+	ALLOW(newfstatat, FS_READERS | S(HOLDER), "owner, mode and type checks; namespace "
+	      "identity; the holder's entry still linked"),
+	ALLOW(fstat, FS_READERS | S(HOLDER), "owner, mode and type checks"),
 	ALLOW(getdents64, DIR_LISTERS, "namespace.d, the registry, pending records, a tree"),
 	ALLOW_IF(fcntl, DIR_LISTERS, "fdopendir() checks the access mode",
 		 ARG_EQ(1, F_GETFL)),
@@ -136,9 +140,9 @@ static const struct rule rules[] = {
 		  ARG_EQ(0, AF_NETLINK), ARG_EQ(1, SOCK_RAW | SOCK_CLOEXEC),
 		  ARG_EQ(2, NETLINK_ROUTE)),
 	ALLOW(sendto, S(NAMESPACES) | S(SETS) | S(HOLDER), "rtnetlink request; the holder's "
-	      "ready and commit bytes"),
-	ALLOW(recvfrom, S(NAMESPACES) | S(SETS) | S(HOLDER), "rtnetlink acknowledgement; the "
-	      "holder's ready and commit bytes"),
+	      "ready byte"),
+	ALLOW(recvfrom, S(NAMESPACES) | S(SETS), "rtnetlink acknowledgement; the holder's "
+	      "ready byte"),
 
 	/* polyinstantiation: directories and mounts, on fds */
 	ALLOW(mkdirat, S(POLYDIRS) | REGISTRY_STEPS | S(CLEANUP),
@@ -185,14 +189,18 @@ static const struct rule rules[] = {
 	      "pin a holder or caller while checking who it is"),
 	ALLOW_IF2(pidfd_send_signal, REGISTRY_STEPS | S(NAMESPACES), "liveness check: signal 0",
 		  ARG_EQ(1, 0), ARG_EQ(3, 0)),
-	ALLOW_IF2(pidfd_send_signal, S(REGISTRY) | S(CLOSE_REGISTRY),
-		  "SIGKILL to the holder of a released set", ARG_EQ(1, SIGKILL), ARG_EQ(3, 0)),
 	ALLOW_IF(ioctl, S(SETS) | REGISTRY_STEPS | S(CLEANUP),
 		 "a mount namespace's 64-bit id (deferred tmpdirs)", ARG_EQ(1, NS_GET_MNTNS_ID)),
 	ALLOW(close_range, S(SETUP) | S(SETS),
 	      "children keep no fd of the helper's but their channel"),
 	ALLOW(rt_sigprocmask, S(SETS) | S(HOLDER), "the holder blocks every signal"),
-	ALLOW(rt_sigtimedwait, S(HOLDER), "the holder waits for SIGCHLD"),
+	ALLOW_IF(inotify_init1, S(HOLDER), "the holder watches its registry entry",
+		 ARG_EQ(0, IN_CLOEXEC)),
+	ALLOW_IF(inotify_add_watch, S(HOLDER), "the holder ends when its entry is retired",
+		 ARG_EQ(2, IN_MOVE_SELF | IN_DELETE_SELF)),
+	ALLOW_IF(signalfd4, S(HOLDER), "the holder waits for SIGCHLD beside its watch",
+		 ARG_EQ(3, SFD_CLOEXEC | SFD_NONBLOCK)),
+	ALLOW(ppoll, S(HOLDER), "the holder waits for its entry to go, or a child"),
 	ALLOW_IF(prctl, S(SETS), "the holder's name", ARG_EQ(0, PR_SET_NAME)),
 	ALLOW_IF2(prctl, S(SETS), "the holder's /proc/PID/ns is open to the next helper",
 		  ARG_EQ(0, PR_SET_DUMPABLE), ARG_EQ(1, 1)),

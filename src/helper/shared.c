@@ -3,6 +3,7 @@
 #include "shared.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <md5.h>
@@ -68,18 +69,17 @@ static int make_key(const struct wire_request *req, unsigned int mask,
 static void release(int shared_fd, const char *key, int lock_fd, const struct reg_entry *e,
 		    const char *runtime_dir)
 {
-	int pidfd = -1, pending, alive = procid_alive(&e->holder, &pidfd);
+	int pending;
 
-	if (alive == 1 && syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
-		alive = -errno;
-	if (pidfd >= 0)
-		(void)close(pidfd);
-	if (alive < 0) {
-		hlog(LOG_ERR, "cannot stop the holder of %s (%s): keeping its entry", key,
-		     strerror(-alive));
-		(void)close(lock_fd);
-		return;
-	}
+	/*
+	 * No signal: retiring the entry below is what ends a holder (it
+	 * watches its entry).  A holder of 0.4.0 does not; it is left running.
+	 */
+	if (!e->watched && procid_alive(&e->holder, NULL) == 1)
+		hlog(LOG_WARNING, "the holder %d of %s was made by an older pam_polyns and "
+		     "does not end with its entry: it keeps the set's namespaces (and a pid "
+		     "namespace's processes) until it is killed or the host restarts",
+		     (int)e->holder.pid, key);
 	if (e->n_tmpdirs > 0 && (pending = cleanup_open_pending(runtime_dir)) >= 0) {
 		for (size_t i = 0; i < e->n_tmpdirs; i++)
 			if (cleanup_defer(pending, e->mntns, e->tmpdirs[i]) < 0)
@@ -296,7 +296,8 @@ static int fill_entry(struct shared_ctx *c, const struct made_ns *made,
 	struct reg_entry *e = &c->entry;
 	int r = procid_self_pidns(&e->pidns);
 
-	*e = (struct reg_entry){ .holder = c->holder.id, .pidns = e->pidns, .n_ns = made->n };
+	*e = (struct reg_entry){ .holder = c->holder.id, .pidns = e->pidns, .n_ns = made->n,
+				 .watched = true };
 	memcpy(e->ns, made->id, sizeof(made->id[0]) * made->n);
 	memcpy(e->plan, c->plan, sizeof(e->plan));
 	for (size_t i = 0; r == 0 && i < made->n; i++)
@@ -309,6 +310,17 @@ static int fill_entry(struct shared_ctx *c, const struct made_ns *made,
 		else
 			memcpy(e->tmpdirs[e->n_tmpdirs++], tmpdirs[i], strlen(tmpdirs[i]) + 1);
 	}
+	return r;
+}
+
+/* The holder gets the published entry's fd: it lives as long as the entry. */
+static int commit(struct shared_ctx *c)
+{
+	int fd = openat(c->shared_fd, c->key, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int r = fd < 0 ? -errno : holder_commit(&c->holder, fd);
+
+	if (fd >= 0)
+		(void)close(fd);
 	return r;
 }
 
@@ -332,7 +344,7 @@ int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tm
 	if (r == 0) {
 		test_hook("entry", WIRE_FD_SLOT);
 		step = "handing the set to the holder";
-		r = holder_commit(&c->holder);
+		r = commit(c);
 	}
 	if (r == 0)
 		r = set_token(c);

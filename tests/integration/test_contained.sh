@@ -26,16 +26,17 @@ HOST="overmount umount propagation netlink"
 
 # One line per step: STEP SERVICE OPERATIONS-IT-MUST-NOT-BE-ABLE-TO-DO (SECURITY.md's
 # table).  setup and namespaces run before any input is read (setup reads only
-# the module's request; namespaces is the unshare itself): nothing is claimed.
-STEPS=${STEPS:-"setup plain
+# the module's request; namespaces is the unshare itself): only that they
+# cannot kill (no step may signal another process) is claimed.
+STEPS=${STEPS:-"setup plain kill
 plan plain $ALL
-namespaces plain
-registry shared read chmod setuid fchown rename unlink mkdir $HOST
+namespaces plain kill
+registry shared $ALL
 polydirs plain setuid unlink $HOST kill
 sets shared chmod setuid fchown unlink $HOST kill
 reply plain $ALL
-unmount unm
-close-registry shared read chmod setuid fchown rename unlink mkdir $HOST
+unmount unm kill
+close-registry shared $ALL
 cleanup plain $ALL
 tree plain $ALL
 close-reply plain $ALL"}
