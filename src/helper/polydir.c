@@ -258,6 +258,32 @@ static int label_instance(struct polydir_job *job, const struct polydir_env *env
 	return ret;
 }
 
+/*
+ * The init script's 6th argument, by pam_namespace's rule (1.7.1, and so
+ * 1.5.2-6+deb12u3): its check_safe_path() lstat()s the instance path's
+ * ancestors (the parent up to "/") by path, in the new namespace, after
+ * this polydir's mount, and wants each a root-owned directory not writable
+ * by group or others unless sticky.  So walk the parent again now instead
+ * of using the walk made before the mount: with the parent inside the
+ * polydir, as in Debian's "/var/tmp  /var/tmp/tmp-inst/", the path now
+ * names a directory inside the instance, usually missing: 0.  Our walk
+ * also judges "/" and follows no symbolic link below a directory others
+ * can write to, where pam_namespace follows root's; neither matters on a
+ * real system.  Advisory, like pam_namespace's: nothing acts on it here.
+ */
+static bool instance_path_safe(const char *parent)
+{
+	struct walk w;
+	struct stat st;
+	bool safe;
+
+	if (walk_open(parent, WALK_POLY, 0, &w) < 0)
+		return false;
+	safe = w.safe_path && fstat(w.fd, &st) == 0 && root_safe_dir(&st, true);
+	(void)close(w.fd);
+	return safe;
+}
+
 static int setup_instance(struct polydir_job *job, const struct polydir_env *env,
 			  const struct walk *poly)
 {
@@ -296,13 +322,8 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 			job->made_tmpdir = false;
 		}
 	}
-	/* The init script's 6th argument: every ancestor of the instance, its parent too. */
-	if (pw.fd >= 0) {
-		struct stat ps;
-
-		job->safe_instance = pw.safe_path && fstat(pw.fd, &ps) == 0 &&
-				     root_safe_dir(&ps, true);
-	}
+	if (ret == 0)
+		job->safe_instance = instance_path_safe(parent);
 	if (inst_fd >= 0)
 		(void)close(inst_fd);
 	if (job->made_tmpdir)

@@ -28,6 +28,19 @@ grep -q "it-inst/polyns-alice" "$S/seen" && ok init_runs_inside_the_new_namespac
 session polyns-alice init -- true >/dev/null
 grep -q " 0 polyns-alice " "$S/args" && ok init_reused_instance_is_not_new || not_ok init_reused_instance_is_not_new "$(cat "$S/args")"
 
+# Debian's /var/tmp layout: the instance parent inside its polydir.  Judged
+# after the mount, as pam_namespace does, the parent's path now leads into
+# the instance, where there is no such directory: the instance path is unsafe.
+mkdir -p "$S/nt" && chmod 1777 "$S/nt"
+echo "$S/nt $S/nt/nt-inst/ user" >"$CONF"
+script "echo \"args \$# \$*\" >$S/args"
+out=$(session polyns-alice init -- true)
+grep -q '^open: Success' <<<"$out" &&
+	[ "$(cat "$S/args")" = "args 6 $S/nt $S/nt/nt-inst/polyns-alice 1 polyns-alice 1 0" ] &&
+	ok init_instance_parent_inside_polydir_is_unsafe ||
+	not_ok init_instance_parent_inside_polydir_is_unsafe "$out" "$(cat "$S/args")"
+echo "$S/it $S/it-inst/ user" >"$CONF"
+
 script "exit 127"
 out=$(session polyns-alice init -- true)
 grep -q '^open: Success' <<<"$out" && ok init_nonzero_exit_is_ignored_like_pam_namespace ||
