@@ -123,3 +123,21 @@ ssize_t channel_recv(int sock, uint8_t *buf, int *fds, size_t max_fds,
 		return -EPIPE;
 	return n;
 }
+
+int channel_ask(int sock, const struct wire_buf *b, uint8_t *msg, uint32_t want,
+		struct wire_reader *rd)
+{
+	uint32_t type;
+	size_t n_fds;
+	ssize_t len;
+	int r = channel_send(sock, b, NULL, 0);
+
+	if (r < 0)
+		return r;
+	len = channel_recv(sock, msg, NULL, 0, &n_fds);
+	if (len < 0)
+		return (int)len;
+	if (wire_open(msg, (size_t)len, &type, rd) < 0 || type != want)
+		return -EBADMSG;
+	return 0;
+}

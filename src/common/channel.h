@@ -20,4 +20,12 @@ int channel_send(int sock, const struct wire_buf *b, const int *fds, size_t n_fd
 ssize_t channel_recv(int sock, uint8_t *buf, int *fds, size_t max_fds,
 		     size_t *n_fds);
 
+/*
+ * One question and its answer: send b, then read one datagram (no fds) of
+ * type want into msg (WIRE_MAX_MSG bytes); rd reads its payload.
+ * 0, -EBADMSG (another type, or malformed), or -errno.
+ */
+int channel_ask(int sock, const struct wire_buf *b, uint8_t *msg, uint32_t want,
+		struct wire_reader *rd);
+
 #endif

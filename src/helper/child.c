@@ -81,23 +81,15 @@ static int forward_names(const struct child *c, const uint8_t *msg, size_t len)
 	static struct wire_answer a;
 	struct wire_reader rd;
 	uint32_t type;
-	size_t n_fds;
-	ssize_t n;
 	int r;
 
 	if (wire_open(msg, len, &type, &rd) < 0 || wire_decode_names(&rd, &q) < 0 ||
 	    wire_encode_names(&b, &q) < 0)
 		return -EBADMSG;
-	r = channel_send(WIRE_FD_SLOT, &b, NULL, 0);
-	if (r < 0)
-		return r;
-	n = channel_recv(WIRE_FD_SLOT, answer, NULL, 0, &n_fds);
-	if (n < 0)
-		return (int)n;
-	if (wire_open(answer, (size_t)n, &type, &rd) < 0 || type != MSG_NAMES_ANSWER ||
-	    wire_decode_answer(&rd, &a) < 0 || wire_encode_answer(&b, &a) < 0)
-		return -EBADMSG;
-	return channel_send(c->sock, &b, NULL, 0);
+	r = channel_ask(WIRE_FD_SLOT, &b, answer, MSG_NAMES_ANSWER, &rd);
+	if (r == 0 && (wire_decode_answer(&rd, &a) < 0 || wire_encode_answer(&b, &a) < 0))
+		r = -EBADMSG;
+	return r < 0 ? r : channel_send(c->sock, &b, NULL, 0);
 }
 
 ssize_t child_relay(struct child *c, uint32_t want, bool names_allowed, uint8_t *buf,

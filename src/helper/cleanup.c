@@ -313,22 +313,13 @@ static int ask_live(const struct wire_live_query *q, struct wire_live_answer *a)
 	static struct wire_buf b;
 	static uint8_t msg[WIRE_MAX_MSG];
 	struct wire_reader rd;
-	uint32_t type;
-	size_t n_fds;
-	ssize_t len;
 	int r = wire_encode_live_query(&b, q);
 
 	if (r == 0)
-		r = channel_send(WIRE_FD_SLOT, &b, NULL, 0);
-	if (r < 0)
-		return r;
-	len = channel_recv(WIRE_FD_SLOT, msg, NULL, 0, &n_fds);
-	if (len < 0)
-		return (int)len;
-	if (wire_open(msg, (size_t)len, &type, &rd) < 0 || type != MSG_LIVE_ANSWER ||
-	    wire_decode_live_answer(&rd, a) < 0 || a->n != q->n)
-		return -EBADMSG;
-	return 0;
+		r = channel_ask(WIRE_FD_SLOT, &b, msg, MSG_LIVE_ANSWER, &rd);
+	if (r == 0 && (wire_decode_live_answer(&rd, a) < 0 || a->n != q->n))
+		r = -EBADMSG;
+	return r;
 }
 
 /*
