@@ -45,9 +45,9 @@ int channel_send(int sock, const struct wire_buf *b, const int *fds, size_t n_fd
 	return (size_t)n == b->len ? 0 : -EMSGSIZE;
 }
 
-static void close_all(int *fds, size_t n)
+static void close_all(const int *fds, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; fds && i < n; i++)
 		(void)close(fds[i]);
 }
 

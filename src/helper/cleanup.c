@@ -311,12 +311,14 @@ static void collect_dead(const char *name, void *ctx)
 static int ask_live(const struct wire_live_query *q, struct wire_live_answer *a)
 {
 	static struct wire_buf b;
-	static uint8_t msg[WIRE_MAX_MSG];
 	struct wire_reader rd;
 	int r = wire_encode_live_query(&b, q);
 
-	if (r == 0)
+	if (r == 0) {
+		static uint8_t msg[WIRE_MAX_MSG];
+
 		r = channel_ask(WIRE_FD_SLOT, &b, msg, MSG_LIVE_ANSWER, &rd);
+	}
 	if (r == 0 && (wire_decode_live_answer(&rd, a) < 0 || a->n != q->n))
 		r = -EBADMSG;
 	return r;
