@@ -288,3 +288,9 @@ int polyns_options_parse(int argc, const char *const *argv,
 	}
 	return 0;
 }
+
+bool polyns_uses_registry(unsigned int share, unsigned int ns_mask)
+{
+	return share != POLYNS_SHARE_SESSION ||
+	       (ns_mask & (POLYNS_NS_PID | POLYNS_NS_TIME | POLYNS_NS_USER));
+}

@@ -12,6 +12,8 @@
 #define POLYNS_OPTIONS_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
 #include <stddef.h>
 
 #define POLYNS_DEFAULT_CONFIG "/etc/security/namespace.conf"
@@ -89,6 +91,18 @@ int polyns_options_parse(int argc, const char *const *argv,
 
 /* "mnt", "ipc", ... for one POLYNS_NS_* bit; NULL for anything else. */
 const char *polyns_ns_name(unsigned int ns_bit);
+
+/*
+ * Does a session with this sharing strategy and these namespace types keep
+ * its set in the registry (with a holder)?  The module and the helper both
+ * decide by this.
+ */
+bool polyns_uses_registry(unsigned int share, unsigned int ns_mask);
+
+/* A mount namespace's 64-bit id (Linux 6.8; not in Debian 12's headers). */
+#ifndef NS_GET_MNTNS_ID
+#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, uint64_t)
+#endif
 
 /* The CLONE_NEW* value for one POLYNS_NS_* bit; 0 for anything else. */
 int polyns_ns_clone_flag(unsigned int ns_bit);

@@ -20,9 +20,6 @@
 #include "procid.h"
 #include "util.h"
 
-#ifndef NS_GET_MNTNS_ID
-#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, uint64_t) /* Linux 6.8 */
-#endif
 
 #define LOOPBACK_IFINDEX 1 /* lo is always ifindex 1 in a new network namespace */
 

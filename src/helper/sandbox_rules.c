@@ -32,12 +32,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#ifndef NS_GET_MNTNS_ID
-#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, uint64_t) /* Linux 6.8 */
-#endif
 
 #include "selinux_label.h"
 #include "steps.h"
+#include "options.h"
 #include "util.h"
 
 struct rule {

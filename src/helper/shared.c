@@ -31,8 +31,7 @@ static void sweep_all(int shared_fd, const char *skip, const char *runtime_dir);
 
 bool shared_needed(const struct wire_request *req, unsigned int mask)
 {
-	return req->share != POLYNS_SHARE_SESSION ||
-	       (mask & (POLYNS_NS_PID | POLYNS_NS_TIME | POLYNS_NS_USER));
+	return polyns_uses_registry(req->share, mask);
 }
 
 /*

@@ -19,6 +19,7 @@
 #include "channel.h"
 #include "converse.h"
 #include "spawn.h"
+#include "options.h"
 #include "util.h"
 
 #define DATA_KEY "pam_polyns:close_data"
@@ -91,9 +92,6 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
 	return PAM_SUCCESS;
 }
 
-#ifndef NS_GET_MNTNS_ID
-#define NS_GET_MNTNS_ID _IOR(0xb7, 0x5, uint64_t) /* Linux 6.8; not in 6.1 headers */
-#endif
 
 /*
  * A mount namespace's identity: its 64-bit id, never reused (Linux 6.8+),

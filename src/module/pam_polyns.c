@@ -56,9 +56,7 @@ static int load_options(pam_handle_t *pamh, int argc, const char **argv,
  */
 static int refuse_unsupported(pam_handle_t *pamh, const struct polyns_options *o)
 {
-	/* As the helper decides (shared_needed()): these sets live in the registry. */
-	bool registry = o->share != POLYNS_SHARE_SESSION ||
-			(o->ns_mask & (POLYNS_NS_PID | POLYNS_NS_TIME));
+	bool registry = polyns_uses_registry(o->share, o->ns_mask);
 
 	if (o->ns_mask & POLYNS_NS_USER) {
 		pam_syslog(pamh, LOG_ERR, "ns=user is not supported by this release");
