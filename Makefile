@@ -95,7 +95,8 @@ MODULE_SRC := src/module/pam_polyns.c src/module/preflight.c \
 	src/module/spawn.c src/module/converse.c src/module/join.c \
 	src/module/inits.c src/module/close_data.c src/module/secontext.c src/common/walk.c \
 	$(COMMON_SRC)
-CHECK_SRC := src/check/polyns-check.c src/check/existing.c $(CONF_SRC) $(COMMON_SRC)
+CHECK_SRC := src/check/polyns-check.c src/check/existing.c $(CONF_SRC) $(COMMON_SRC) \
+	src/common/walk.c
 
 obj = $(patsubst src/%.c,$(BUILDDIR)/obj/$(2)/%.o,$(1))
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #define _GNU_SOURCE
 #include "conf_load.h"
+#include "walk.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -19,7 +20,7 @@ static int check_trusted(const struct stat *st, mode_t type)
 {
 	if ((st->st_mode & S_IFMT) != type)
 		return -EBADFD;
-	if (st->st_uid != 0 || (st->st_mode & (S_IWGRP | S_IWOTH)))
+	if (user_controlled(st))
 		return -EPERM;
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "options.h"
 #include "rundir.h"
 #include "util.h"
+#include "walk.h"
 
 #define LOCK_RETRIES 64
 #define NEW_SUFFIX ".new"
@@ -97,7 +98,7 @@ static int check_dir_at(int dirfd, const char *name)
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) < 0)
 		return -errno;
-	return S_ISDIR(st.st_mode) && st.st_uid == 0 && !(st.st_mode & 077) ? 0 : -EPERM;
+	return root_only_dir(&st) ? 0 : -EPERM;
 }
 
 static int open_dir_at(int dirfd, const char *name)
