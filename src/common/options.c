@@ -77,8 +77,6 @@ __attribute__((format(printf, 2, 3))) static int fail(struct parse_state *st,
 	if (st->errlen == 0)
 		return -EINVAL;
 	va_start(ap, fmt);
-	/* clang-analyzer 14 misreads va_start here; the list is initialised. */
-	// NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
 	(void)vsnprintf(st->err, st->errlen, fmt, ap);
 	va_end(ap);
 	return -EINVAL;

@@ -33,8 +33,6 @@ void hlog(int priority, const char *fmt, ...)
 	if (log_sock < 0 || (priority == LOG_DEBUG && !log_debug))
 		return;
 	va_start(ap, fmt);
-	/* clang-analyzer 14 misreads va_start here; the list is initialised. */
-	// NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
 	(void)vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	if (wire_encode_log(&b, &(struct wire_log){ (uint32_t)priority, text }) < 0 ||
