@@ -6,6 +6,7 @@
 # namespace of its own: the holders and helpers it shows are its own.
 POLYNS_OWN_PIDNS=1
 . "$(dirname "$0")/../tests/integration/session_lib.sh"
+HELPER=$TEST_HELPER
 
 mkdir -p "$S/tmp" && chmod 1777 "$S/tmp"
 cat >"$CONF" <<X
@@ -34,11 +35,16 @@ session polyns-alice shared -- sh -c "$show second \$(readlink /proc/self/ns/net
 session polyns-bob shared -- sh -c "$show 'bob   ' \$(readlink /proc/self/ns/net) \$(readlink /proc/self/ns/pid) \$(cat /proc/1/comm) \$\$" | grep -v '^open\|^close'
 say "  while both run, the root-only registry holds: $(ls "$RT/shared" | grep -v '\.lock$\|^pidns\.' | tr '\n' ' ')"
 wait "$first"
+# A holder ends when its registry entry is retired: give it a moment to go.
+for _ in $(seq 100); do
+	[ "$(ps -eo stat=,comm= | awk '$2 == "polyns-holder" && $1 !~ /^Z/' | wc -l)" = 0 ] && break
+	sleep 0.05
+done
 say "  after the last close: registry $(ls -A "$RT/shared" | grep -vc '^pidns\.') entries, $(ps -eo stat=,comm= | awk '$2 == "polyns-holder" && $1 !~ /^Z/' | wc -l) holders left"
 say
 
-say "== the helper while it works (read from /proc)"
-hook sandboxed hang
+say "== the helper at its polydirs step (read from /proc; see policy/capabilities.txt)"
+hook polydirs hang
 pam_conf slow "ns=net timeout=5"
 session polyns-alice slow -- true >/dev/null 2>&1 &
 spid=$!
@@ -51,11 +57,15 @@ st=$(cat "/proc/$hpid/status")
 kill -9 "$hpid" 2>/dev/null
 wait $spid 2>/dev/null
 unhook
+cap_names() {
+	local names="" pair
+	for pair in 0:chown 1:dac_override 3:fowner 4:fsetid 12:net_admin 21:sys_admin; do
+		(( 16#$1 >> ${pair%%:*} & 1 )) && names="$names ${pair#*:}"
+	done
+	echo "${names:- none}"
+}
 eff=$(awk '$1=="CapEff:" {print $2}' <<<"$st")
-names=""
-for pair in 0:chown 1:dac_override 3:fowner 4:fsetid 12:net_admin 21:sys_admin; do
-	(( 16#$eff >> ${pair%%:*} & 1 )) && names="$names ${pair#*:}"
-done
-say "  capabilities: $eff =$names (bounding set $(awk '$1=="CapBnd:" {print $2}' <<<"$st"))"
-say "  no_new_privs: $(awk '$1=="NoNewPrivs:" {print $2}' <<<"$st"), seccomp mode: $(awk '$1=="Seccomp:" {print $2}' <<<"$st") (2 = filter; anything off the allowlist kills it)"
+prm=$(awk '$1=="CapPrm:" {print $2}' <<<"$st")
+say "  effective:$(cap_names "$eff"); permitted:$(cap_names "$prm") (net_admin gone: it was needed only to bring lo up)"
+say "  bounding set $(awk '$1=="CapBnd:" {print $2}' <<<"$st"), no_new_privs $(awk '$1=="NoNewPrivs:" {print $2}' <<<"$st"), $(awk '$1=="Seccomp_filters:" {print $2}' <<<"$st") seccomp programs stacked (one per step so far; anything off them kills it)"
 say "  uid: $(awk '$1=="Uid:" {print $2"/"$3"/"$4"/"$5}' <<<"$st"), and it cannot exec, ptrace or open files for writing"
