@@ -134,7 +134,8 @@ static void name_list_free(struct name_list *l)
 static int list_dropins(int dfd, const char *dir, struct name_list *out,
 			struct diag_list *diags)
 {
-	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+	/* A listing of its own: a dup would share the directory offset with dfd. */
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d;
 	struct dirent *de;
 

@@ -122,8 +122,6 @@ static const struct rule rules[] = {
 	ALLOW(getdents64, DIR_LISTERS, "namespace.d, the registry, pending records, a tree"),
 	ALLOW_IF(fcntl, DIR_LISTERS, "fdopendir() checks the access mode",
 		 ARG_EQ(1, F_GETFL)),
-	ALLOW_IF(fcntl, DIR_LISTERS, "a directory fd of its own for fdopendir()",
-		 ARG_EQ(1, F_DUPFD_CLOEXEC)),
 	ALLOW_IF2(fcntl, DIR_LISTERS, "fdopendir() sets FD_CLOEXEC (never clears it)",
 		  ARG_EQ(1, F_SETFD), ARG_EQ(2, FD_CLOEXEC)),
 
