@@ -41,8 +41,8 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
  * After the close's last unmount: a Landlock domain in which the helper may
  * read and change only runtime_dir's registry and pending records and read
  * /proc; elsewhere it may only list directories and remove empty ones (the
- * instances the tree child emptied).  Signals are not scoped: releasing a
- * set still kills its holder.  Without Landlock, 0 (a debug line).
+ * instances the tree child emptied), and it cannot signal anything outside
+ * it.  Without Landlock, 0 (a debug line).
  * 0 or -errno.
  */
 int close_confine(const struct wire_request *req);

@@ -170,7 +170,7 @@ int holder_start(bool mount_proc, struct holder *h)
 	if (r == 0)
 		r = procid_of(pid, pidfd, &h->id);
 	if (r < 0) {
-		holder_kill(h);
+		holder_forget(h);
 		return r;
 	}
 	return 0;
@@ -194,12 +194,6 @@ int holder_commit(struct holder *h, int entry_fd)
 	(void)close(h->ctl);
 	h->ctl = -1;
 	return r;
-}
-
-void holder_kill(struct holder *h)
-{
-	/* Not committed: the end of its channel is its end (no signal needed). */
-	holder_forget(h);
 }
 
 void holder_forget(struct holder *h)

@@ -36,10 +36,7 @@ int holder_start(bool mount_proc, struct holder *h);
  */
 int holder_commit(struct holder *h, int entry_fd);
 
-/* End an uncommitted holder: it exits when its channel closes.  Closes the fds. */
-void holder_kill(struct holder *h);
-
-/* Close the fds; the holder keeps running. */
+/* Close our fds: a committed holder keeps running, an uncommitted one ends (its channel closed). */
 void holder_forget(struct holder *h);
 
 #endif

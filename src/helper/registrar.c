@@ -18,7 +18,6 @@
 #include "sandbox.h"
 #include "util.h"
 
-#define GO_FDS 0
 #define MAKE_FDS 2 /* the registry directory, the key's lock */
 
 /* What the helper tells the child, and what the child answers. */
@@ -84,7 +83,7 @@ static int reg_msg_read(const uint8_t *msg, size_t len, struct reg_msg *m)
 	return 0;
 }
 
-/* Landlock: the registry, the pending records and /proc; no signal scope (SIGKILL). */
+/* Landlock: the registry, the pending records and /proc; no signal out of it. */
 static int confine(const struct wire_request *req)
 {
 	struct ll_beneath rules[] = {
@@ -256,7 +255,7 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 	struct reg_msg answer = { 0 };
 	int fds[WIRE_MAX_FDS];
 	size_t n_fds = 0;
-	int r = reg_msg_send(child->sock, &go, NULL, GO_FDS), told;
+	int r = reg_msg_send(child->sock, &go, NULL, 0), told;
 
 	if (r == 0) {
 		/* static: answer's strings point into it until the token is copied */

@@ -4,8 +4,9 @@
  * session whose set lives in the registry): it reads the registry's on-disk
  * names and /proc, so it runs with no capability, in a Landlock domain that
  * may read and change only runtime_dir/shared and runtime_dir/pending and
- * read /proc, under a filter of registry calls.  Signals are not scoped:
- * releasing a stale set ends its holder with SIGKILL.
+ * read /proc and cannot signal anything outside it, under a filter of
+ * registry calls.  Releasing a stale set needs no signal: its holder ends
+ * with its entry.
  *
  * The helper names the set (shared_name(): key, caller, plan digest) and
  * sends it; the child releases stale sets, then either joins the live set

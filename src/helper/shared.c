@@ -8,12 +8,10 @@
 #include <limits.h>
 #include <md5.h>
 #include <stdlib.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -350,7 +348,7 @@ int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tm
 	if (r < 0) {
 		hlog(LOG_ERR, "making the shared namespaces %s failed at %s: %s", c->key,
 		     step, strerror(-r));
-		holder_kill(&c->holder);
+		holder_forget(&c->holder); /* uncommitted: it ends with its channel */
 		made_ns_close(made);
 		return r;
 	}

@@ -48,8 +48,8 @@ static const struct step_info steps[STEP_COUNT] = {
 	[STEP_REGISTRY] = {
 		"registry", 0, 0, true,
 		"root, no capabilities, own process", "Landlock: read and change beneath "
-		"runtime_dir/shared and runtime_dir/pending, read /proc; signals not scoped "
-		"(SIGKILL releases a stale set's holder)",
+		"runtime_dir/shared and runtime_dir/pending, read /proc; no signals or "
+		"abstract sockets out",
 		"release stale sets; join the live set (its namespace fds go to the helper) "
 		"or lock the key for the helper to make it (registry and lock fds go to "
 		"the helper, which checks them)" },
