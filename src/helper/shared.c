@@ -387,13 +387,17 @@ static bool sampled(const struct sweep_ctx *s, const char *key)
 	return h % s->keys < SWEEP_SAMPLE;
 }
 
-/* Another key's set whose sessions are all gone (a killed caller): release it. */
+/*
+ * Another key's set whose sessions are all gone (a killed caller): release
+ * it.  A key without an entry (released meanwhile, or what a helper killed
+ * half-way left) keeps no lock either: nobody may use that key again.
+ */
 static int sweep_key(const char *key, void *ctx)
 {
 	const struct sweep_ctx *s = ctx;
 	struct reg_sweep sw = { 0 };
 	struct reg_entry *e;
-	int lock;
+	int lock, r;
 
 	if (strcmp(key, s->skip) == 0 || !sampled(s, key))
 		return 0;
@@ -401,8 +405,12 @@ static int sweep_key(const char *key, void *ctx)
 	if (lock < 0)
 		return 0; /* busy: its own sessions see to it */
 	e = calloc(1, sizeof(*e));
-	if (e && reg_load(s->shared_fd, key, e) == 0 && same_pidns(e) &&
-	    sweep(s->shared_fd, key, &sw) == 0 && sw.live == 0 && sw.unknown == 0) {
+	r = e ? reg_load(s->shared_fd, key, e) : -ENOMEM;
+	if (r == -ENOENT) {
+		if (reg_remove(s->shared_fd, key, lock) < 0)
+			hlog(LOG_ERR, "cannot remove what is left of the registry entry %s", key);
+	} else if (r == 0 && same_pidns(e) && sweep(s->shared_fd, key, &sw) == 0 &&
+		   sw.live == 0 && sw.unknown == 0) {
 		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s", key);
 		release(s->shared_fd, key, lock, e, s->runtime_dir);
 	} else {

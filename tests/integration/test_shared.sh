@@ -192,6 +192,19 @@ registry_empty && [ "$(live_holders)" = 0 ] && ok stale_set_released_by_another_
 	not_ok stale_set_released_by_another_keys_session "$(ls -la "$REG")"
 end_pids "$S/k2.pid"
 
+# What a helper killed half-way leaves of a key nobody uses again (a
+# share=session key names its caller): its lock, a half-made KEY.new, a
+# retired KEY.dead.  The next login's sweep removes them.
+gone=session-1-1-0123456789abcdef
+mkdir -m 700 "$REG/$gone.lock" "$REG/$gone.new" "$REG/$gone.new/plan.0" "$REG/$gone.dead" \
+	"$REG/$gone.dead/holder.1.1"
+log_mark
+out=$(session polyns-bob user -- true)
+logs=$(log_since)
+grep -q '^open: Success' <<<"$out" && [ -z "$(find "$REG" -maxdepth 1 -name "$gone*")" ] &&
+	ok leftovers_of_a_key_without_an_entry_are_swept ||
+	not_ok leftovers_of_a_key_without_an_entry_are_swept "$out" "$logs" "$(ls -la "$REG")"
+
 # With more than 16 keys, each login looks at a random sample of the others
 # (about 16): twenty stale sets (twenty configurations, callers killed) are
 # all gone after a few logins of another user.
