@@ -218,6 +218,13 @@ $(TEST_PAM): tests/integration/pam_session.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam libcap-ng) -lpthread
 
+# The soak's driver (tests/soak/run.sh; a short run is in make check).
+SOAK_DRIVER := $(BUILDDIR)/test/soak_driver
+$(SOAK_DRIVER): tests/soak/soak_driver.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam)
+
 TEST_POLICY := $(BUILDDIR)/test/print_policy
 $(TEST_POLICY): tests/integration/print_policy.c $(call obj,src/helper/sandbox_rules.c src/helper/steps.c src/helper/privs.c,pie)
 	$(call msg,CC,$@)
@@ -229,7 +236,7 @@ policy-text: $(TEST_POLICY)
 	$(TEST_POLICY) seccomp >policy/seccomp-allowlist.txt
 	$(TEST_POLICY) capabilities >policy/capabilities.txt
 
-test-programs: $(TEST_HELPER) $(TEST_PAM) $(TEST_POLICY)
+test-programs: $(TEST_HELPER) $(TEST_PAM) $(TEST_POLICY) $(SOAK_DRIVER)
 
 # ---- checks ----
 check: deps-check
@@ -249,6 +256,13 @@ $(BENCH_DRIVER): tests/bench/bench_driver.c
 
 bench: deps-check all test-programs $(BENCH_DRIVER)
 	$(Q)bash tests/bench/run.sh
+
+# The soak: SOAK_LOGINS logins (10,000) through the release helper while faults
+# are injected; checks that nothing leaks and writes docs/reliability.md.  A
+# short run of it is tests/integration/test_soak.sh, in `make check`.
+.PHONY: soak
+soak: deps-check all test-programs
+	$(Q)SOAK_REPORT=docs/reliability.md bash tests/soak/run.sh
 
 # The Debian package: build, lintian, install in a private mount namespace,
 # a session through it, remove and purge (also part of `make check` when
