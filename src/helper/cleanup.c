@@ -30,8 +30,12 @@
 /*
  * The instances one close removes: each is opened here (a walk to its
  * root-only parent needs CAP_DAC_OVERRIDE), emptied by the tree child, and
- * removed here from its parent.
+ * removed here from its parent.  The tree child takes them in one message,
+ * which carries at most WIRE_MAX_FDS descriptors: the rest wait for a later
+ * close.
  */
+#define BATCH_MAX WIRE_MAX_FDS
+
 struct batch {
 	size_t n;
 	struct {
@@ -39,7 +43,7 @@ struct batch {
 		int parent_fd, fd;
 		const char *record; /* a pending record to drop once it is gone, or NULL */
 		int result;
-	} v[WIRE_MAX_POLYDIRS];
+	} v[BATCH_MAX];
 };
 
 static int open_instance(const char *path, bool ignore_parent_mode, int *parent_fd, int *fd)
@@ -82,7 +86,7 @@ static void batch_add(struct batch *b, const char *path, bool ignore, const char
 {
 	int parent_fd = -1, fd = -1, r;
 
-	if (b->n == WIRE_MAX_POLYDIRS)
+	if (b->n == BATCH_MAX)
 		return; /* the rest waits for a later close */
 	r = open_instance(path, ignore, &parent_fd, &fd);
 	if (r == -ENOENT && record) {
@@ -102,7 +106,7 @@ static void batch_add(struct batch *b, const char *path, bool ignore, const char
 /* The tree child empties them; then each is removed from its parent here. */
 static int batch_run(struct batch *b, struct child *tree)
 {
-	int fds[WIRE_MAX_POLYDIRS], results[WIRE_MAX_POLYDIRS] = { 0 };
+	int fds[BATCH_MAX], results[BATCH_MAX] = { 0 };
 	size_t n = 0, failed = 0;
 	int r;
 
@@ -298,7 +302,7 @@ static void collect_dead(const char *name, void *ctx)
 	uint64_t ino;
 	int i;
 
-	if (p->b->n == WIRE_MAX_POLYDIRS || !own_record(name, p->own_pidns, &ino, path, sizeof(path)))
+	if (p->b->n == BATCH_MAX || !own_record(name, p->own_pidns, &ino, path, sizeof(path)))
 		return;
 	i = query_index(&p->q, ino);
 	if (i < 0 || p->a.live[i])
