@@ -14,9 +14,6 @@
 #include "child.h"
 #include "wire.h"
 
-/* runtime_dir/pending, made if missing (runtime_dir root's, 0700).  fd or -errno. */
-int cleanup_open_pending(const char *runtime_dir);
-
 /*
  * Whether runtime_dir/pending holds any record: a cheap look in setup, so
  * that a close with nothing to remove starts no tree child.  true when it
@@ -24,16 +21,15 @@ int cleanup_open_pending(const char *runtime_dir);
  */
 bool cleanup_pending_exist(const char *runtime_dir);
 
-/* Record path for removal once mount namespace ino has no process.  0 or -errno. */
-int cleanup_defer(int pending_fd, uint64_t ino, const char *path);
-
 /*
- * Close: remove req->cleanup, record req->defer (instances a live namespace
- * still uses) under runtime_dir, and with req->sweep_pending remove recorded
- * instances whose namespace the module says has no process any more (one
- * MSG_LIVE_QUERY on the module's socket, naming only the records' ones).  The trees are emptied by the
- * tree child (tree.h); this removes each emptied instance from its parent.
- * Logs what fails.  Wire status.
+ * Close: remove req->cleanup (each kept as a pending record until it is
+ * gone), record req->defer (instances a live namespace still uses) under
+ * runtime_dir, and with req->sweep_pending remove recorded instances whose
+ * namespace the module says has no process any more (one MSG_LIVE_QUERY on
+ * the module's socket, naming only the records' ones) and whose session's
+ * caller, if the record names one, is gone (see pending.h).  The trees are
+ * emptied by the tree child (tree.h); this removes each emptied instance from
+ * its parent.  Logs what fails.  Wire status.
  */
 enum wire_status close_session(const struct wire_request *req, struct child *tree);
 

@@ -137,7 +137,9 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	}
 
 	if (r == 0 && st->n_jobs) {
-		r = step_enter(STEP_POLYDIRS);
+		r = session_prepare_polydirs(req, st);
+		if (r == 0)
+			r = step_enter(STEP_POLYDIRS);
 		if (r == 0)
 			r = session_polydirs(req, st);
 	}
@@ -198,6 +200,7 @@ int main(int argc, char **argv)
 	int r;
 
 	(void)argv;
+	st.env.pending_fd = -1;
 	if (argc != 1) {
 		(void)fprintf(stderr, "polyns-helper is started by pam_polyns.so; "
 				      "it takes no arguments (see polyns-helper(8))\n");

@@ -181,10 +181,10 @@ static const struct rule rules[] = {
 	ALLOW(getppid, S(NAMESPACES) | S(CLOSE_REGISTRY), "the session's caller, named in the "
 	      "registry"),
 	ALLOW(getpid, REGISTRY_STEPS, "a session record names the helper that wrote it"),
-	ALLOW(pidfd_open, REGISTRY_STEPS | S(NAMESPACES),
+	ALLOW(pidfd_open, REGISTRY_STEPS | S(NAMESPACES) | S(CLEANUP),
 	      "pin a holder or caller while checking who it is"),
-	ALLOW_IF2(pidfd_send_signal, REGISTRY_STEPS | S(NAMESPACES), "liveness check: signal 0",
-		  ARG_EQ(1, 0), ARG_EQ(3, 0)),
+	ALLOW_IF2(pidfd_send_signal, REGISTRY_STEPS | S(NAMESPACES) | S(CLEANUP),
+		  "liveness check: signal 0", ARG_EQ(1, 0), ARG_EQ(3, 0)),
 	ALLOW_IF(ioctl, S(SETS) | REGISTRY_STEPS | S(CLEANUP),
 		 "a mount namespace's 64-bit id (deferred tmpdirs)", ARG_EQ(1, NS_GET_MNTNS_ID)),
 	ALLOW(close_range, S(SETUP) | S(SETS),

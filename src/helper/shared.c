@@ -17,6 +17,7 @@
 #include "cleanup.h"
 #include "hlog.h"
 #include "options.h"
+#include "pending.h"
 #include "test_hook.h"
 #include "util.h"
 
@@ -77,9 +78,9 @@ static void release(int shared_fd, const char *key, int lock_fd, const struct re
 		     "does not end with its entry: it keeps the set's namespaces (and a pid "
 		     "namespace's processes) until it is killed or the host restarts",
 		     (int)e->holder.pid, key);
-	if (e->n_tmpdirs > 0 && (pending = cleanup_open_pending(runtime_dir)) >= 0) {
+	if (e->n_tmpdirs > 0 && (pending = pending_open(runtime_dir)) >= 0) {
 		for (size_t i = 0; i < e->n_tmpdirs; i++)
-			if (cleanup_defer(pending, e->mntns, e->tmpdirs[i]) < 0)
+			if (pending_record(pending, e->mntns, e->tmpdirs[i], NULL) < 0)
 				hlog(LOG_ERR, "cannot record %s for removal", e->tmpdirs[i]);
 		(void)close(pending);
 	}

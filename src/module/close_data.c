@@ -98,20 +98,26 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
  * or else its nsfs inode number, which the kernel may reuse (then an old
  * instance is merely kept longer).
  */
-static int mntns_id(int proc_fd, const char *path, uint64_t *id)
+static int mntns_id_of(int fd, uint64_t *id)
 {
 	struct stat st;
+
+	if (ioctl(fd, NS_GET_MNTNS_ID, id) == 0)
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	*id = st.st_ino;
+	return 0;
+}
+
+static int mntns_id(int proc_fd, const char *path, uint64_t *id)
+{
 	int fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
-	int r = 0;
+	int r;
 
 	if (fd < 0)
 		return -errno;
-	if (ioctl(fd, NS_GET_MNTNS_ID, id) < 0) {
-		if (fstat(fd, &st) < 0)
-			r = -errno;
-		else
-			*id = st.st_ino;
-	}
+	r = mntns_id_of(fd, id);
 	(void)close(fd);
 	return r;
 }
@@ -311,11 +317,15 @@ static void close_request(pam_handle_t *pamh, const struct polyns_options *opts,
 }
 
 void close_data_discard(pam_handle_t *pamh, struct conv_state *st,
-			const struct polyns_options *opts, const struct wire_reply *reply)
+			const struct polyns_options *opts, const struct wire_reply *reply,
+			int mnt_fd)
 {
 	struct wire_request *req = &st->close_req;
 
 	close_request(pamh, opts, req);
+	/* The instances' pending records name the session's mount namespace. */
+	if (mnt_fd >= 0 && mntns_id_of(mnt_fd, &req->mntns_ino) < 0)
+		req->mntns_ino = 0;
 	for (uint32_t i = 0; i < reply->n_tmpdirs; i++)
 		req->cleanup[req->n_cleanup++] = reply->tmpdirs[i];
 	req->registry = reply->registry;

@@ -14,7 +14,10 @@
  * the command's, or 99 if the session did not open.  --thread starts a
  * second thread first; --drop-sys-admin drops CAP_SYS_ADMIN first (both to
  * see the module refuse a caller that cannot join namespaces);
- * --thread-at-close starts one after open, before close.
+ * --thread-at-close starts one after open, before close.  --wait-stdin
+ * reads a byte (or end of file) from stdin after pam_open_session, whatever
+ * it returned, before going on: the caller stays alive as long as a test
+ * wants.
  */
 #define _GNU_SOURCE
 #include <cap-ng.h>
@@ -141,7 +144,7 @@ int main(int argc, char **argv)
 {
 	struct pam_conv conv = { no_conv, NULL };
 	pam_handle_t *pamh = NULL;
-	int as_user = 0, print = 0, print_fds = 0, thread_at_close = 0, rc = 0, r;
+	int as_user = 0, print = 0, print_fds = 0, thread_at_close = 0, wait_stdin = 0, rc = 0, r;
 	unsigned char fds_before[MAX_FD];
 	char **cmd = NULL;
 
@@ -159,6 +162,8 @@ int main(int argc, char **argv)
 			print_fds = 1;
 		else if (strcmp(argv[i], "--thread-at-close") == 0)
 			thread_at_close = 1;
+		else if (strcmp(argv[i], "--wait-stdin") == 0)
+			wait_stdin = 1;
 		else if (strcmp(argv[i], "--thread") == 0) {
 			pthread_t t;
 
@@ -192,6 +197,11 @@ int main(int argc, char **argv)
 	(void)fflush(stdout);
 	if (print)
 		print_ns("after");
+	if (wait_stdin) {
+		char c;
+
+		(void)!read(0, &c, 1);
+	}
 	if (r != PAM_SUCCESS) {
 		(void)pam_end(pamh, r);
 		return 99;

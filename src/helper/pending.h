@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Pending records: tmpdir instances to remove once no process is left in
+ * the mount namespace that uses them.  runtime_dir/pending (root's, 0700)
+ * holds one empty directory per instance:
+ *
+ *   PIDNS.MNTNS.HEX      the pid namespace whose /proc may judge it, the
+ *                        mount namespace's id, the instance path in hex
+ *     caller.PID.START   (optional) the caller of the session that made it,
+ *                        while that session is being opened or used
+ *
+ * An instance is recorded, with its caller, before it is made: no helper,
+ * caller or close killed half-way can leave an instance nobody knows of.  A
+ * close that removes it forgets the record; one that cannot (or must wait
+ * for the session's other processes) keeps it without the caller.  A later
+ * close removes a kept instance once its namespace has no process, and, if
+ * the record still names a caller, once that caller is gone too (between
+ * the helper's exit and the caller's join, the namespace has no process).
+ */
+#ifndef POLYNS_PENDING_H
+#define POLYNS_PENDING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "procid.h"
+
+/* runtime_dir/pending, made if missing (runtime_dir root's, 0700).  fd or -errno. */
+int pending_open(const char *runtime_dir);
+
+/* The record's name for path in mount namespace mntns, in our pid namespace. */
+int pending_name(uint64_t mntns, const char *path, char *name, size_t len);
+
+/*
+ * Record path, used by mount namespace mntns.  With a caller, that caller is
+ * named in it; without, a caller named there is dropped (the session is
+ * over: only the namespace keeps the instance now).  0 or -errno
+ * (-ENAMETOOLONG: the path does not fit a record).
+ */
+int pending_record(int pending_fd, uint64_t mntns, const char *path,
+		   const struct procid *caller);
+
+/*
+ * Remove the record name and the caller it names: caller, when known (the
+ * helper that made it), or whichever it names.  Gone already is fine.
+ * 0 or -errno.
+ */
+int pending_forget(int pending_fd, const char *name, const struct procid *caller);
+
+/*
+ * The caller a record names: 1 with *caller filled, 0 when it names none,
+ * -errno when the record cannot be read.
+ */
+int pending_caller(int pending_fd, const char *name, struct procid *caller);
+
+#endif
