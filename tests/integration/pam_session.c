@@ -17,7 +17,9 @@
  * --thread-at-close starts one after open, before close.  --wait-stdin
  * reads a byte (or end of file) from stdin after pam_open_session, whatever
  * it returned, before going on: the caller stays alive as long as a test
- * wants.
+ * wants.  --twice opens a second session on a second PAM handle while the
+ * first is open and prints "twice: RESULT FIRST SECOND", the
+ * time_for_children namespace after each open.
  */
 #define _GNU_SOURCE
 #include <cap-ng.h>
@@ -140,11 +142,44 @@ static int run(char **cmd, const char *user, int as_user)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+static void read_ns(const char *name, char *out, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	(void)snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	n = readlink(path, out, len - 1);
+	out[n < 0 ? 0 : n] = '\0';
+}
+
+/* --twice: a second session while the first is open, from where we started. */
+static int second_session(const char *confdir, const char *service, const char *user,
+			  const struct pam_conv *conv)
+{
+	char first[128], second[128];
+	pam_handle_t *pamh = NULL;
+	int r;
+
+	read_ns("time_for_children", first, sizeof(first));
+	r = pam_start_confdir(service, user, conv, confdir, &pamh);
+	if (r == PAM_SUCCESS)
+		r = pam_open_session(pamh, 0);
+	read_ns("time_for_children", second, sizeof(second));
+	(void)printf("twice: %s %s %s\n", pam_strerror(pamh, r), first, second);
+	(void)fflush(stdout);
+	if (r == PAM_SUCCESS)
+		r = pam_close_session(pamh, 0);
+	if (pamh)
+		(void)pam_end(pamh, r);
+	return r == PAM_SUCCESS ? 0 : 98;
+}
+
 int main(int argc, char **argv)
 {
 	struct pam_conv conv = { no_conv, NULL };
 	pam_handle_t *pamh = NULL;
-	int as_user = 0, print = 0, print_fds = 0, thread_at_close = 0, wait_stdin = 0, rc = 0, r;
+	int as_user = 0, print = 0, print_fds = 0, thread_at_close = 0, wait_stdin = 0, twice = 0;
+	int rc = 0, r;
 	unsigned char fds_before[MAX_FD];
 	char **cmd = NULL;
 
@@ -164,6 +199,8 @@ int main(int argc, char **argv)
 			thread_at_close = 1;
 		else if (strcmp(argv[i], "--wait-stdin") == 0)
 			wait_stdin = 1;
+		else if (strcmp(argv[i], "--twice") == 0)
+			twice = 1;
 		else if (strcmp(argv[i], "--thread") == 0) {
 			pthread_t t;
 
@@ -206,6 +243,8 @@ int main(int argc, char **argv)
 		(void)pam_end(pamh, r);
 		return 99;
 	}
+	if (twice)
+		rc = second_session(argv[1], argv[2], argv[3], &conv);
 	if (cmd && *cmd)
 		rc = run(cmd, argv[3], as_user);
 	if (thread_at_close) {

@@ -423,6 +423,17 @@ b=$(session polyns-alice pidsess -- sh -c 'echo pid=$(readlink /proc/self/ns/pid
 	registry_empty && [ "$(live_holders)" = 0 ] && ok pid_namespace_per_session_released_at_close ||
 	not_ok pid_namespace_per_session_released_at_close "$a" "$b" "holders: $(holder_pids | xargs)" "$(ls -la "$REG")"
 
+# A share=session set is its session's own, even when its caller opens a
+# second session while the first is open (or while a failed one of its is
+# still counted): the second gets a set of its own, never the first's.
+pam_conf twice "share=session ns=time runtime_dir=$RT"
+out=$("$PAMTEST" "$S/pam.d" twice polyns-alice --twice -- true)
+read -r _ status first second <<<"$(grep '^twice: ' <<<"$out")"
+[ "$status" = Success ] && [ -n "$first" ] && [ "$first" != "$second" ] &&
+	[ "$first" != "$(readlink /proc/self/ns/time)" ] && registry_empty &&
+	ok share_session_sets_of_one_caller_are_separate ||
+	not_ok share_session_sets_of_one_caller_are_separate "$out" "$(ls -la "$REG")"
+
 # --- options that would change a set other sessions share are refused ---
 refused() { # NAME SERVICE ARGS PATTERN
 	pam_conf "$2" "$3"
