@@ -249,6 +249,31 @@ int session_polydirs(const struct wire_request *req, struct session_state *st)
 	return r;
 }
 
+/*
+ * The reply is one message of at most WIRE_MAX_MSG bytes, which many
+ * polydirs with long paths can pass: found out before a set is recorded or
+ * namespaces are opened, while what was made can still be undone.  It is
+ * measured with as many namespaces and as long a registry name as a reply
+ * can have.  0 or -EMSGSIZE (logged).
+ */
+static int reply_fits(struct session_state *st, bool shared)
+{
+	static struct wire_buf b;
+	static char token[sizeof(st->shared.token)];
+	int r;
+
+	memset(token, 'x', sizeof(token) - 1);
+	fill_reply(st, shared);
+	st->reply.n_ns = WIRE_MAX_FDS;
+	st->reply.registry = shared ? token : "";
+	r = wire_encode_reply(&b, &st->reply);
+	st->reply = (struct wire_reply){ 0 };
+	if (r < 0)
+		hlog(LOG_ERR, "the reply for %zu polydirs would not fit in one message of %u "
+		     "bytes (paths too long): refusing the session", st->n_jobs, WIRE_MAX_MSG);
+	return r;
+}
+
 int session_sets(struct session_state *st,
 		 unsigned int mask, bool shared, int r)
 {
@@ -258,6 +283,8 @@ int session_sets(struct session_state *st,
 	for (size_t i = 0; r == 0 && i < st->n_jobs; i++)
 		if (st->jobs[i].made_tmpdir)
 			tmpdirs[n_tmpdirs++] = st->jobs[i].instance;
+	if (r == 0)
+		r = reply_fits(st, shared);
 	if (r == 0 && shared) {
 		r = shared_create(&st->shared, mask, tmpdirs, n_tmpdirs, &st->made);
 	} else if (r == 0) {

@@ -134,4 +134,21 @@ after2=$(count)
 	not_ok more_kept_instances_than_one_close_takes_are_all_collected \
 		"kept=$kept after one close=$after1, two=$after2" "$(ls -la "$RT/pending")"
 
+# A reply that would pass 64 KiB (many polydirs with long paths) is refused
+# before the namespaces are handed over, and its tmpdirs are undone at once.
+long=$S/$(printf 'l%.0s' $(seq 200))/$(printf 'm%.0s' $(seq 200))/$(printf 'n%.0s' $(seq 200))
+: >"$CONF"
+for i in $(seq 32); do
+	mkdir -p "$long/p$i" && chmod 1777 "$long/p$i"
+	echo "$long/p$i $long/p$i-inst/ tmpdir" >>"$CONF"
+done
+log_mark
+out=$(session polyns-alice close -- true)
+logs=$(log_since)
+left=$(find "$long" -mindepth 2 -maxdepth 2 -path '*-inst/*' | wc -l)
+grep -q '^open: Cannot' <<<"$out" && grep -q "would not fit in one message" <<<"$logs" &&
+	[ "$left" = 0 ] && pending_empty && ok reply_over_64k_refused_and_its_tmpdirs_undone ||
+	not_ok reply_over_64k_refused_and_its_tmpdirs_undone "$out" "$logs" "instances left: $left"
+echo "$S/vt $S/vt-inst/ tmpdir" >"$CONF"
+
 tap_done
