@@ -48,8 +48,11 @@ static int reply(enum step s, const struct wire_reply *reply, const struct made_
 	}
 	if (r == 0)
 		r = step_enter(s);
-	if (r < 0)
+	if (r < 0) {
+		/* Still under the step before's filter, which may send. */
+		hlog(LOG_ERR, "entering the %s step failed: %s", step_info(s)->name, strerror(-r));
 		return r;
+	}
 	r = wire_encode_reply(&b, reply);
 	if (r == 0)
 		r = channel_send(SOCK, &b, made->fds, made->n);
