@@ -218,6 +218,13 @@ $(TEST_PAM): tests/integration/pam_session.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam libcap-ng) -lpthread
 
+# A process that vanishes while the module reads it (test_close.sh).
+VANISH_SHIM := $(BUILDDIR)/test/vanish_shim.so
+$(VANISH_SHIM): tests/integration/vanish_shim.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -U_FORTIFY_SOURCE -fPIC -shared $(LDFLAGS_ALL) -o $@ $< -ldl
+
 # The soak's driver (tests/soak/run.sh; a short run is in make check).
 SOAK_DRIVER := $(BUILDDIR)/test/soak_driver
 $(SOAK_DRIVER): tests/soak/soak_driver.c
@@ -236,7 +243,7 @@ policy-text: $(TEST_POLICY)
 	$(TEST_POLICY) seccomp >policy/seccomp-allowlist.txt
 	$(TEST_POLICY) capabilities >policy/capabilities.txt
 
-test-programs: $(TEST_HELPER) $(TEST_PAM) $(TEST_POLICY) $(SOAK_DRIVER)
+test-programs: $(TEST_HELPER) $(TEST_PAM) $(TEST_POLICY) $(SOAK_DRIVER) $(VANISH_SHIM)
 
 # ---- checks ----
 check: deps-check

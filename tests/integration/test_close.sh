@@ -134,6 +134,24 @@ after2=$(count)
 	not_ok more_kept_instances_than_one_close_takes_are_all_collected \
 		"kept=$kept after one close=$after1, two=$after2" "$(ls -la "$RT/pending")"
 
+# A process that vanishes while close reads its mount namespace (reaped
+# between the listing of /proc and that read, its namespace answers EACCES)
+# is gone, not a process close may not see: the pass goes on.
+echo "$S/vt $S/vt-inst/ tmpdir" >"$CONF"
+sh -c 'setpriv --reuid 4001 --regid 4001 --clear-groups sleep 600; :' 2>/dev/null &
+for _ in $(seq 100); do
+	victim=$(pgrep -P $! -x sleep) && [ "$(stat -c %u "/proc/$victim")" = 4001 ] && break
+	sleep 0.05
+done
+log_mark
+out=$(LD_PRELOAD=$BUILD/test/vanish_shim.so POLYNS_VANISH_PID=$victim session polyns-bob close -- true)
+logs=$(log_since)
+wait $!
+[ -n "$victim" ] && [ ! -e "/proc/$victim" ] && grep -q '^close: Success' <<<"$out" &&
+	! grep -q "cannot scan" <<<"$logs" && [ "$(count)" = 0 ] && pending_empty &&
+	ok process_vanishing_during_the_close_scan_is_gone ||
+	not_ok process_vanishing_during_the_close_scan_is_gone "victim=$victim" "$out" "$logs"
+
 # A reply that would pass 64 KiB (many polydirs with long paths) is refused
 # before the namespaces are handed over, and its tmpdirs are undone at once.
 long=$S/$(printf 'l%.0s' $(seq 200))/$(printf 'm%.0s' $(seq 200))/$(printf 'n%.0s' $(seq 200))
