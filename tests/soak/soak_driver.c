@@ -737,6 +737,42 @@ static enum fault pick_fault(struct worker *w)
 	return (enum fault)(1 + below(&w->rng, F_COUNT - 1));
 }
 
+/*
+ * Sets that still count a session of pid (session.PID.* records): for the
+ * long-lived caller after its last login, those its failed sessions left
+ * counted (SECURITY.md, known limits).
+ */
+static int sets_counting(pid_t pid)
+{
+	char path[4096], prefix[32];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	(void)snprintf(prefix, sizeof(prefix), "session.%d.", pid);
+	(void)snprintf(path, sizeof(path), "%s/shared", opt.runtime_dir);
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		struct dirent *fe;
+		DIR *e;
+
+		if (strchr(de->d_name, '.'))
+			continue;
+		(void)snprintf(path, sizeof(path), "%s/shared/%s", opt.runtime_dir, de->d_name);
+		e = opendir(path);
+		while (e && (fe = readdir(e)))
+			if (strncmp(fe->d_name, prefix, strlen(prefix)) == 0) {
+				n++;
+				break;
+			}
+		if (e)
+			(void)closedir(e);
+	}
+	if (d)
+		(void)closedir(d);
+	return n;
+}
+
 static __attribute__((noreturn)) void worker_main(int id)
 {
 	struct worker w = { .id = id, .long_lived = id < opt.long_lived, .caller = -1 };
@@ -783,8 +819,11 @@ static __attribute__((noreturn)) void worker_main(int id)
 		}
 		report(&w, &o);
 	}
-	if (w.caller >= 0)
+	if (w.caller >= 0) {
+		(void)fprintf(w.out, "long_lived_caller=%d sets_left_counted=%d\n", w.caller,
+			      sets_counting(w.caller));
 		end_caller(&w);
+	}
 	(void)fclose(w.out);
 	exit(0);
 }
