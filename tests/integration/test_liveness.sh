@@ -65,10 +65,12 @@ stale_set() {
 take() {
 	rm -f "$3.fifo"
 	mkfifo "$3.fifo"
+	exec 8<>"$3.fifo" # open for reading without waiting for the writer
 	python3 "$TAKE" "$1" "$2" 4002 "$3.fifo" >/dev/null 2>&1 &
 	TAKER=$!
-	local line
-	read -r line <"$3.fifo"
+	local line=""
+	read -t 10 -r line <&8
+	exec 8<&-
 	echo "$line" >"$3"
 }
 
