@@ -26,7 +26,6 @@
 #include "procid.h"
 #include "sandbox.h"
 #include "selinux_label.h"
-#include <selinux/selinux.h>
 #include "session.h"
 #include "shared.h"
 #include "test_hook.h"
@@ -104,7 +103,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	unsigned int mask;
 	int r;
 
-	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && is_selinux_enabled() != 1) {
+	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && !se_get_ops()->enabled()) {
 		hlog(LOG_ERR, "require_selinux given and SELinux is disabled");
 		return STATUS_SESSION_ERR;
 	}

@@ -4,7 +4,6 @@
 #include "test_hook.h"
 
 #include <errno.h>
-#include <selinux/context.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -116,13 +115,14 @@ static int fake_file_context(int fd, char **con)
 static int fake_compute_member(const char *scon, const char *tcon, char **out)
 {
 	/* "user:role:type:range" -> "user_u:object_r:user_tmp_t:range" */
-	context_t c = context_new(scon);
-	const char *range = c ? context_range_get(c) : NULL;
+	struct se_context c;
+	bool split = se_context_split(scon, &c) == 0;
+	const char *range = split ? c.part[SE_CONTEXT_RANGE] : NULL;
 	int r = asprintf(out, "user_u:object_r:user_tmp_t:%s", range ? range : "s0");
 
 	(void)tcon;
-	if (c)
-		context_free(c);
+	if (split)
+		se_context_free(&c);
 	return r < 0 ? -ENOMEM : 0;
 }
 
