@@ -204,6 +204,15 @@ $(SECCOMP_PROG_C): $(SECCOMP_GEN)
 $(SECCOMP_PROG_O): $(SECCOMP_PROG_C) | $(MUSL_UAPI)/.links
 	$(call msg,CC,$@)
 	$(Q)$(HELPER_CC) -c -o $@ $<
+# The test build's: the same, and futex for its hang hook.
+SECCOMP_PROG_TEST_C := $(BUILDDIR)/gen/seccomp_prog_test.c
+SECCOMP_PROG_TEST_O := $(BUILDDIR)/gen/seccomp_prog_test.musl.o
+$(SECCOMP_PROG_TEST_C): $(SECCOMP_GEN)
+	$(call msg,GEN,$@)
+	$(Q)$(SECCOMP_GEN) --test-hooks >$@.tmp && mv $@.tmp $@
+$(SECCOMP_PROG_TEST_O): $(SECCOMP_PROG_TEST_C) | $(MUSL_UAPI)/.links
+	$(call msg,CC,$@)
+	$(Q)$(HELPER_CC) -c -o $@ $<
 
 $(HELPER): $(call obj,$(HELPER_SRC) $(HELPER_MUSL_SRC),musl) $(SECCOMP_PROG_O)
 	$(call msg,LD,$@)
@@ -249,7 +258,7 @@ $(BUILDDIR)/obj/musl-test/%.o: src/%.c | $(MUSL_UAPI)/.links
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HELPER_CC) -DPOLYNS_TEST_HOOKS -MMD -MP -c -o $@ $<
 
-$(TEST_HELPER): $(call obj,$(HELPER_SRC) $(HELPER_MUSL_SRC) src/testhooks/test_hook.c src/testhooks/test_attack.c,musl-test) $(SECCOMP_PROG_O)
+$(TEST_HELPER): $(call obj,$(HELPER_SRC) $(HELPER_MUSL_SRC) src/testhooks/test_hook.c src/testhooks/test_attack.c,musl-test) $(SECCOMP_PROG_TEST_O)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HELPER_LD) -o $@ $(HELPER_START) $^ $(HELPER_END)
