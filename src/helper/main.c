@@ -23,6 +23,7 @@
 #include "planner.h"
 #include "registrar.h"
 #include "privs.h"
+#include "relro.h"
 #include "procid.h"
 #include "sandbox.h"
 #include "selinux_label.h"
@@ -197,6 +198,8 @@ int main(int argc, char **argv)
 	int r;
 
 	(void)argv;
+	if (relro_seal() < 0)
+		return 2; /* before anything: no half-protected helper runs */
 	if (argc != 1) {
 		(void)fprintf(stderr, "polyns-helper is started by pam_polyns.so; "
 				      "it takes no arguments (see polyns-helper(8))\n");
