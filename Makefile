@@ -144,9 +144,8 @@ $(MODULE): $(call obj,$(MODULE_SRC),pic) src/module/pam_polyns.map
 		$(call pkg_libs,$(PKGS_MODULE))
 
 # The helper is a static PIE built against musl: every login execs it, and
-# glibc's start-up alone cost about 0.5 ms here (it probes the CPU with
-# cpuid, which traps to the hypervisor in a VM; docs/benchmarks.md, "musl
-# helper").  It links nothing but musl's libc: SELinux through the kernel's
+# glibc's start-up cost 0.2-0.4 ms more here (it probes the CPU with cpuid,
+# which traps to the hypervisor in a VM; docs/benchmarks.md, "musl helper").  It links nothing but musl's libc: SELinux through the kernel's
 # interfaces (selinux_label.c), MD5 from src/musl/ (Debian's libmd.a is
 # built against glibc).  Its seccomp table lists the syscalls musl makes.
 MUSL_CC ?= musl-gcc
