@@ -24,19 +24,23 @@ int relro_seal(void)
 {
 	const ElfW(Ehdr) *eh = &__ehdr_start;
 	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)((const char *)eh + eh->e_phoff);
-	uintptr_t page = (uintptr_t)getauxval(AT_PAGESZ), base = (uintptr_t)eh, start, end;
+	const char *base = (const char *)eh, *start, *end;
+	uintptr_t page = (uintptr_t)getauxval(AT_PAGESZ);
 
 	if (page == 0)
 		return -ENOEXEC;
 	for (unsigned int i = 0; i < eh->e_phnum; i++)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_offset == 0)
-			base = (uintptr_t)eh - ph[i].p_vaddr;
+			base = (const char *)eh - ph[i].p_vaddr;
 	for (unsigned int i = 0; i < eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_GNU_RELRO)
 			continue;
-		start = (base + ph[i].p_vaddr) & ~(page - 1);
-		end = (base + ph[i].p_vaddr + ph[i].p_memsz) & ~(page - 1);
-		if (end > start && mprotect((void *)start, end - start, PROT_READ) < 0)
+		/* Whole pages: the linker ends the segment on a page boundary. */
+		start = base + ph[i].p_vaddr;
+		start -= (uintptr_t)start & (page - 1);
+		end = base + ph[i].p_vaddr + ph[i].p_memsz;
+		end -= (uintptr_t)end & (page - 1);
+		if (end > start && mprotect((void *)start, (size_t)(end - start), PROT_READ) < 0)
 			return -errno;
 	}
 	return 0;

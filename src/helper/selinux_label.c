@@ -74,15 +74,16 @@ static bool selinuxfs_listed(void)
 static int selinuxfs_in_mounts(void)
 {
 	FILE *f = fopen("/proc/mounts", "re");
-	char *line = NULL, *dir, *end;
+	char *line = NULL;
 	size_t cap = 0;
 	int r = -1;
 
 	if (!f)
 		return -1;
 	while (getline(&line, &cap, f) != -1) {
-		dir = strchr(line, ' ');
-		end = dir ? strchr(dir + 1, ' ') : NULL;
+		char *dir = strchr(line, ' ');
+		char *end = dir ? strchr(dir + 1, ' ') : NULL;
+
 		if (!end)
 			break;
 		if (strncmp(end + 1, "selinuxfs ", 10) == 0) {
@@ -233,7 +234,7 @@ static int real_set_file_context(int fd, const char *con)
 	if (fsetxattr(fd, XATTR_SELINUX, con, strlen(con) + 1, 0) == 0)
 		return 0;
 	r = -errno;
-	if (r == -EOPNOTSUPP && real_file_context(fd, &now) == 0 && strcmp(now, con) == 0)
+	if (r == -EOPNOTSUPP && real_file_context(fd, &now) == 0 && now && strcmp(now, con) == 0)
 		r = 0;
 	free(now);
 	return r;

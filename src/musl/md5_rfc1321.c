@@ -60,7 +60,7 @@ static void transform(uint32_t state[4], const uint8_t block[64])
 {
 	uint32_t x[16], a = state[0], b = state[1], c = state[2], d = state[3];
 
-	for (unsigned int i = 0; i < 16; i++)
+	for (size_t i = 0; i < 16; i++)
 		x[i] = load_le32(block + 4 * i);
 	for (unsigned int i = 0; i < 64; i++) {
 		unsigned int round = i / 16, k;
@@ -140,7 +140,7 @@ void md5_rfc1321_final(struct md5_rfc1321 *m, uint8_t digest[MD5_RFC1321_DIGEST]
 	for (unsigned int i = 0; i < 8; i++)
 		tail[i] = (uint8_t)(bits >> (8 * i));
 	md5_rfc1321_update(m, tail, sizeof(tail));
-	for (unsigned int i = 0; i < 4; i++)
+	for (size_t i = 0; i < 4; i++)
 		store_le32(digest + 4 * i, m->state[i]);
 	memset(m, 0, sizeof(*m));
 }
@@ -151,9 +151,9 @@ void md5_rfc1321_hex(struct md5_rfc1321 *m, char hex[MD5_RFC1321_HEX])
 	uint8_t digest[MD5_RFC1321_DIGEST];
 
 	md5_rfc1321_final(m, digest);
-	for (unsigned int i = 0; i < MD5_RFC1321_DIGEST; i++) {
+	for (size_t i = 0; i < MD5_RFC1321_DIGEST; i++) {
 		hex[2 * i] = digits[digest[i] >> 4];
 		hex[2 * i + 1] = digits[digest[i] & 0xf];
 	}
-	hex[2 * MD5_RFC1321_DIGEST] = '\0';
+	hex[MD5_RFC1321_HEX - 1] = '\0';
 }
