@@ -23,10 +23,10 @@
 #include "planner.h"
 #include "registrar.h"
 #include "privs.h"
+#include "relro.h"
 #include "procid.h"
 #include "sandbox.h"
 #include "selinux_label.h"
-#include <selinux/selinux.h>
 #include "session.h"
 #include "shared.h"
 #include "test_hook.h"
@@ -104,7 +104,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	unsigned int mask;
 	int r;
 
-	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && is_selinux_enabled() != 1) {
+	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && !se_get_ops()->enabled()) {
 		hlog(LOG_ERR, "require_selinux given and SELinux is disabled");
 		return STATUS_SESSION_ERR;
 	}
@@ -198,6 +198,8 @@ int main(int argc, char **argv)
 	int r;
 
 	(void)argv;
+	if (relro_seal() < 0)
+		return 2; /* before anything: no half-protected helper runs */
 	if (argc != 1) {
 		(void)fprintf(stderr, "polyns-helper is started by pam_polyns.so; "
 				      "it takes no arguments (see polyns-helper(8))\n");
