@@ -30,6 +30,7 @@
 #include "session.h"
 #include "shared.h"
 #include "test_hook.h"
+#include "timing.h"
 #include "tree.h"
 #include "wire.h"
 
@@ -121,6 +122,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	if (r == 0)
 		r = session_namespaces(req, req->ns_mask);
 	status = planner_finish(&plan, st);
+	timing_mark("plan");
 	mask = session_mask(req, st);
 	if (status != STATUS_OK || mask == 0 || r < 0 || session_check(req, mask) < 0) {
 		(void)child_finish(&registry, "registry"); /* it exits without a question */
@@ -198,6 +200,7 @@ int main(int argc, char **argv)
 	int r;
 
 	(void)argv;
+	timing_mark("main");
 	if (argc != 1) {
 		(void)fprintf(stderr, "polyns-helper is started by pam_polyns.so; "
 				      "it takes no arguments (see polyns-helper(8))\n");
@@ -231,6 +234,7 @@ int main(int argc, char **argv)
 	if (r < 0)
 		return fail("reading the request", r);
 	hlog_init(SOCK, req.flags & POLYNS_OPT_DEBUG);
+	timing_mark("request");
 	test_hook("request", SOCK);
 	test_hook_selinux(&req.context);
 
@@ -248,6 +252,8 @@ int main(int argc, char **argv)
 		if (r != 0 && st.reply.status == STATUS_OK)
 			st.reply.status = STATUS_SESSION_ERR;
 	}
+	timing_mark("done");
+	timing_log(req.op == OP_OPEN ? "open" : "close");
 	r = reply(req.op == OP_OPEN ? STEP_REPLY : STEP_CLOSE_REPLY, &st.reply, &st.made);
 	session_state_free(&st);
 	return r < 0 ? 1 : 0;

@@ -20,6 +20,7 @@
 #include "privs.h"
 #include "seccomp_prog.h"
 #include "test_hook.h"
+#include "timing.h"
 #include "wire.h"
 
 static uint64_t unneeded;
@@ -32,8 +33,10 @@ void step_unneeded(uint64_t caps)
 
 int step_enter(enum step s)
 {
-	int r = privs_set(step_info(s)->caps & ~unneeded, step_caps_from(s) & ~unneeded);
+	int r;
 
+	timing_mark(step_info(s)->name);
+	r = privs_set(step_info(s)->caps & ~unneeded, step_caps_from(s) & ~unneeded);
 	if (r < 0)
 		return r;
 	/* Once, before the first filter (setup's, or a reply's when setup failed). */

@@ -3,6 +3,7 @@
 #ifndef POLYNS_SPAWN_H
 #define POLYNS_SPAWN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -59,10 +60,11 @@ const char *spawn_describe(char *buf, size_t len, const char *path, int r,
 int trusted_exec_open(const char *path, size_t *failed_len);
 
 /*
- * In a child between fork and exec: default signal actions, empty mask,
- * all ids 0, no supplementary groups.  0 or -1.
+ * In a vspawn() child before exec: default signal actions, empty mask, all
+ * ids 0, no supplementary groups and, if selinux (asked by the parent:
+ * libselinux is not for the child), no exec context.  0 or -1.
  */
-int child_reset_process(void);
+int child_reset_process(bool selinux);
 
 /*
  * Also in such a child: fresh rlimits (a user behind su may have lowered

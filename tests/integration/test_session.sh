@@ -333,4 +333,32 @@ out=$(su polyns-bob -c 'echo SHELL-RAN' 2>&1)
 ! grep -q SHELL-RAN <<<"$out" && ok su_refused_when_module_fails || not_ok su_refused_when_module_fails "$out"
 umount /etc/pam.d
 
+# --- debug: where the open's time went, in one line from each side ---
+mkdir -p "$S/timing" && chmod 1777 "$S/timing"
+echo "$S/timing $S/timing-inst/ user:noinit" >"$CONF"
+pam_conf timing "debug"
+log_mark
+out=$(session polyns-alice timing -- true 2>&1)
+logs=$(log_since)
+h=$(grep -o 'helper: timing of open (us after main): .*' <<<"$logs")
+m=$(grep -o 'timing of open (us): spawn [0-9]*, helper [0-9]*, join [0-9]*, init scripts [0-9]*, total [0-9]*' <<<"$logs")
+marks=$(sed 's/.*main): //; s/ [0-9][0-9]*//g' <<<"$h")
+total=$(sed 's/.*total //' <<<"$m")
+sum=$(sed 's/.*spawn \([0-9]*\), helper \([0-9]*\), join \([0-9]*\), init scripts \([0-9]*\).*/\1 + \2 + \3 + \4/' <<<"$m")
+if ! grep -q '^open: Success' <<<"$out"; then
+	not_ok debug_logs_where_the_open_time_went "session failed" "$out" "$logs"
+elif [ "$marks" != "setup, request, namespaces, plan, polydirs, sets, done" ]; then
+	not_ok debug_logs_where_the_open_time_went "helper marks: '$marks'" "$logs"
+elif [ -z "$m" ] || [ "$((sum))" -gt "$total" ]; then
+	not_ok debug_logs_where_the_open_time_went "module line: '$m'" "$logs"
+else
+	ok debug_logs_where_the_open_time_went
+fi
+pam_conf quiet ""
+log_mark
+session polyns-alice quiet -- true >/dev/null 2>&1
+! log_since | grep -q 'timing of' && ok timing_not_logged_without_debug ||
+	not_ok timing_not_logged_without_debug "$(log_since)"
+echo "# empty" >"$CONF"
+
 tap_done
