@@ -178,6 +178,7 @@ static int park(int fd)
 
 /* What the vspawn child needs: fds of ours, all but mntns_fd closed in it. */
 struct exec_args {
+	char *const *argv;
 	int sock, helper_fd, mntns_fd, report_fd;
 	bool selinux;
 };
@@ -185,8 +186,6 @@ struct exec_args {
 /* In the child: everything between clone and exec.  Never returns. */
 __attribute__((noreturn)) static int exec_helper(void *arg)
 {
-	static char arg0[] = "polyns-helper";
-	static char *const argv[] = { arg0, NULL };
 	static char *const envp[] = { NULL };
 	const struct exec_args *a = arg;
 	int devnull, parked, sock, helper_fd, report_fd = a->report_fd;
@@ -217,13 +216,8 @@ __attribute__((noreturn)) static int exec_helper(void *arg)
 	/* Everything else goes at exec; report_fd stays usable until then. */
 	if (syscall(SYS_close_range, HELPER_FD_SLOT + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		child_fail(report_fd, CHILD_FDS);
-	(void)syscall(SYS_execveat, HELPER_FD_SLOT, "", argv, envp, AT_EMPTY_PATH);
+	(void)syscall(SYS_execveat, HELPER_FD_SLOT, "", a->argv, envp, AT_EMPTY_PATH);
 	child_fail(report_fd, CHILD_EXEC);
-}
-
-int helper_spawn(const char *path, struct helper_proc *h, struct spawn_fail *f)
-{
-	return helper_spawn_in(path, -1, h, f);
 }
 
 /* After the child exited 127: what it reported (0 if nothing). */
@@ -238,11 +232,16 @@ static void read_child_report(struct helper_proc *h)
 	}
 }
 
-int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h,
-		    struct spawn_fail *f)
+/* The helper learns its operation from its command line: it needs it before any input. */
+static char arg0[] = "polyns-helper", arg_open[] = "open", arg_close[] = "close";
+static char *const argv_open[] = { arg0, arg_open, NULL };
+static char *const argv_close[] = { arg0, arg_close, NULL };
+
+static int spawn(const char *path, char *const *argv, int mntns_fd, struct helper_proc *h,
+		 struct spawn_fail *f)
 {
 	_cleanup_close_ int helper_fd = -1;
-	struct exec_args args = { .mntns_fd = mntns_fd };
+	struct exec_args args = { .argv = argv, .mntns_fd = mntns_fd };
 	int sv[2], report[2], pidfd;
 	pid_t pid;
 
@@ -281,6 +280,17 @@ int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h,
 	h->report = report[0];
 	h->pidfd = pidfd;
 	return 0;
+}
+
+int helper_spawn(const char *path, struct helper_proc *h, struct spawn_fail *f)
+{
+	return spawn(path, argv_open, -1, h, f);
+}
+
+int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h,
+		    struct spawn_fail *f)
+{
+	return spawn(path, argv_close, mntns_fd, h, f);
 }
 
 int helper_reap(struct helper_proc *h, int kill_first)

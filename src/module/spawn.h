@@ -30,16 +30,17 @@ struct spawn_fail {
 
 /*
  * Open the helper at path (see trusted_exec_open) and start it from that
- * fd: its socket at fd 3, /dev/null on 0-2, no other fds, empty environment,
- * default signals, uid/gid 0 in every slot, no supplementary groups, fresh
- * rlimits, umask 077, its own session.  0, or -errno with f filled.  Never
- * logs: spawn_describe() says what failed.
+ * fd for a session open (its command line: polyns-helper open): its socket
+ * at fd 3, /dev/null on 0-2, no other fds, empty environment, default
+ * signals, uid/gid 0 in every slot, no supplementary groups, fresh rlimits,
+ * umask 077, its own session.  0, or -errno with f filled.  Never logs:
+ * spawn_describe() says what failed.
  */
 int helper_spawn(const char *path, struct helper_proc *h, struct spawn_fail *f);
 
 /*
- * Like helper_spawn, but the helper starts in the mount namespace mntns_fd
- * (close: the namespace the session was opened from).
+ * The same for a close (polyns-helper close), in the mount namespace
+ * mntns_fd if it is not -1 (the namespace the session was opened from).
  */
 int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h,
 		    struct spawn_fail *f);

@@ -361,4 +361,35 @@ session polyns-alice quiet -- true >/dev/null 2>&1
 	not_ok timing_not_logged_without_debug "$(log_since)"
 echo "# empty" >"$CONF"
 
+# --- the helper's command line: its operation, and nothing else ---
+out=$("$BUILD/polyns-helper" 2>&1 3>&-)
+rc=$?
+[ $rc -eq 2 ] && grep -q 'polyns-helper open' <<<"$out" && ok helper_without_operation_prints_usage ||
+	not_ok helper_without_operation_prints_usage "rc=$rc" "$out"
+out=$("$BUILD/polyns-helper" open extra 2>&1 3>&-)
+rc=$?
+[ $rc -eq 2 ] && ok helper_with_extra_arguments_prints_usage ||
+	not_ok helper_with_extra_arguments_prints_usage "rc=$rc" "$out"
+# A well-formed open request (the fuzz seed) to a helper started for a close.
+out=$(python3 - "$BUILD/polyns-helper" "$REPO/fuzz/corpus/wire/request" <<'PY'
+import socket, subprocess, sys
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+p = subprocess.Popen([sys.argv[1], "close"], close_fds=False, env={},
+                     preexec_fn=lambda: __import__("os").dup2(b.fileno(), 3))
+b.close()
+a.send(open(sys.argv[2], "rb").read())
+got = b""
+while True:
+    m = a.recv(1 << 17)
+    if not m:
+        break
+    got += m
+print("exit", p.wait())
+print("mismatch logged", b"not for the operation" in got)
+PY
+)
+grep -q '^exit 1$' <<<"$out" && grep -q 'mismatch logged True' <<<"$out" &&
+	ok helper_refuses_a_request_for_another_operation ||
+	not_ok helper_refuses_a_request_for_another_operation "$out"
+
 tap_done
