@@ -182,10 +182,16 @@ static enum wire_status close_steps(const struct wire_request *req, struct child
 			status = STATUS_SESSION_ERR;
 	}
 
-	if (r == 0)
+	/*
+	 * Nothing to remove (no tree child: no tmpdir of ours, no pending
+	 * record seen in setup) and nothing to defer: no cleanup step.  A record
+	 * written since goes at a later close.
+	 */
+	if (r == 0 && (tree->pid > 0 || req->n_defer > 0)) {
 		r = step_enter(STEP_CLEANUP);
-	if (r == 0 && close_session(req, tree) != STATUS_OK)
-		status = STATUS_SESSION_ERR;
+		if (r == 0 && close_session(req, tree) != STATUS_OK)
+			status = STATUS_SESSION_ERR;
+	}
 	if (r < 0) {
 		hlog(LOG_ERR, "changing capabilities or filters failed: %s", strerror(-r));
 		return STATUS_SYSTEM_ERR;
