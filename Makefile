@@ -84,7 +84,7 @@ CONF_SRC := src/conf/diag.c src/conf/conf_lex.c src/conf/conf_parse.c \
 	src/conf/conf_expand.c src/conf/conf_resolve.c \
 	src/conf/instance_name.c src/conf/conf_load.c src/conf/plan.c \
 	src/conf/name_table.c src/conf/plan_wire.c
-HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/peer.c \
+HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/timing.c src/helper/peer.c \
 	src/helper/privs.c src/helper/steps.c src/helper/sandbox.c src/helper/landlock.c \
 	src/helper/child.c src/helper/tree.c src/helper/planner.c src/helper/registrar.c src/helper/names.c \
 	src/helper/nsmake.c src/helper/session.c src/common/walk.c \
@@ -94,7 +94,7 @@ HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/peer.c \
 	src/helper/shared.c src/helper/relro.c \
 	$(CONF_SRC) $(COMMON_SRC)
 MODULE_SRC := src/module/pam_polyns.c src/module/preflight.c \
-	src/module/spawn.c src/module/converse.c src/module/join.c \
+	src/module/spawn.c src/module/vspawn.c src/module/converse.c src/module/join.c \
 	src/module/inits.c src/module/close_data.c src/module/secontext.c src/common/walk.c \
 	$(COMMON_SRC)
 CHECK_SRC := src/check/polyns-check.c src/check/existing.c $(CONF_SRC) $(COMMON_SRC) \
@@ -296,7 +296,13 @@ $(BENCH_DRIVER): tests/bench/bench_driver.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam)
 
-bench: deps-check all test-programs $(BENCH_DRIVER)
+HELPER_HWM := $(BUILDDIR)/bench/helper_hwm
+$(HELPER_HWM): tests/bench/helper_hwm.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $<
+
+bench: deps-check all test-programs $(BENCH_DRIVER) $(HELPER_HWM)
 	$(Q)bash tests/bench/run.sh
 
 # The Debian package: build, lintian, install in a private mount namespace,

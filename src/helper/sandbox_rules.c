@@ -84,7 +84,7 @@ struct rule {
 #define PATH_OPENERS (S(SETUP) | S(PLAN) | S(NAMESPACES) | S(REGISTRY) | S(POLYDIRS) |        \
 		      S(SETS) | S(UNMOUNT) | S(CLOSE_REGISTRY) | S(CLEANUP))
 #define DIR_LISTERS (S(PLAN) | S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY) | S(CLEANUP) | S(TREE))
-#define CHILDREN_MADE (S(SETUP) | S(SETS)) /* plan, registry, tree children; the holder */
+#define CHILDREN_MADE (S(SETUP) | S(SETS)) /* registry, tree children; the holder */
 
 static const struct rule rules[] = {
 	/* process lifetime */
@@ -109,11 +109,12 @@ static const struct rule rules[] = {
 	ALLOW(capset, ENTRY, "drop capabilities at each step"),
 	ALLOW_IF2(seccomp, ENTRY, "stack the next step's filter (it can only narrow)",
 		  ARG_EQ(0, SECCOMP_SET_MODE_FILTER), ARG_EQ(1, 0)),
-	ALLOW_IF(landlock_create_ruleset, ENTRY, "a Landlock domain for plan, tree and reply",
+	ALLOW_IF(landlock_create_ruleset, ENTRY | S(PLAN), "a Landlock domain for plan, tree "
+		 "and reply (plan: under its own program, once it has the request's paths)",
 		 ARG_MASKED_EQ(2, ~(uint64_t)LANDLOCK_CREATE_RULESET_VERSION, 0)),
-	ALLOW_IF(landlock_add_rule, ENTRY, "the paths plan and tree may use",
+	ALLOW_IF(landlock_add_rule, ENTRY | S(PLAN), "the paths plan and tree may use",
 		 ARG_EQ(1, LANDLOCK_RULE_PATH_BENEATH)),
-	ALLOW(landlock_restrict_self, ENTRY, "enter the Landlock domain"),
+	ALLOW(landlock_restrict_self, ENTRY | S(PLAN), "enter the Landlock domain"),
 
 	/* the conversation: module on fd 3, children on their socketpair */
 	ALLOW(recvmsg, S(SETUP) | S(NAMESPACES) | S(PLAN) | S(CLEANUP) | S(HOLDER),
@@ -188,7 +189,7 @@ static const struct rule rules[] = {
 	/* shared sets: the registry, the holder process, process identities */
 	ALLOW(flock, REGISTRY_STEPS, "one registry lock per key (a directory)"),
 	ALLOW(renameat, REGISTRY_STEPS, "publish a registry entry; retire one to KEY.dead"),
-	ALLOW_IF(socketpair, CHILDREN_MADE, "a child's channel (plan, tree, holder)",
+	ALLOW_IF(socketpair, CHILDREN_MADE, "a child's channel (registry, tree, holder)",
 		 ARG_EQ(1, SOCK_SEQPACKET | SOCK_CLOEXEC)),
 	ALLOW_IF(clone, CHILDREN_MADE, "fork a child: plain, with a pidfd, nothing shared",
 		 ARG_EQ(0, CLONE_PIDFD | SIGCHLD)),
