@@ -89,7 +89,7 @@ HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/peer.c \
 	src/helper/mounts.c src/helper/polydir.c src/helper/cleanup.c \
 	src/helper/selinux_label.c src/helper/hexname.c src/helper/rundir.c \
 	src/helper/procid.c src/helper/holder.c src/helper/registry.c \
-	src/helper/shared.c \
+	src/helper/shared.c src/helper/release.c src/helper/pending.c \
 	$(CONF_SRC) $(COMMON_SRC)
 MODULE_SRC := src/module/pam_polyns.c src/module/preflight.c \
 	src/module/spawn.c src/module/converse.c src/module/join.c \
