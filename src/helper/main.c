@@ -197,12 +197,12 @@ int main(int argc, char **argv)
 	struct child tree = { .pid = -1, .sock = -1 };
 	int r;
 
-	(void)argv;
 	if (argc != 1) {
 		(void)fprintf(stderr, "polyns-helper is started by pam_polyns.so; "
 				      "it takes no arguments (see polyns-helper(8))\n");
 		return 2;
 	}
+	holder_keep_cmdline(argc, argv);
 	test_hook_load();
 	test_hook("start", SOCK);
 	r = peer_check(SOCK);

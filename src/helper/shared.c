@@ -229,7 +229,7 @@ int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tm
 		  size_t n_tmpdirs, struct made_ns *made)
 {
 	const char *step = "starting the holder";
-	int r = holder_start(mask & POLYNS_NS_PID, &c->holder);
+	int r = holder_start(mask & POLYNS_NS_PID, c->key, &c->holder);
 
 	if (r == 0) {
 		test_hook("holder-started", WIRE_FD_SLOT);

@@ -159,11 +159,14 @@ static int park(int fd)
 __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int mntns_fd,
 						  int report_fd)
 {
-	static char arg0[] = "polyns-helper";
+	static char arg0[WIRE_HELPER_ARGV0_LEN + 1];
 	static char *const argv[] = { arg0, NULL };
 	static char *const envp[] = { NULL };
 	int devnull, parked;
 
+	/* Blanks after the name: the room a holder renames itself in (wire.h). */
+	memset(arg0, ' ', WIRE_HELPER_ARGV0_LEN);
+	memcpy(arg0, WIRE_HELPER_ARGV0, sizeof(WIRE_HELPER_ARGV0) - 1);
 	if (child_reset_process() < 0)
 		child_fail(report_fd, CHILD_RESET);
 	if (mntns_fd >= 0 && setns(mntns_fd, CLONE_NEWNS) < 0)
