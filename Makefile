@@ -96,8 +96,8 @@ MODULE_SRC := src/module/pam_polyns.c src/module/preflight.c \
 	src/module/spawn.c src/module/converse.c src/module/join.c \
 	src/module/inits.c src/module/close_data.c src/module/secontext.c src/common/walk.c \
 	$(COMMON_SRC)
-CHECK_SRC := src/check/polyns-check.c src/check/existing.c $(CONF_SRC) $(COMMON_SRC) \
-	src/common/walk.c
+CHECK_SRC := src/check/polyns-check.c src/check/existing.c src/check/pamstack.c \
+	$(CONF_SRC) $(COMMON_SRC) src/common/walk.c
 # polyns-admin reads and releases sets with the helper's own registry code.
 ADMIN_SRC := src/admin/polyns-admin.c src/admin/report.c src/admin/confine.c \
 	src/helper/release.c src/helper/registry.c src/helper/procid.c src/helper/rundir.c \
