@@ -192,10 +192,12 @@ $(ADMIN): $(call obj,$(ADMIN_SRC),pie)
 # ---- unit tests (cmocka) ----
 UNIT_TESTS := test_options test_conf_lex test_conf_parse test_conf_expand \
 	test_conf_resolve test_instance_name test_conf_load test_registry_names test_plan \
-	test_walk test_step_table
+	test_walk test_step_table test_release_rule
 UNIT_BINS := $(addprefix $(BUILDDIR)/unit/,$(UNIT_TESTS))
 UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC) src/helper/hexname.c src/helper/procid.c \
-	src/common/walk.c src/helper/steps.c src/helper/privs.c src/helper/sandbox_rules.c
+	src/common/walk.c src/helper/steps.c src/helper/privs.c src/helper/sandbox_rules.c \
+	src/helper/release.c src/helper/registry.c src/helper/rundir.c src/helper/pending.c \
+	src/helper/hlog.c
 
 $(BUILDDIR)/obj/pie/tests/%.o: tests/%.c
 	$(call msg,CC,$@)
