@@ -63,6 +63,7 @@ INC_common := -Isrc/common
 INC_conf := -Isrc/conf -Isrc/common
 INC_helper := -Isrc/helper -Isrc/conf -Isrc/common
 INC_check := -Isrc/check -Isrc/conf -Isrc/common
+INC_admin := -Isrc/admin -Isrc/helper -Isrc/common
 INC_module := -Isrc/module -Isrc/common
 INC_unit := -Isrc/helper -Isrc/conf -Isrc/common
 INC_integration := -Isrc/helper -Isrc/common
@@ -91,20 +92,26 @@ HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/timing.c src/helper
 	src/helper/mounts.c src/helper/polydir.c src/helper/cleanup.c \
 	src/helper/selinux_label.c src/helper/hexname.c src/helper/rundir.c \
 	src/helper/procid.c src/helper/holder.c src/helper/registry.c \
-	src/helper/shared.c src/helper/relro.c \
+	src/helper/shared.c src/helper/release.c src/helper/pending.c src/helper/relro.c \
 	$(CONF_SRC) $(COMMON_SRC)
 MODULE_SRC := src/module/pam_polyns.c src/module/preflight.c \
 	src/module/spawn.c src/module/vspawn.c src/module/converse.c src/module/join.c \
 	src/module/inits.c src/module/close_data.c src/module/secontext.c src/common/walk.c \
 	$(COMMON_SRC)
-CHECK_SRC := src/check/polyns-check.c src/check/existing.c $(CONF_SRC) $(COMMON_SRC) \
-	src/common/walk.c
+CHECK_SRC := src/check/polyns-check.c src/check/existing.c src/check/pamstack.c \
+	$(CONF_SRC) $(COMMON_SRC) src/common/walk.c
+# polyns-admin reads and releases sets with the helper's own registry code.
+ADMIN_SRC := src/admin/polyns-admin.c src/admin/report.c src/admin/confine.c \
+	src/helper/release.c src/helper/registry.c src/helper/procid.c src/helper/rundir.c \
+	src/helper/pending.c src/helper/hexname.c src/helper/hlog.c src/helper/privs.c \
+	src/common/walk.c $(COMMON_SRC)
 
 obj = $(patsubst src/%.c,$(BUILDDIR)/obj/$(2)/%.o,$(1))
 
 MODULE := $(BUILDDIR)/pam_polyns.so
 HELPER := $(BUILDDIR)/polyns-helper
 CHECKER := $(BUILDDIR)/polyns-check
+ADMIN := $(BUILDDIR)/polyns-admin
 
 .PHONY: all check demo fuzz bench install uninstall clean deps deps-check unit test-programs policy-text \
 	lint distclean
@@ -112,7 +119,7 @@ CHECKER := $(BUILDDIR)/polyns-check
 
 # Plain `make` never installs anything; `make deps` (and demo, check, bench)
 # install what is missing on Debian, as root.
-all: $(MODULE) $(HELPER) $(CHECKER)
+all: $(MODULE) $(HELPER) $(CHECKER) $(ADMIN)
 
 deps:
 	$(Q)scripts/deps.sh check
@@ -221,13 +228,19 @@ $(CHECKER): $(call obj,$(CHECK_SRC),pie)
 	$(call msg,LD,$@)
 	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,$(PKGS_CHECK))
 
+$(ADMIN): $(call obj,$(ADMIN_SRC),pie)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -pie $(LDFLAGS_ALL) -o $@ $^ $(call pkg_libs,libseccomp)
+
 # ---- unit tests (cmocka) ----
 UNIT_TESTS := test_options test_conf_lex test_conf_parse test_conf_expand \
 	test_conf_resolve test_instance_name test_conf_load test_registry_names test_plan \
-	test_walk test_step_table test_md5 test_selinux_label
+	test_walk test_step_table test_md5 test_selinux_label test_release_rule
 UNIT_BINS := $(addprefix $(BUILDDIR)/unit/,$(UNIT_TESTS))
 UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC) src/helper/hexname.c src/helper/procid.c \
-	src/common/walk.c src/helper/steps.c src/helper/privs.c src/helper/sandbox_rules.c
+	src/common/walk.c src/helper/steps.c src/helper/privs.c src/helper/sandbox_rules.c \
+	src/helper/release.c src/helper/registry.c src/helper/rundir.c src/helper/pending.c \
+	src/helper/hlog.c
 
 $(BUILDDIR)/obj/pie/tests/%.o: tests/%.c
 	$(call msg,CC,$@)
@@ -325,15 +338,17 @@ install: all
 	install -m 0644 $(MODULE) $(DESTDIR)$(PAMDIR)/pam_polyns.so
 	install -m 0755 $(HELPER) $(DESTDIR)$(LIBEXECDIR)/polyns-helper
 	install -m 0755 $(CHECKER) $(DESTDIR)$(SBINDIR)/polyns-check
+	install -m 0755 $(ADMIN) $(DESTDIR)$(SBINDIR)/polyns-admin
 	install -m 0644 man/pam_polyns.8 man/polyns-helper.8 man/polyns-check.8 \
-		$(DESTDIR)$(MANDIR)/man8/
+		man/polyns-admin.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/polyns.conf.5 $(DESTDIR)$(MANDIR)/man5/
 
 uninstall:
 	rm -f $(DESTDIR)$(PAMDIR)/pam_polyns.so $(DESTDIR)$(LIBEXECDIR)/polyns-helper \
-		$(DESTDIR)$(SBINDIR)/polyns-check \
+		$(DESTDIR)$(SBINDIR)/polyns-check $(DESTDIR)$(SBINDIR)/polyns-admin \
 		$(DESTDIR)$(MANDIR)/man8/pam_polyns.8 $(DESTDIR)$(MANDIR)/man8/polyns-helper.8 \
-		$(DESTDIR)$(MANDIR)/man8/polyns-check.8 $(DESTDIR)$(MANDIR)/man5/polyns.conf.5
+		$(DESTDIR)$(MANDIR)/man8/polyns-check.8 $(DESTDIR)$(MANDIR)/man8/polyns-admin.8 \
+		$(DESTDIR)$(MANDIR)/man5/polyns.conf.5
 
 clean:
 	rm -rf $(BUILDDIR)

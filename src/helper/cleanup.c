@@ -20,6 +20,7 @@
 #include "hlog.h"
 #include "landlock.h"
 #include "options.h"
+#include "pending.h"
 #include "polydir.h"
 #include "procid.h"
 #include "rundir.h"
@@ -148,35 +149,6 @@ bool cleanup_pending_exist(const char *runtime_dir)
 		any = de->d_name[0] != '.';
 	(void)closedir(d);
 	return any;
-}
-
-/* runtime_dir/pending: root-only, made on first use. */
-int cleanup_open_pending(const char *runtime_dir)
-{
-	return rundir_open(runtime_dir, "pending");
-}
-
-/*
- * A record is a directory named "<pid namespace>.<mount namespace id>.<instance
- * path in hex>": only a close in the same pid namespace, whose /proc scan
- * sees every process that could use the mount namespace, may sweep it.
- */
-int cleanup_defer(int pending_fd, uint64_t ino, const char *path)
-{
-	char name[256];
-	uint64_t pidns = 0;
-	size_t n;
-	int r = procid_self_pidns(&pidns);
-
-	if (r < 0)
-		return r;
-	n = (size_t)snprintf(name, sizeof(name), "%llu.%llu.", (unsigned long long)pidns,
-			     (unsigned long long)ino);
-	if (hexname_encode(path, name + n, sizeof(name) - n) < 0)
-		return -ENAMETOOLONG;
-	if (mkdirat(pending_fd, name, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 /*
@@ -360,11 +332,11 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
 	for (uint32_t i = 0; i < req->n_cleanup; i++)
 		batch_add(&b, req->cleanup[i], ignore, NULL);
 	if (req->n_defer > 0 || req->sweep_pending) {
-		pending = cleanup_open_pending(req->runtime_dir);
+		pending = pending_open(req->runtime_dir);
 		failed += pending < 0; /* the session's own instances still go below */
 	}
 	for (uint32_t i = 0; pending >= 0 && i < req->n_defer; i++) {
-		int r = cleanup_defer(pending, req->mntns_ino, req->defer[i]);
+		int r = pending_defer(pending, req->mntns_ino, req->defer[i]);
 
 		if (r < 0)
 			hlog(LOG_ERR, "cannot record %s for later removal: %s", req->defer[i],

@@ -14,18 +14,12 @@
 #include "child.h"
 #include "wire.h"
 
-/* runtime_dir/pending, made if missing (runtime_dir root's, 0700).  fd or -errno. */
-int cleanup_open_pending(const char *runtime_dir);
-
 /*
  * Whether runtime_dir/pending holds any record: a cheap look in setup, so
  * that a close with nothing to remove starts no tree child.  true when it
  * cannot tell.
  */
 bool cleanup_pending_exist(const char *runtime_dir);
-
-/* Record path for removal once mount namespace ino has no process.  0 or -errno. */
-int cleanup_defer(int pending_fd, uint64_t ino, const char *path);
 
 /*
  * Close: remove req->cleanup, record req->defer (instances a live namespace

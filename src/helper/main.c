@@ -227,6 +227,7 @@ int main(int argc, char **argv)
 				      "(see polyns-helper(8))\n");
 		return 2;
 	}
+	holder_keep_cmdline(argc, argv);
 	test_hook_load();
 	test_hook("start", SOCK);
 	r = peer_check(SOCK);

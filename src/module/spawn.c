@@ -232,19 +232,24 @@ static void read_child_report(struct helper_proc *h)
 	}
 }
 
-/* The helper learns its operation from its command line: it needs it before any input. */
-static char arg0[] = "polyns-helper", arg_open[] = "open", arg_close[] = "close";
-static char *const argv_open[] = { arg0, arg_open, NULL };
-static char *const argv_close[] = { arg0, arg_close, NULL };
-
-static int spawn(const char *path, char *const *argv, int mntns_fd, struct helper_proc *h,
+/*
+ * The helper's command line: its name padded with blanks (the room a holder
+ * renames itself in, wire.h), then its operation, which it needs before any
+ * input.
+ */
+static int spawn(const char *path, const char *op, int mntns_fd, struct helper_proc *h,
 		 struct spawn_fail *f)
 {
 	_cleanup_close_ int helper_fd = -1;
+	char arg0[WIRE_HELPER_ARGV0_LEN + 1];
+	char *const argv[] = { arg0, (char *)op, NULL };
 	struct exec_args args = { .argv = argv, .mntns_fd = mntns_fd };
 	int sv[2], report[2], pidfd;
 	pid_t pid;
 
+	memset(arg0, ' ', WIRE_HELPER_ARGV0_LEN);
+	memcpy(arg0, WIRE_HELPER_ARGV0, sizeof(WIRE_HELPER_ARGV0) - 1);
+	arg0[WIRE_HELPER_ARGV0_LEN] = '\0';
 	*h = (struct helper_proc){ .pid = -1, .pidfd = -1, .sock = -1, .report = -1 };
 	*f = (struct spawn_fail){ .call = NULL };
 	helper_fd = trusted_exec_open(path, &f->failed_len);
@@ -284,13 +289,13 @@ static int spawn(const char *path, char *const *argv, int mntns_fd, struct helpe
 
 int helper_spawn(const char *path, struct helper_proc *h, struct spawn_fail *f)
 {
-	return spawn(path, argv_open, -1, h, f);
+	return spawn(path, "open", -1, h, f);
 }
 
 int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h,
 		    struct spawn_fail *f)
 {
-	return spawn(path, argv_close, mntns_fd, h, f);
+	return spawn(path, "close", mntns_fd, h, f);
 }
 
 int helper_reap(struct helper_proc *h, int kill_first)
