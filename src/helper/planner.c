@@ -56,15 +56,16 @@ static int take_request(int sock, uint8_t *msg, struct wire_request *req)
  */
 static int plan_main(int sock, void *arg)
 {
-	static uint8_t msg[WIRE_MAX_MSG];
 	static struct wire_buf b;
-	static struct wire_request req;
+	static struct wire_request req; /* its strings point into msg below */
 	enum wire_status status;
 	struct plan p = { 0 };
 	int r = step_begin(STEP_PLAN);
 
 	(void)arg;
 	if (r == 0) {
+		static uint8_t msg[WIRE_MAX_MSG];
+
 		r = take_request(sock, msg, &req);
 		if (r == -EPIPE)
 			return 0; /* the helper ended before a request: nothing to plan */
