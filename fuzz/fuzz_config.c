@@ -8,9 +8,14 @@
  * Input: the config, optionally followed by a NUL and "user\nhome\nruser"
  * (missing parts keep hostile defaults).  The low bits of the size pick the
  * options: ignore_config_error, gen_hash, unmnt_remnt/unmnt_only.
+ *
+ * It also hashes the input with libmd and with the musl helper's MD5
+ * (src/musl/md5_rfc1321.c), in two pieces split where the first byte says,
+ * and aborts if they differ: instance names are made with one or the other.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <md5.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +23,7 @@
 
 #include "conf.h"
 #include "instance_name.h"
+#include "md5_rfc1321.h"
 #include "name_table.h"
 #include "options.h"
 #include "plan.h"
@@ -93,6 +99,21 @@ static void exercise_plan(const struct conf *conf, const char *user, const char 
 	plan_free(&p);
 }
 
+static void same_md5(const uint8_t *data, size_t size)
+{
+	char ours[MD5_RFC1321_HEX], theirs[MD5_DIGEST_STRING_LENGTH];
+	size_t split = size ? data[0] % (size + 1) : 0;
+	struct md5_rfc1321 m;
+
+	md5_rfc1321_init(&m);
+	md5_rfc1321_update(&m, data, split);
+	md5_rfc1321_update(&m, data + split, size - split);
+	md5_rfc1321_hex(&m, ours);
+	MD5Data(data, size, theirs);
+	if (strcmp(ours, theirs) != 0)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *user = "r../al$HOME", *home = "/home/$USER/..//", *ruser = "$USER";
@@ -104,6 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > CONF_MAX_FILE_SIZE)
 		return 0;
+	same_md5(data, size);
 	if (nul) {
 		extra = strndup((const char *)nul + 1, size - conf_len - 1);
 		if (!extra)

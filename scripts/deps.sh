@@ -6,7 +6,7 @@
 set -eu
 what=${1:-build}
 
-build_pkgs="gcc make pkg-config libpam0g-dev libseccomp-dev libcap-ng-dev libselinux1-dev libmd-dev"
+build_pkgs="gcc make pkg-config musl-tools linux-libc-dev libpam0g-dev libseccomp-dev libcap-ng-dev libselinux1-dev libmd-dev"
 check_pkgs="$build_pkgs libcmocka-dev clang clang-tidy cppcheck libclang-rt-14-dev libpam-modules util-linux strace openssh-server openssh-client python3 iproute2 bc login apparmor selinux-policy-dev checkpolicy"
 fuzz_pkgs="clang libclang-rt-14-dev afl++"
 # The Debian package and its test (make package-check).
@@ -26,6 +26,8 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 	for m in pam libseccomp libcap-ng libselinux libmd; do
 		pkg-config --exists "$m" 2>/dev/null || missing="$missing $m"
 	done
+	# The helper is built with musl-gcc (Makefile, HELPER_CC).
+	command -v musl-gcc >/dev/null 2>&1 || missing="$missing musl-gcc"
 	if [ "$what" = check ]; then
 		pkg-config --exists cmocka 2>/dev/null || missing="$missing cmocka"
 		for t in clang clang-tidy cppcheck; do

@@ -4,7 +4,7 @@ set -eu
 cd "$(dirname "$0")/.."
 SOURCES=$(find src -name '*.c' | sort)
 # Test hooks on, so that the test-only helper code is checked too.
-INC="-Isrc/common -Isrc/conf -Isrc/helper -Isrc/check -DPOLYNS_TEST_HOOKS"
+INC="-Isrc/common -Isrc/conf -Isrc/helper -Isrc/check -Isrc/admin -DPOLYNS_TEST_HOOKS"
 case ${1:-} in
 clang-tidy)
 	# shellcheck disable=SC2086

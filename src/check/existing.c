@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "walk.h"
 
 struct shape {
 	uid_t uid;
@@ -99,4 +100,39 @@ void existing_instance_report(const struct plan_job *job, const struct session_u
 		 writable_by(&want, u) && !writable_by(&now, u) ? ": " : "",
 		 writable_by(&want, u) && !writable_by(&now, u) ? u->name : "",
 		 writable_by(&want, u) && !writable_by(&now, u) ? " cannot write to it" : "");
+}
+
+void existing_parent_report(const char *file, unsigned int line, const char *parent,
+			    struct parents_seen *seen, struct diag_list *diags)
+{
+	char owner[64];
+	struct walk w;
+	struct stat st;
+	int r;
+
+	for (size_t i = 0; i < seen->n; i++)
+		if (strcmp(seen->v[i], parent) == 0)
+			return;
+	if (seen->n < ARRAY_SIZE(seen->v))
+		(void)snprintf(seen->v[seen->n++], sizeof(seen->v[0]), "%s", parent);
+	r = walk_open(parent, WALK_FOLLOW_SAFE | WALK_DIRECTORY, 0, &w);
+	if (r == -ENOENT)
+		return; /* the session makes it (root's, mode 000), or says what is missing above */
+	if (r < 0) {
+		char msg[512];
+
+		diag_add(diags, DIAG_WARNING, file, line, "instance parent %s: a session "
+			 "refuses it", walk_describe(msg, sizeof(msg), parent, &w, r));
+		return;
+	}
+	r = fstat(w.fd, &st);
+	(void)close(w.fd);
+	if (r < 0 || root_sealed_dir(&st))
+		return;
+	diag_add(diags, DIAG_WARNING, file, line, "instance parent %s is owned by %s, group %u, "
+		 "mode %04o: a session refuses it unless the module has "
+		 "ignore_instance_parent_mode (it must be root's, mode 000; polyns-check "
+		 "--tmpfiles makes it so at boot)", parent,
+		 user_name(st.st_uid, owner, sizeof(owner)), (unsigned int)st.st_gid,
+		 (unsigned int)(st.st_mode & 07777));
 }

@@ -22,11 +22,16 @@
 #include "instance_name.h"
 #include "name_table.h"
 #include "options.h"
+#include "pamstack.h"
 #include "plan.h"
 #include "util.h"
 
 /* A session's umask is the caller's; shown modes assume the usual one. */
 #define CHECK_UMASK 022
+#define DEFAULT_PAM_DIR "/etc/pam.d"
+
+/* Each instance parent is looked at once, whatever number of rules name it. */
+static struct parents_seen parents_seen;
 
 #ifndef POLYNS_VERSION
 #define POLYNS_VERSION "unknown"
@@ -36,6 +41,8 @@ struct check_args {
 	const char *config;
 	const char *config_dir;
 	const char *user;
+	const char *pam_dir;
+	bool pam_dir_given;
 	bool gen_hash;
 	bool ignore_config_error;
 	bool tmpfiles;
@@ -73,11 +80,12 @@ static void usage(FILE *out)
 {
 	(void)fprintf(out,
 		      "Usage: polyns-check [--config FILE] [--config-dir DIR] [--user NAME]\n"
-		      "                    [--gen-hash] [--ignore-config-error]\n"
+		      "                    [--gen-hash] [--ignore-config-error] [--pam-dir DIR]\n"
 		      "       polyns-check --tmpfiles [--config FILE] [--config-dir DIR]\n"
-		      "Check namespace.conf and namespace.d/*.conf; with --user, show what a\n"
-		      "session of that user would get; with --tmpfiles, print tmpfiles.d lines\n"
-		      "for /run/polyns and every instance parent.\n"
+		      "Check namespace.conf and namespace.d/*.conf, existing instance parents,\n"
+		      "and the PAM stacks in /etc/pam.d; with --user, show what a session of\n"
+		      "that user would get; with --tmpfiles, print tmpfiles.d lines for\n"
+		      "/run/polyns and every instance parent.\n"
 		      "Exit 0 if valid, 1 if not, 2 on usage.\n");
 }
 
@@ -90,6 +98,7 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 		{ "gen-hash", no_argument, NULL, 'g' },
 		{ "ignore-config-error", no_argument, NULL, 'i' },
 		{ "tmpfiles", no_argument, NULL, 't' },
+		{ "pam-dir", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -99,6 +108,7 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 	*a = (struct check_args){
 		.config = POLYNS_DEFAULT_CONFIG,
 		.config_dir = POLYNS_DEFAULT_CONFIG_DIR,
+		.pam_dir = DEFAULT_PAM_DIR,
 	};
 	while ((c = getopt_long(argc, argv, "c:d:u:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -119,6 +129,10 @@ static int parse_args(int argc, char **argv, struct check_args *a)
 			break;
 		case 't':
 			a->tmpfiles = true;
+			break;
+		case 'p':
+			a->pam_dir = optarg;
+			a->pam_dir_given = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -248,6 +262,7 @@ static void print_instance(const struct plan_job *job, const struct session_user
 	(void)printf("  instance: %s/%s%s\n", strcmp(parent, "/") ? parent : "", base,
 		     job->method == METHOD_TMPDIR ? " (random name per session)" : "");
 	(void)printf("  instance parent: %s (must be root-owned, mode 000)\n", parent);
+	existing_parent_report(job->file, job->line, parent, &parents_seen, diags);
 	if (job->method != METHOD_TMPDIR)
 		existing_instance_report(job, u, parent, base, diags);
 }
@@ -303,7 +318,49 @@ static int show_user_plan(const struct conf *conf, const struct check_args *a,
 	return r;
 }
 
-/* Without a user: the plan of a stand-in user runs every check but the file system's. */
+/* Where a rule's instances go, as far as every user shares it. */
+enum parent_kind {
+	PARENT_FIXED,	 /* the same directory for every user: in parent */
+	PARENT_TMPFS,	 /* a tmpfs polydir has none */
+	PARENT_PER_USER, /* depends on $HOME or $USER: the session makes it */
+	PARENT_ROOT,	 /* "/" */
+};
+
+/*
+ * Found by expanding r for two stand-in users and comparing: a parent that
+ * does not depend on the user is the same for both.
+ */
+static enum parent_kind fixed_parent(const struct conf_rule *r, char *parent, size_t len)
+{
+	static const struct session_user stand_in[2] = {
+		{ .name = "polyns-user-a", .uid = 65534, .gid = 65534, .home = "/home/polyns-a" },
+		{ .name = "polyns-user-b", .uid = 65533, .gid = 65533, .home = "/home/polyns-b" },
+	};
+	char found[2][CONF_PATH_MAX], base[CONF_PATH_MAX], err[256];
+
+	if (r->method == METHOD_TMPFS)
+		return PARENT_TMPFS;
+	for (int k = 0; k < 2; k++) {
+		struct expanded_rule er;
+
+		if (conf_expand_rule(r, &stand_in[k], &stand_in[k], &er, err, sizeof(err)) < 0 ||
+		    instance_path_split(er.prefix, INSTANCE_TMPDIR_TEMPLATE, found[k],
+					sizeof(found[k]), base, sizeof(base)) < 0)
+			return PARENT_PER_USER;
+	}
+	if (strcmp(found[0], found[1]) != 0)
+		return PARENT_PER_USER;
+	if (strcmp(found[0], "/") == 0)
+		return PARENT_ROOT;
+	if ((size_t)snprintf(parent, len, "%s", found[0]) >= len)
+		return PARENT_PER_USER;
+	return PARENT_FIXED;
+}
+
+/*
+ * Without a user: the plan of a stand-in user runs every check but the file
+ * system's; then the instance parents every user shares, as they are on disk.
+ */
 static int check_rules(const struct conf *conf, const struct check_args *a,
 		       struct diag_list *diags)
 {
@@ -314,6 +371,13 @@ static int check_rules(const struct conf *conf, const struct check_args *a,
 	int r = plan_for(conf, &stand_in, a, &p, diags);
 
 	plan_free(&p);
+	for (size_t i = 0; i < conf->n_rules; i++) {
+		char parent[CONF_PATH_MAX];
+
+		if (fixed_parent(&conf->rules[i], parent, sizeof(parent)) == PARENT_FIXED)
+			existing_parent_report(conf->rules[i].file, conf->rules[i].line, parent,
+					       &parents_seen, diags);
+	}
 	return r;
 }
 
@@ -331,10 +395,6 @@ static int check_rules(const struct conf *conf, const struct check_args *a,
  */
 static int print_tmpfiles(const struct conf *conf, const struct check_args *a)
 {
-	static const struct session_user stand_in[2] = {
-		{ .name = "polyns-user-a", .uid = 65534, .gid = 65534, .home = "/home/polyns-a" },
-		{ .name = "polyns-user-b", .uid = 65533, .gid = 65533, .home = "/home/polyns-b" },
-	};
 	_cleanup_free_ char *text = NULL;
 	size_t text_len = 0;
 	FILE *out = open_memstream(&text, &text_len);
@@ -348,47 +408,33 @@ static int print_tmpfiles(const struct conf *conf, const struct check_args *a)
 		      "d /run/polyns 0700 root root -\n", a->config, a->config_dir);
 	for (size_t i = 0; i < conf->n_rules && ret == 0; i++) {
 		const struct conf_rule *r = &conf->rules[i];
-		char parent[2][CONF_PATH_MAX], base[CONF_PATH_MAX], err[256];
+		char parent[CONF_PATH_MAX], earlier[CONF_PATH_MAX];
 		bool plain = true, dup = false;
 
-		if (r->method == METHOD_TMPFS) {
+		switch (fixed_parent(r, parent, sizeof(parent))) {
+		case PARENT_TMPFS:
 			(void)fprintf(out, "# %s:%u: %s is a tmpfs, no instance parent\n",
 				      r->file, r->line, r->polydir);
 			continue;
-		}
-		for (int k = 0; k < 2; k++) {
-			struct expanded_rule er;
-
-			if (conf_expand_rule(r, &stand_in[k], &stand_in[k], &er, err, sizeof(err)) < 0 ||
-			    instance_path_split(er.prefix, INSTANCE_TMPDIR_TEMPLATE, parent[k],
-						sizeof(parent[k]), base, sizeof(base)) < 0)
-				parent[k][0] = '\0';
-		}
-		if (!parent[0][0] || strcmp(parent[0], parent[1]) != 0) {
+		case PARENT_PER_USER:
 			(void)fprintf(out, "# %s:%u: the instance parent of %s depends on the "
 				      "user; the session makes it\n", r->file, r->line,
 				      r->instance_prefix);
 			continue;
-		}
-		if (strcmp(parent[0], "/") == 0) {
+		case PARENT_ROOT:
 			(void)fprintf(out, "# %s:%u: the instance parent of %s is /; not made "
 				      "here\n", r->file, r->line, r->instance_prefix);
 			continue;
+		case PARENT_FIXED:
+			break;
 		}
 		/* One line per parent: an earlier rule may have named it. */
-		for (size_t j = 0; j < i && !dup; j++) {
-			struct expanded_rule er;
-
-			dup = conf->rules[j].method != METHOD_TMPFS &&
-			      conf_expand_rule(&conf->rules[j], &stand_in[0], &stand_in[0], &er,
-					       err, sizeof(err)) == 0 &&
-			      instance_path_split(er.prefix, INSTANCE_TMPDIR_TEMPLATE, parent[1],
-						  sizeof(parent[1]), base, sizeof(base)) == 0 &&
-			      strcmp(parent[0], parent[1]) == 0;
-		}
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = fixed_parent(&conf->rules[j], earlier, sizeof(earlier)) == PARENT_FIXED &&
+			      strcmp(parent, earlier) == 0;
 		if (dup)
 			continue;
-		for (const unsigned char *c = (const unsigned char *)parent[0]; *c; c++) {
+		for (const unsigned char *c = (const unsigned char *)parent; *c; c++) {
 			if ((*c < ' ' && *c != '\t') || *c == 0x7f) {
 				(void)fprintf(stderr, "%s:%u: the instance parent of %s has a control "
 					      "character, which tmpfiles.d cannot name\n", r->file,
@@ -401,7 +447,7 @@ static int print_tmpfiles(const struct conf *conf, const struct check_args *a)
 		if (ret < 0)
 			break;
 		(void)fputs(plain ? "d " : "d \"", out);
-		for (const char *c = parent[0]; *c; c++) {
+		for (const char *c = parent; *c; c++) {
 			if (*c == '%')
 				(void)fputs("%%", out);
 			else if (*c == '"' || *c == '\\')
@@ -436,6 +482,9 @@ int main(int argc, char **argv)
 		r = show_user_plan(&conf, &a, &diags);
 	else
 		r = check_rules(&conf, &a, &diags);
+	/* Not with --tmpfiles, for boot: that output is only about the instance parents. */
+	if (!a.tmpfiles)
+		(void)pamstack_check(a.pam_dir, a.pam_dir_given, &diags);
 	for (size_t i = 0; i < diags.n; i++)
 		(void)fprintf(stderr, "%s\n", diags.v[i].text);
 	if (diags.n_dropped)

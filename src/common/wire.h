@@ -43,6 +43,16 @@
 #define WIRE_MAX_LIVE 1024U   /* mount namespaces asked about in one MSG_LIVE_QUERY */
 #define WIRE_FD_SLOT 3 /* the helper's end of the socket */
 
+/*
+ * The helper's argv[0]: its name, padded with blanks to this many bytes.  A
+ * holder forked from the helper writes "polyns-holder KEY" over its copy of
+ * that memory (holder.c): the kernel shows a process's command line from
+ * there, and without CAP_SYS_RESOURCE (PR_SET_MM) nothing else changes it.
+ * Room for the longest key (REG_KEY_MAX) after "polyns-holder ".
+ */
+#define WIRE_HELPER_ARGV0 "polyns-helper"
+#define WIRE_HELPER_ARGV0_LEN 112U
+
 enum wire_type {
 	MSG_REQUEST = 1,
 	MSG_LOG,

@@ -345,7 +345,7 @@ static void cleanup_own(struct batch *b, int pending, const struct wire_request 
 
 	if (pending >= 0 && req->mntns_ino != 0 &&
 	    (pending_name(req->mntns_ino, path, record, sizeof(record)) < 0 ||
-	     pending_record(pending, req->mntns_ino, path, NULL) < 0))
+	     pending_defer(pending, req->mntns_ino, path) < 0))
 		record[0] = '\0'; /* too long for a record: removed now or never */
 	batch_add(b, path, ignore, record);
 }
@@ -364,7 +364,7 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
 	for (uint32_t i = 0; i < req->n_cleanup; i++)
 		cleanup_own(&b, pending, req, req->cleanup[i], ignore);
 	for (uint32_t i = 0; pending >= 0 && i < req->n_defer; i++) {
-		int r = pending_record(pending, req->mntns_ino, req->defer[i], NULL);
+		int r = pending_defer(pending, req->mntns_ino, req->defer[i]);
 
 		if (r < 0)
 			hlog(LOG_ERR, "cannot record %s for later removal: %s", req->defer[i],

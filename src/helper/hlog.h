@@ -2,6 +2,7 @@
 /*
  * The helper's only log channel: MSG_LOG on the socket; the module forwards
  * each line to pam_syslog.  The helper has no stderr worth writing to.
+ * polyns-admin, which shares the registry code, logs to its standard error.
  */
 #ifndef POLYNS_HLOG_H
 #define POLYNS_HLOG_H
@@ -10,6 +11,9 @@
 #include <syslog.h>
 
 void hlog_init(int sock, bool debug);
+
+/* polyns-admin: lines go to standard error as "PROG: line". */
+void hlog_to_stderr(const char *prog, bool debug);
 
 /* Whether debug lines are sent (the module's debug option). */
 bool hlog_debug_enabled(void);

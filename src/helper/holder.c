@@ -25,6 +25,43 @@
 
 #define MSG_READY 'r'
 #define MSG_COMMIT 'c'
+#define HOLDER_NAME "polyns-holder"
+
+static char *cmdline;
+static size_t cmdline_len;
+
+void holder_keep_cmdline(int argc, char **argv)
+{
+	char *end;
+
+	if (argc < 1 || !argv[0])
+		return;
+	end = argv[0];
+	/* The strings the kernel copied, one after the other: stop at a gap. */
+	for (int i = 0; i < argc && argv[i] == end; i++)
+		end += strlen(argv[i]) + 1;
+	cmdline = argv[0];
+	cmdline_len = (size_t)(end - argv[0]);
+}
+
+/*
+ * Our command line becomes "polyns-holder\0KEY\0" and zeros to its end,
+ * cut to the room the helper was started with (the module leaves enough,
+ * wire.h).  The last byte stays 0: then the kernel shows exactly this area
+ * (it reads past it only for a process that overwrote that byte).  Only our
+ * own memory changes: no call, so nothing for the filter to allow.
+ */
+static void rename_cmdline(const char *key)
+{
+	size_t name = sizeof(HOLDER_NAME);
+
+	if (cmdline_len < name)
+		return;
+	memset(cmdline, 0, cmdline_len);
+	memcpy(cmdline, HOLDER_NAME, name);
+	if (cmdline_len > name + 1)
+		(void)snprintf(cmdline + name, cmdline_len - name, "%s", key);
+}
 
 /* Our own PID 1 view of the pid namespace: a fresh /proc. */
 static int mount_own_proc(void)
@@ -37,7 +74,7 @@ static int mount_own_proc(void)
 	return mount_procfs_fd(fd);
 }
 
-static int holder_setup(bool mount_proc, int ctl)
+static int holder_setup(bool mount_proc, const char *key, int ctl)
 {
 	if (mount_proc && mount_own_proc() < 0)
 		return -1;
@@ -46,15 +83,19 @@ static int holder_setup(bool mount_proc, int ctl)
 		return -1;
 	if (syscall(SYS_close_range, ctl + 1, ~0U, 0) < 0)
 		return -1;
-	/* Named for ps, and open to the next helper's /proc/PID/ns (same uid, no caps). */
-	if (prctl(PR_SET_NAME, "polyns-holder", 0, 0, 0) < 0 ||
+	/*
+	 * Named for ps and pgrep: comm (15 bytes, too short for a key) is
+	 * "polyns-holder", the command line "polyns-holder KEY".  Open to the
+	 * next helper's /proc/PID/ns (same uid, no caps).
+	 */
+	rename_cmdline(key);
+	if (prctl(PR_SET_NAME, HOLDER_NAME, 0, 0, 0) < 0 ||
 	    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		return -1;
 	/* No capability, and a filter that only lets it wait. */
 	return step_enter(STEP_HOLDER) < 0 ? -1 : 0;
 }
 
-/* Wait for ever; as PID 1 of a pid namespace, reap what is orphaned to us. */
 /*
  * Watch the registry entry open at entry_fd: the set ends when its entry is
  * retired (renamed to KEY.dead) or removed.  Nobody signals a holder.
@@ -125,14 +166,14 @@ static int recv_commit(int ctl, int *entry_fd)
 	return 0;
 }
 
-static __attribute__((noreturn)) void holder_main(bool mount_proc, int ctl)
+static __attribute__((noreturn)) void holder_main(bool mount_proc, const char *key, int ctl)
 {
 	sigset_t all;
 	char c = MSG_READY;
 	int entry_fd = -1;
 
 	(void)sigfillset(&all);
-	if (sigprocmask(SIG_BLOCK, &all, NULL) < 0 || holder_setup(mount_proc, ctl) < 0)
+	if (sigprocmask(SIG_BLOCK, &all, NULL) < 0 || holder_setup(mount_proc, key, ctl) < 0)
 		_exit(1);
 	if (send(ctl, &c, 1, MSG_NOSIGNAL) != 1)
 		_exit(1);
@@ -143,7 +184,7 @@ static __attribute__((noreturn)) void holder_main(bool mount_proc, int ctl)
 	holder_wait(entry_fd);
 }
 
-int holder_start(bool mount_proc, struct holder *h)
+int holder_start(bool mount_proc, const char *key, struct holder *h)
 {
 	int sv[2], pidfd = -1;
 	pid_t pid;
@@ -157,7 +198,7 @@ int holder_start(bool mount_proc, struct holder *h)
 	pid = (pid_t)syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, NULL, &pidfd, NULL, NULL);
 	if (pid == 0) {
 		(void)close(sv[0]);
-		holder_main(mount_proc, sv[1]);
+		holder_main(mount_proc, key, sv[1]);
 	}
 	r = pid < 0 ? -errno : 0;
 	(void)close(sv[1]);

@@ -24,10 +24,18 @@ struct holder {
 };
 
 /*
- * Fork the holder and wait until it is ready: with mount_proc (a new pid
- * namespace in a new mount namespace) it has mounted /proc.  0 or -errno.
+ * The helper's command line (argv[0] to the end of its last argument, as
+ * main() got it): a holder writes "polyns-holder KEY" over its copy, so
+ * that ps and pgrep -f show which set it keeps.  From main(), once.
  */
-int holder_start(bool mount_proc, struct holder *h);
+void holder_keep_cmdline(int argc, char **argv);
+
+/*
+ * Fork the holder of the set key and wait until it is ready: with
+ * mount_proc (a new pid namespace in a new mount namespace) it has mounted
+ * /proc.  0 or -errno.
+ */
+int holder_start(bool mount_proc, const char *key, struct holder *h);
 
 /*
  * The registry entry is written: the holder may outlive us.  It gets the

@@ -23,13 +23,14 @@
 #include "planner.h"
 #include "registrar.h"
 #include "privs.h"
+#include "relro.h"
 #include "procid.h"
 #include "sandbox.h"
 #include "selinux_label.h"
-#include <selinux/selinux.h>
 #include "session.h"
 #include "shared.h"
 #include "test_hook.h"
+#include "timing.h"
 #include "tree.h"
 #include "wire.h"
 
@@ -95,35 +96,38 @@ static uint64_t unneeded_caps(const struct session_state *st)
 }
 
 /*
- * Open: the steps after setup.  The plan child parses the configuration
- * while this process makes the namespaces (they do not depend on it).
- * Returns the reply's status.
+ * Open: the steps after setup.  The plan child, started before setup, gets
+ * the request and parses the configuration while this process makes the
+ * namespaces (they do not depend on it).  Returns the reply's status.
  */
-static enum wire_status open_session(const struct wire_request *req, struct session_state *st)
+static enum wire_status open_session(const struct wire_request *req, struct session_state *st,
+				     struct child *plan)
 {
 	enum wire_status status;
-	struct child plan, registry = { .pid = -1, .sock = -1 };
+	struct child registry = { .pid = -1, .sock = -1 };
 	bool shared = shared_needed(req, req->ns_mask);
 	unsigned int mask;
 	int r;
 
-	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && is_selinux_enabled() != 1) {
+	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && !se_get_ops()->enabled()) {
 		hlog(LOG_ERR, "require_selinux given and SELinux is disabled");
+		(void)child_finish(plan, "plan"); /* it ends at the closed socket */
 		return STATUS_SESSION_ERR;
 	}
 	if (!(req->ns_mask & POLYNS_NS_NET))
 		step_unneeded(CAP_BIT(CAP_NET_ADMIN));
-	r = planner_start(req, &plan);
+	r = planner_send(plan, req);
 	if (r == 0 && shared)
 		r = registrar_start(req, &registry);
 	if (r < 0) {
-		(void)child_finish(&plan, "plan");
+		(void)child_finish(plan, "plan");
 		return STATUS_SYSTEM_ERR;
 	}
 	r = step_enter(STEP_NAMESPACES);
 	if (r == 0)
 		r = session_namespaces(req, req->ns_mask);
-	status = planner_finish(&plan, st);
+	status = planner_finish(plan, st);
+	timing_mark("plan");
 	mask = session_mask(req, st);
 	if (status != STATUS_OK || mask == 0 || r < 0 || session_check(req, mask) < 0) {
 		(void)child_finish(&registry, "registry"); /* it exits without a question */
@@ -183,10 +187,16 @@ static enum wire_status close_steps(const struct wire_request *req, struct child
 			status = STATUS_SESSION_ERR;
 	}
 
-	if (r == 0)
+	/*
+	 * Nothing to remove (no tree child: no tmpdir of ours, no pending
+	 * record seen in setup) and nothing to defer: no cleanup step.  A record
+	 * written since goes at a later close.
+	 */
+	if (r == 0 && (tree->pid > 0 || req->n_defer > 0)) {
 		r = step_enter(STEP_CLEANUP);
-	if (r == 0 && close_session(req, tree) != STATUS_OK)
-		status = STATUS_SESSION_ERR;
+		if (r == 0 && close_session(req, tree) != STATUS_OK)
+			status = STATUS_SESSION_ERR;
+	}
 	if (r < 0) {
 		hlog(LOG_ERR, "changing capabilities or filters failed: %s", strerror(-r));
 		return STATUS_SYSTEM_ERR;
@@ -194,21 +204,36 @@ static enum wire_status close_steps(const struct wire_request *req, struct child
 	return status;
 }
 
+/* The operation the module started us for (our only argument), or 0. */
+static enum wire_op op_of(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "open") == 0)
+		return OP_OPEN;
+	if (argc == 2 && strcmp(argv[1], "close") == 0)
+		return OP_CLOSE;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t msg[WIRE_MAX_MSG];
 	static struct wire_request req;
 	static struct session_state st;
-	struct child tree = { .pid = -1, .sock = -1 };
+	struct child tree = { .pid = -1, .sock = -1 }, plan = { .pid = -1, .sock = -1 };
+	enum wire_op op = op_of(argc, argv);
 	int r;
 
-	(void)argv;
+	if (relro_seal() < 0)
+		return 2; /* before anything: no half-protected helper runs */
+	timing_mark("main");
 	st.env.pending_fd = -1;
-	if (argc != 1) {
-		(void)fprintf(stderr, "polyns-helper is started by pam_polyns.so; "
-				      "it takes no arguments (see polyns-helper(8))\n");
+	if (op == 0) {
+		(void)fprintf(stderr, "polyns-helper is started by pam_polyns.so as "
+				      "\"polyns-helper open\" or \"polyns-helper close\" "
+				      "(see polyns-helper(8))\n");
 		return 2;
 	}
+	holder_keep_cmdline(argc, argv);
 	test_hook_load();
 	test_hook("start", SOCK);
 	r = peer_check(SOCK);
@@ -228,6 +253,12 @@ int main(int argc, char **argv)
 	r = se_prepare();
 	if (r < 0)
 		return fail("preparing SELinux", r);
+	/* Its start overlaps setup's: it confines itself, then waits for the request. */
+	if (op == OP_OPEN) {
+		r = planner_start(&plan);
+		if (r < 0)
+			return fail("starting the plan child", r);
+	}
 
 	r = step_enter(STEP_SETUP);
 	if (r < 0)
@@ -237,11 +268,15 @@ int main(int argc, char **argv)
 	if (r < 0)
 		return fail("reading the request", r);
 	hlog_init(SOCK, req.flags & POLYNS_OPT_DEBUG);
+	if (req.op != op)
+		return fail("the request is not for the operation the helper was started for",
+			    -EPROTO);
+	timing_mark("request");
 	test_hook("request", SOCK);
 	test_hook_selinux(&req.context);
 
 	if (req.op == OP_OPEN) {
-		st.reply.status = open_session(&req, &st);
+		st.reply.status = open_session(&req, &st, &plan);
 	} else {
 		if (req.n_cleanup > 0 ||
 		    (req.sweep_pending && cleanup_pending_exist(req.runtime_dir))) {
@@ -254,6 +289,8 @@ int main(int argc, char **argv)
 		if (r != 0 && st.reply.status == STATUS_OK)
 			st.reply.status = STATUS_SESSION_ERR;
 	}
+	timing_mark("done");
+	timing_log(req.op == OP_OPEN ? "open" : "close");
 	r = reply(req.op == OP_OPEN ? STEP_REPLY : STEP_CLOSE_REPLY, &st.reply, &st.made);
 	session_state_free(&st);
 	return r < 0 ? 1 : 0;

@@ -4,21 +4,43 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util.h"
 
+/*
+ * The mount API on fds by its syscalls: musl 1.2.3 has no wrappers for them
+ * (glibc 2.36 has); the flags are the kernel's (linux/mount.h).
+ */
+static int move_mount_fd(int from_fd, int to_fd)
+{
+	return (int)syscall(SYS_move_mount, from_fd, "", to_fd, "",
+			    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+static int fsconfig_set(int fsfd, unsigned int cmd, const char *key, const char *value)
+{
+	return (int)syscall(SYS_fsconfig, fsfd, cmd, key, value, 0);
+}
+
+static int fsopen_cloexec(const char *fstype)
+{
+	return (int)syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC);
+}
+
 int mount_bind_fd(int source_fd, int target_fd)
 {
-	_cleanup_close_ int tree = open_tree(source_fd, "",
-					     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	_cleanup_close_ int tree = (int)syscall(SYS_open_tree, source_fd, "",
+						OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+							AT_EMPTY_PATH);
 
 	if (tree < 0)
 		return -errno;
-	if (move_mount(tree, "", target_fd, "",
-		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (move_mount_fd(tree, target_fd) < 0)
 		return -errno;
 	return 0;
 }
@@ -30,9 +52,9 @@ static int set_option(int fsfd, char *opt)
 
 	if (eq) {
 		*eq = '\0';
-		return fsconfig(fsfd, FSCONFIG_SET_STRING, opt, eq + 1, 0);
+		return fsconfig_set(fsfd, FSCONFIG_SET_STRING, opt, eq + 1);
 	}
-	return fsconfig(fsfd, FSCONFIG_SET_FLAG, opt, NULL, 0);
+	return fsconfig_set(fsfd, FSCONFIG_SET_FLAG, opt, NULL);
 }
 
 static unsigned int mount_attrs(unsigned long ms_flags)
@@ -53,13 +75,12 @@ static int attach_new(int fsfd, unsigned int attrs, int target_fd)
 {
 	_cleanup_close_ int mnt = -1;
 
-	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+	if (fsconfig_set(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL) < 0)
 		return -errno;
-	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, attrs);
+	mnt = (int)syscall(SYS_fsmount, fsfd, FSMOUNT_CLOEXEC, attrs);
 	if (mnt < 0)
 		return -errno;
-	if (move_mount(mnt, "", target_fd, "",
-		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (move_mount_fd(mnt, target_fd) < 0)
 		return -errno;
 	return 0;
 }
@@ -67,7 +88,7 @@ static int attach_new(int fsfd, unsigned int attrs, int target_fd)
 int mount_tmpfs_fd(int target_fd, unsigned long ms_flags, const char *options,
 		   const char **bad_option)
 {
-	_cleanup_close_ int fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	_cleanup_close_ int fsfd = fsopen_cloexec("tmpfs");
 	char *save = NULL;
 
 	*bad_option = NULL;
@@ -91,7 +112,7 @@ int mount_tmpfs_fd(int target_fd, unsigned long ms_flags, const char *options,
 
 int mount_procfs_fd(int target_fd)
 {
-	_cleanup_close_ int fsfd = fsopen("proc", FSOPEN_CLOEXEC);
+	_cleanup_close_ int fsfd = fsopen_cloexec("proc");
 
 	if (fsfd < 0)
 		return -errno;

@@ -69,8 +69,9 @@ static int remove_fact(int fd, const char *fact, void *ctx)
 	return unlinkat(fd, fact, AT_REMOVEDIR) < 0 && errno != ENOENT ? -errno : 0;
 }
 
-int pending_record(int pending_fd, uint64_t mntns, const char *path,
-		   const struct procid *caller)
+/* The record of path; with caller, naming it, else without any. */
+static int record(int pending_fd, uint64_t mntns, const char *path,
+		  const struct procid *caller)
 {
 	char name[NAME_MAX + 1], fact[64], id[48];
 	_cleanup_close_ int fd = -1;
@@ -90,6 +91,21 @@ int pending_record(int pending_fd, uint64_t mntns, const char *path,
 	if (fd < 0 || (mkdirat(fd, fact, 0700) < 0 && errno != EEXIST))
 		return -errno;
 	return 0;
+}
+
+int pending_ahead(int pending_fd, uint64_t mntns, const char *path,
+		  const struct procid *caller)
+{
+	return record(pending_fd, mntns, path, caller);
+}
+
+/*
+ * Only a close in the same pid namespace, whose /proc scan sees every
+ * process that could use the mount namespace, may sweep the record.
+ */
+int pending_defer(int pending_fd, uint64_t mntns, const char *path)
+{
+	return record(pending_fd, mntns, path, NULL);
 }
 
 /* Remove the fact naming caller from the record name. */

@@ -9,13 +9,15 @@
  *     caller.PID.START   (optional) the caller of the session that made it,
  *                        while that session is being opened or used
  *
- * An instance is recorded, with its caller, before it is made: no helper,
- * caller or close killed half-way can leave an instance nobody knows of.  A
- * close that removes it forgets the record; one that cannot (or must wait
- * for the session's other processes) keeps it without the caller.  A later
- * close removes a kept instance once its namespace has no process, and, if
- * the record still names a caller, once that caller is gone too (between
- * the helper's exit and the caller's join, the namespace has no process).
+ * The open records an instance, with its caller, before it makes it: no
+ * helper, caller or close killed half-way can leave an instance nobody
+ * knows of.  A close that removes it forgets the record; one that cannot (or
+ * must wait for the session's other processes), and a set's release, defer
+ * it: the record stays, without the caller.  cleanup.c removes a deferred
+ * instance at a later close once its namespace has no process, and one
+ * whose record still names a caller once that caller is gone too (between
+ * the open helper's exit and its caller's join, the namespace has no
+ * process).
  */
 #ifndef POLYNS_PENDING_H
 #define POLYNS_PENDING_H
@@ -32,13 +34,18 @@ int pending_open(const char *runtime_dir);
 int pending_name(uint64_t mntns, const char *path, char *name, size_t len);
 
 /*
- * Record path, used by mount namespace mntns.  With a caller, that caller is
- * named in it; without, a caller named there is dropped (the session is
- * over: only the namespace keeps the instance now).  0 or -errno
- * (-ENAMETOOLONG: the path does not fit a record).
+ * Before an open makes path, in mount namespace mntns: record it, naming
+ * the session's caller.  0 or -errno (-ENAMETOOLONG: the path does not fit
+ * a record).
  */
-int pending_record(int pending_fd, uint64_t mntns, const char *path,
-		   const struct procid *caller);
+int pending_ahead(int pending_fd, uint64_t mntns, const char *path,
+		  const struct procid *caller);
+
+/*
+ * Record path for removal once mount namespace mntns has no process; a
+ * caller the record named is dropped (its session is over).  0 or -errno.
+ */
+int pending_defer(int pending_fd, uint64_t mntns, const char *path);
 
 /*
  * Remove the record name and the caller it names: caller, when known (the

@@ -34,22 +34,50 @@ static int confine(const struct wire_request *req)
 	return r;
 }
 
-/* The child: confine, plan, send the plan. */
+/* The request, as the parent passed it on (the module's, decoded and encoded again). */
+static int take_request(int sock, uint8_t *msg, struct wire_request *req)
+{
+	struct wire_reader rd;
+	uint32_t type;
+	size_t n_fds;
+	ssize_t len = channel_recv(sock, msg, NULL, 0, &n_fds);
+
+	if (len < 0)
+		return (int)len;
+	if (wire_open(msg, (size_t)len, &type, &rd) < 0 || type != MSG_REQUEST)
+		return -EBADMSG;
+	return wire_decode_request(&rd, req);
+}
+
+/*
+ * The child, started before the helper's setup: its step first (no
+ * capability, its own program), then the request, then its Landlock domain
+ * (which needs the request's paths), then the plan.
+ */
 static int plan_main(int sock, void *arg)
 {
 	static struct wire_buf b;
-	const struct wire_request *req = arg;
+	static struct wire_request req; /* its strings point into msg below */
 	enum wire_status status;
 	struct plan p = { 0 };
-	int r = confine(req);
+	int r = step_begin(STEP_PLAN);
 
+	(void)arg;
+	if (r == 0) {
+		static uint8_t msg[WIRE_MAX_MSG];
+
+		r = take_request(sock, msg, &req);
+		if (r == -EPIPE)
+			return 0; /* the helper ended before a request: nothing to plan */
+	}
 	if (r == 0)
-		r = step_enter(STEP_PLAN);
+		r = confine(&req);
 	if (r < 0) {
 		hlog(LOG_ERR, "entering the plan step failed: %s", strerror(-r));
 		return r;
 	}
-	status = session_plan(sock, req, &p);
+	step_entered(STEP_PLAN); /* only now is the configuration read */
+	status = session_plan(sock, &req, &p);
 	plan_wire_begin(&b, status, p.n_jobs);
 	for (size_t i = 0; i < p.n_jobs; i++)
 		plan_wire_put_job(&b, &p.jobs[i]);
@@ -84,12 +112,20 @@ static int take_plan(const uint8_t *msg, size_t len, enum wire_status *status,
 	return 0;
 }
 
-int planner_start(const struct wire_request *req, struct child *c)
+int planner_start(struct child *c)
 {
-	int r = child_start(c, plan_main, (void *)req);
+	return child_start(c, plan_main, NULL);
+}
 
+int planner_send(const struct child *c, const struct wire_request *req)
+{
+	static struct wire_buf b;
+	int r = wire_encode_request(&b, req);
+
+	if (r == 0)
+		r = channel_send(c->sock, &b, NULL, 0);
 	if (r < 0)
-		hlog(LOG_ERR, "starting the plan child failed: %s", strerror(-r));
+		hlog(LOG_ERR, "passing the request to the plan child failed: %s", strerror(-r));
 	return r;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The plan step: the configuration is read, parsed and planned in a child
- * of its own (forked in setup), with no capability, inside a Landlock domain
+ * of its own (forked before setup, at once: its start-up overlaps setup's),
+ * with no capability, inside a Landlock domain
  * that may only read the config file and the drop-in directory, and under a
  * filter that allows reading and talking to the helper and nothing else.
  * Its plan comes back as one MSG_PLAN, checked field by field
@@ -15,8 +16,11 @@
 #include "session.h"
 #include "wire.h"
 
-/* In setup: fork the plan child.  0 or -errno (logged). */
-int planner_start(const struct wire_request *req, struct child *c);
+/* Before setup: fork the plan child; it waits for the request.  0 or -errno. */
+int planner_start(struct child *c);
+
+/* Pass the request on to the plan child.  0 or -errno (logged). */
+int planner_send(const struct child *c, const struct wire_request *req);
 
 /*
  * Relay the child's messages until its plan, then fill st->jobs from it and

@@ -125,7 +125,7 @@ static int record_tmpdir(struct polydir_job *job, const struct polydir_env *env,
 	if (r == 0)
 		r = pending_name(env->mntns, path, job->record, sizeof(job->record));
 	if (r == 0)
-		r = pending_record(env->pending_fd, env->mntns, path, env->caller);
+		r = pending_ahead(env->pending_fd, env->mntns, path, env->caller);
 	if (r == -ENAMETOOLONG)
 		hlog_debug("%s is too long for a pending record", path);
 	else if (r < 0)

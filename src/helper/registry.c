@@ -51,8 +51,9 @@ static int find_owner(const char *name, void *ctx)
  * The registry belongs to the pid namespace of the first helper that used it
  * (a "pidns.INO" directory beside the entries): process identities in it
  * mean nothing from any other, such as a su inside a session's pid namespace.
+ * With may_claim false (polyns-admin), an unclaimed registry stays so.
  */
-static int claim(int fd)
+static int check_owner(int fd, bool may_claim)
 {
 	char mine[32];
 	uint64_t ino = 0;
@@ -71,24 +72,35 @@ static int claim(int fd)
 	r = each_name(fd, find_owner, &o);
 	if (r == 0 && o.seen_other)
 		r = -EXDEV;
-	if (r == 0 && !o.seen_mine && mkdirat(fd, mine, 0700) < 0 && errno != EEXIST)
+	if (r == 0 && !o.seen_mine && may_claim && mkdirat(fd, mine, 0700) < 0 &&
+	    errno != EEXIST)
 		r = -errno;
 	(void)flock(fd, LOCK_UN);
 	return r;
 }
 
-int reg_open(const char *runtime_dir)
+static int open_checked(int fd, bool may_claim)
 {
-	int fd = rundir_open(runtime_dir, "shared"), r;
+	int r;
 
 	if (fd < 0)
 		return fd;
-	r = claim(fd);
+	r = check_owner(fd, may_claim);
 	if (r < 0) {
 		(void)close(fd);
 		return r;
 	}
 	return fd;
+}
+
+int reg_open(const char *runtime_dir)
+{
+	return open_checked(rundir_open(runtime_dir, "shared"), true);
+}
+
+int reg_open_existing(const char *runtime_dir)
+{
+	return open_checked(rundir_open_existing(runtime_dir, "shared"), false);
 }
 
 /* Every part of the registry: a root-owned directory only root may enter. */
@@ -430,6 +442,7 @@ int reg_session_remove(int shared_fd, const char *key, const char *name)
 
 struct sweep {
 	int fd;
+	bool forget;
 	struct reg_sweep *out;
 };
 
@@ -448,9 +461,11 @@ static int sweep_one(const char *name, void *ctx)
 	if (strncmp(name, "session.", 8) != 0)
 		return 0;
 	alive = parse_session(name, &id) < 0 ? -EINVAL : procid_alive(&id, NULL);
-	if (alive == 0 && unlinkat(s->fd, name, AT_REMOVEDIR) < 0)
+	if (alive == 0 && s->forget && unlinkat(s->fd, name, AT_REMOVEDIR) < 0)
 		alive = -errno;
 	if (alive == 1) {
+		if (s->out->live < ARRAY_SIZE(s->out->live_pid))
+			s->out->live_pid[s->out->live] = id.pid;
 		s->out->live++;
 	} else if (alive == 0) {
 		s->out->gone++;
@@ -462,10 +477,10 @@ static int sweep_one(const char *name, void *ctx)
 	return 0;
 }
 
-int reg_sessions_sweep(int shared_fd, const char *key, struct reg_sweep *out)
+int reg_sessions_sweep(int shared_fd, const char *key, bool forget, struct reg_sweep *out)
 {
 	_cleanup_close_ int fd = open_dir_at(shared_fd, key);
-	struct sweep s = { fd, out };
+	struct sweep s = { fd, forget, out };
 
 	*out = (struct reg_sweep){ 0 };
 	if (fd < 0)

@@ -51,6 +51,12 @@ struct reg_entry {
  */
 int reg_open(const char *runtime_dir);
 
+/*
+ * The same checks, making and claiming nothing (polyns-admin): -ENOENT when
+ * there is no registry yet, -EXDEV when another pid namespace claimed it.
+ */
+int reg_open_existing(const char *runtime_dir);
+
 /* Lock KEY (waiting): fd of the lock, or -errno. */
 int reg_lock(int shared_fd, const char *key, bool wait);
 
@@ -69,20 +75,23 @@ int reg_session_add(int shared_fd, const char *key, const struct procid *s);
 int reg_session_remove(int shared_fd, const char *key, const char *name);
 
 /* What a sweep of KEY's session records found. */
+#define REG_SWEEP_PIDS 8
+
 struct reg_sweep {
 	unsigned int live;    /* the caller still runs */
+	pid_t live_pid[REG_SWEEP_PIDS]; /* the first callers found running */
 	unsigned int gone;    /* the caller is gone: record forgotten */
 	unsigned int unknown; /* could not be checked (or forgotten): record kept */
 	int error;            /* the first reason for an unknown, -errno */
 };
 
 /*
- * Look at every session record of KEY and forget those whose caller is gone
- * (see procid_alive).  A record that cannot be checked is kept and counted
- * in out->unknown; it never stops the sweep.  0, or -errno when the entry
- * itself cannot be read.
+ * Look at every session record of KEY and, with forget, remove those whose
+ * caller is gone (see procid_alive); without, only count them.  A record
+ * that cannot be checked is kept and counted in out->unknown; it never stops
+ * the sweep.  0, or -errno when the entry itself cannot be read.
  */
-int reg_sessions_sweep(int shared_fd, const char *key, struct reg_sweep *out);
+int reg_sessions_sweep(int shared_fd, const char *key, bool forget, struct reg_sweep *out);
 
 /*
  * fn for every entry's key, and for the key of every lock without an entry

@@ -22,14 +22,16 @@ static int check_root_only(int fd)
 	return root_only_dir(&st) ? 0 : -EPERM;
 }
 
-int rundir_open(const char *runtime_dir, const char *name)
+/* make: WALK_MKDIR or 0. */
+static int open_part(const char *runtime_dir, const char *name, unsigned int make)
 {
 	char msg[512];
 	struct walk top, sub;
 	_cleanup_close_ int top_fd = -1, sub_fd = -1;
-	int fd, r = walk_open(runtime_dir, WALK_FOLLOW_SAFE | WALK_DIRECTORY | WALK_MKDIR, 0700,
-			      &top);
+	int fd, r = walk_open(runtime_dir, WALK_FOLLOW_SAFE | WALK_DIRECTORY | make, 0700, &top);
 
+	if (r == -ENOENT && !make)
+		return r; /* nothing there yet: the caller says what that means */
 	if (r < 0) {
 		hlog(LOG_ERR, "runtime directory: %s",
 		     walk_describe(msg, sizeof(msg), runtime_dir, &top, r));
@@ -40,7 +42,9 @@ int rundir_open(const char *runtime_dir, const char *name)
 		hlog(LOG_ERR, "runtime directory %s must be root's, mode 0700", runtime_dir);
 		return -EPERM;
 	}
-	r = walk_openat(top_fd, name, WALK_NO_SYMLINKS | WALK_DIRECTORY | WALK_MKDIR, 0700, &sub);
+	r = walk_openat(top_fd, name, WALK_NO_SYMLINKS | WALK_DIRECTORY | make, 0700, &sub);
+	if (r == -ENOENT && !make)
+		return r; /* nothing there yet: the caller says what that means */
 	if (r < 0) {
 		hlog(LOG_ERR, "runtime directory %s: %s", runtime_dir,
 		     walk_describe(msg, sizeof(msg), name, &sub, r));
@@ -59,4 +63,14 @@ int rundir_open(const char *runtime_dir, const char *name)
 		hlog(LOG_ERR, "opening %s/%s: %s", runtime_dir, name, strerror(-r));
 	}
 	return fd < 0 ? r : fd;
+}
+
+int rundir_open(const char *runtime_dir, const char *name)
+{
+	return open_part(runtime_dir, name, WALK_MKDIR);
+}
+
+int rundir_open_existing(const char *runtime_dir, const char *name)
+{
+	return open_part(runtime_dir, name, 0);
 }

@@ -9,4 +9,10 @@
  */
 int rundir_open(const char *runtime_dir, const char *name);
 
+/*
+ * The same checks, making nothing (polyns-admin): -ENOENT, not logged, when
+ * runtime_dir/name does not exist.  fd or -errno.
+ */
+int rundir_open_existing(const char *runtime_dir, const char *name);
+
 #endif

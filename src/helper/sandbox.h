@@ -16,6 +16,15 @@
  */
 int step_enter(enum step s);
 
+/*
+ * step_enter in two halves, for a step whose Landlock domain can only come
+ * after its filter (plan: the domain's paths arrive with the request):
+ * step_begin sets the capabilities and the filter, step_entered marks the
+ * step entered (its test hook: a compromised step is tried from there).
+ */
+int step_begin(enum step s);
+void step_entered(enum step s);
+
 /* Capabilities (CAP_BITs) this session will not use: gone at the next step_enter. */
 void step_unneeded(uint64_t caps);
 

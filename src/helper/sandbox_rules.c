@@ -5,6 +5,13 @@
  * ABIs, i386 int 0x80 and x32, are killed too).  policy/ and SECURITY.md
  * mirror this table.
  *
+ * The helper is built against musl (Makefile): these are the syscalls musl
+ * makes for the helper's libc calls (open() is SYS_open, then fcntl
+ * FD_CLOEXEC; malloc is mallocng), found with strace over the integration
+ * suites.  A step named here makes the call while its program is the last
+ * one stacked; a child's preparation before it enters its own step (its
+ * Landlock paths, the holder's /proc) belongs to the step that forked it.
+ *
  * Compiled at build time, not in the helper: seccomp_gen.c turns the table
  * into the BPF programs sandbox.c loads (build/gen/seccomp_prog.c), so the
  * helper neither links libseccomp nor spends its run compiling a filter.
@@ -14,6 +21,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <linux/netlink.h>
@@ -72,57 +80,72 @@ struct rule {
 #define REGISTRY_STEPS (S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY))
 #define FS_READERS (S(PLAN) | S(REGISTRY) | S(POLYDIRS) | S(SETS) | S(UNMOUNT) |            \
 		    S(CLOSE_REGISTRY) | S(CLEANUP) | S(TREE))
+/* Walks from "/" (open("/"), then openat): runtime_dir, polydirs, children's paths. */
+#define PATH_OPENERS (S(SETUP) | S(PLAN) | S(NAMESPACES) | S(REGISTRY) | S(POLYDIRS) |        \
+		      S(SETS) | S(UNMOUNT) | S(CLOSE_REGISTRY) | S(CLEANUP))
 #define DIR_LISTERS (S(PLAN) | S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY) | S(CLEANUP) | S(TREE))
-#define CHILDREN_MADE (S(SETUP) | S(SETS)) /* plan, registry, tree children; the holder */
+#define CHILDREN_MADE (S(SETUP) | S(SETS)) /* registry, tree children; the holder */
 
 static const struct rule rules[] = {
 	/* process lifetime */
 	ALLOW(exit_group, EVERY, "normal exit"),
-	ALLOW(exit, EVERY, "normal exit (single thread)"),
 	ALLOW(rt_sigreturn, EVERY, "kernel-required after any signal delivery"),
 	ALLOW(restart_syscall, EVERY, "kernel-required after an interrupted sleep"),
 
-	/* memory for malloc; never new executable memory (so no dlopen, no NSS) */
-	ALLOW(brk, EVERY, "malloc"),
-	ALLOW_IF(mmap, EVERY, "malloc of large blocks, without PROT_EXEC",
+	/* memory for musl's malloc; never new executable memory (so no dlopen, no NSS) */
+	ALLOW(brk, EVERY, "malloc's metadata pages"),
+	ALLOW_IF(mmap, EVERY, "malloc's groups and large blocks, without PROT_EXEC",
 		 ARG_MASKED_EQ(2, PROT_EXEC, 0)),
-	ALLOW_IF(mprotect, EVERY, "glibc heap management, without PROT_EXEC",
+	ALLOW_IF(mprotect, EVERY, "malloc opens a new metadata page, without PROT_EXEC",
 		 ARG_MASKED_EQ(2, PROT_EXEC, 0)),
-	ALLOW(munmap, EVERY, "free of large blocks"),
+	ALLOW(munmap, EVERY, "free of groups and large blocks"),
 	ALLOW(mremap, EVERY, "realloc of large blocks"),
-	ALLOW(madvise, EVERY, "free() returning memory"),
-	ALLOW(futex, EVERY, "glibc internal locks"),
-	ALLOW(getrandom, EVERY & ~S(REPLY) & ~S(CLOSE_REPLY),
-	      "glibc malloc hardening; the registry sweep's sample"),
+	ALLOW_IF(madvise, EVERY, "free() gives back the whole pages of a slot",
+		 ARG_EQ(2, MADV_FREE)),
+	ALLOW(getrandom, S(NAMESPACES) | S(REGISTRY) | S(POLYDIRS) | S(CLOSE_REGISTRY) |
+	      S(CLEANUP), "a share=session set's key; tmpdir instance names; the registry "
+	      "sweep's and the pending sweep's samples"),
 
 	/* entering the next step: each only drops or narrows */
 	ALLOW(capset, ENTRY, "drop capabilities at each step"),
 	ALLOW_IF2(seccomp, ENTRY, "stack the next step's filter (it can only narrow)",
 		  ARG_EQ(0, SECCOMP_SET_MODE_FILTER), ARG_EQ(1, 0)),
-	ALLOW_IF(landlock_create_ruleset, ENTRY, "a Landlock domain for plan, tree and reply",
+	ALLOW_IF(landlock_create_ruleset, ENTRY | S(PLAN), "a Landlock domain for plan, tree "
+		 "and reply (plan: under its own program, once it has the request's paths)",
 		 ARG_MASKED_EQ(2, ~(uint64_t)LANDLOCK_CREATE_RULESET_VERSION, 0)),
-	ALLOW_IF(landlock_add_rule, ENTRY, "the paths plan and tree may use",
+	ALLOW_IF(landlock_add_rule, ENTRY | S(PLAN), "the paths plan and tree may use",
 		 ARG_EQ(1, LANDLOCK_RULE_PATH_BENEATH)),
-	ALLOW(landlock_restrict_self, ENTRY, "enter the Landlock domain"),
+	ALLOW(landlock_restrict_self, ENTRY | S(PLAN), "enter the Landlock domain"),
 
 	/* the conversation: module on fd 3, children on their socketpair */
-	ALLOW(recvmsg, S(SETUP) | S(NAMESPACES) | S(PLAN) | S(CLEANUP) | S(TREE) | S(HOLDER), "the request, names answers, the plan (taken in namespaces), "
-	      "the instances handed to the tree child"),
+	ALLOW(recvmsg, S(SETUP) | S(NAMESPACES) | S(PLAN) | S(CLEANUP) | S(HOLDER),
+	      "the request; names answers; the plan (taken in namespaces); the registry "
+	      "child's question and the tree child's instances (before their steps); the "
+	      "tree child's answer; the holder's entry fd, at commit"),
 	ALLOW(sendmsg, EVERY & ~S(HOLDER), "logs, queries, the plan and the reply with fds"),
 
 	/* files: read-only opens and metadata */
-	ALLOW_IF(openat, FS_READERS, "config, registry, /proc, polydir walks: read-only, "
-		 "O_CLOEXEC", ARG_MASKED_EQ(2, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
-	ALLOW(read, FS_READERS | S(HOLDER), "config contents; /proc/PID/stat; selinuxfs answers; "
-	      "the holder's inotify and signalfd"),
+	ALLOW_IF(openat, FS_READERS | S(SETUP) | S(NAMESPACES), "config, registry, /proc, "
+		 "path walks: read-only, O_CLOEXEC",
+		 ARG_MASKED_EQ(2, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
+	ALLOW_IF(open, PATH_OPENERS, "a walk's \"/\", the config dir, opendir(): read-only, "
+		 "O_CLOEXEC", ARG_MASKED_EQ(1, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
+	ALLOW(read, S(PLAN) | S(NAMESPACES) | S(REGISTRY) | S(POLYDIRS) | S(SETS) |
+	      S(CLOSE_REGISTRY) | S(CLEANUP) | S(HOLDER), "config contents; /proc/PID/stat "
+	      "(holders, sessions' and pending records' callers); selinuxfs answers; the "
+	      "holder's signalfd"),
 	ALLOW(close, EVERY, "closing fds"),
-	ALLOW(newfstatat, FS_READERS | S(HOLDER), "owner, mode and type checks; namespace "
-	      "identity; the holder's entry still linked"),
-	ALLOW(fstat, FS_READERS | S(HOLDER), "owner, mode and type checks"),
-	ALLOW(getdents64, DIR_LISTERS, "namespace.d, the registry, pending records, a tree"),
+	ALLOW(newfstatat, S(NAMESPACES) | S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY) |
+	      S(CLEANUP) | S(TREE), "entries and facts of the registry, a tree's entries, "
+	      "namespace identity"),
+	ALLOW(fstat, FS_READERS | S(SETUP) | S(NAMESPACES) | S(HOLDER),
+	      "owner, mode and type checks; the holder's entry still linked"),
+	ALLOW(getdents64, DIR_LISTERS | S(SETUP), "namespace.d, the registry, pending records, "
+	      "a tree"),
 	ALLOW_IF(fcntl, DIR_LISTERS, "fdopendir() checks the access mode",
 		 ARG_EQ(1, F_GETFL)),
-	ALLOW_IF2(fcntl, DIR_LISTERS, "fdopendir() sets FD_CLOEXEC (never clears it)",
+	ALLOW_IF2(fcntl, DIR_LISTERS | PATH_OPENERS, "fdopendir() sets FD_CLOEXEC, and open() "
+		  "again after O_CLOEXEC (never clears it)",
 		  ARG_EQ(1, F_SETFD), ARG_EQ(2, FD_CLOEXEC)),
 
 	/* namespaces: only while nothing else has been read */
@@ -135,14 +158,14 @@ static const struct rule rules[] = {
 	ALLOW_IF3(socket, S(NAMESPACES), "rtnetlink socket to bring up lo",
 		  ARG_EQ(0, AF_NETLINK), ARG_EQ(1, SOCK_RAW | SOCK_CLOEXEC),
 		  ARG_EQ(2, NETLINK_ROUTE)),
-	ALLOW(sendto, S(NAMESPACES) | S(SETS) | S(HOLDER), "rtnetlink request; the holder's "
-	      "ready byte"),
+	ALLOW(sendto, S(NAMESPACES) | S(HOLDER), "rtnetlink request; the holder's ready byte"),
 	ALLOW(recvfrom, S(NAMESPACES) | S(SETS), "rtnetlink acknowledgement; the holder's "
 	      "ready byte"),
 
 	/* polyinstantiation: directories and mounts, on fds */
-	ALLOW(mkdirat, S(POLYDIRS) | REGISTRY_STEPS | S(CLEANUP),
-	      "instance parents (mode 000), instances, create=; registry facts; pending records"),
+	ALLOW(mkdirat, S(SETUP) | S(NAMESPACES) | S(POLYDIRS) | REGISTRY_STEPS | S(UNMOUNT) |
+	      S(CLEANUP), "instance parents (mode 000), instances, create=; runtime_dir and "
+	      "its shared and pending; registry facts; pending records"),
 	ALLOW(fchown, S(POLYDIRS), "new instances get the polydir's owner; created polydirs theirs"),
 	ALLOW_IF(fchmod, S(POLYDIRS), "instances get the polydir's mode; never set-user-ID",
 		 ARG_MASKED_EQ(1, S_ISUID, 0)),
@@ -167,10 +190,8 @@ static const struct rule rules[] = {
 
 	/* shared sets: the registry, the holder process, process identities */
 	ALLOW(flock, REGISTRY_STEPS, "one registry lock per key (a directory)"),
-	ALLOW_IF(renameat2, REGISTRY_STEPS, "publish a registry entry; retire one to KEY.dead",
-		 ARG_EQ(4, 0)),
 	ALLOW(renameat, REGISTRY_STEPS, "publish a registry entry; retire one to KEY.dead"),
-	ALLOW_IF(socketpair, CHILDREN_MADE, "a child's channel (plan, tree, holder)",
+	ALLOW_IF(socketpair, CHILDREN_MADE, "a child's channel (registry, tree, holder)",
 		 ARG_EQ(1, SOCK_SEQPACKET | SOCK_CLOEXEC)),
 	ALLOW_IF(clone, CHILDREN_MADE, "fork a child: plain, with a pidfd, nothing shared",
 		 ARG_EQ(0, CLONE_PIDFD | SIGCHLD)),
@@ -178,18 +199,19 @@ static const struct rule rules[] = {
 		 ARG_EQ(2, 0)),
 	ALLOW_IF(wait4, S(HOLDER), "the holder reaps orphans, never blocking",
 		 ARG_EQ(2, WNOHANG)),
-	ALLOW(getppid, S(NAMESPACES) | S(CLOSE_REGISTRY), "the session's caller, named in the "
-	      "registry"),
+	ALLOW(getppid, S(NAMESPACES), "the session's caller, named in the registry"),
 	ALLOW(getpid, REGISTRY_STEPS, "a session record names the helper that wrote it"),
 	ALLOW(pidfd_open, REGISTRY_STEPS | S(NAMESPACES) | S(CLEANUP),
 	      "pin a holder or caller while checking who it is"),
 	ALLOW_IF2(pidfd_send_signal, REGISTRY_STEPS | S(NAMESPACES) | S(CLEANUP),
 		  "liveness check: signal 0", ARG_EQ(1, 0), ARG_EQ(3, 0)),
-	ALLOW_IF(ioctl, S(SETS) | REGISTRY_STEPS | S(CLEANUP),
-		 "a mount namespace's 64-bit id (deferred tmpdirs)", ARG_EQ(1, NS_GET_MNTNS_ID)),
+	ALLOW_IF(ioctl, S(NAMESPACES) | S(SETS) | REGISTRY_STEPS | S(CLEANUP),
+		 "a mount namespace's 64-bit id (tmpdirs' pending records); the kernel reads the "
+		 "command's low 32 bits, which musl's ioctl() passes sign-extended",
+		 ARG_MASKED_EQ(1, 0xffffffffU, NS_GET_MNTNS_ID)),
 	ALLOW(close_range, S(SETUP) | S(SETS),
 	      "children keep no fd of the helper's but their channel"),
-	ALLOW(rt_sigprocmask, S(SETS) | S(HOLDER), "the holder blocks every signal"),
+	ALLOW(rt_sigprocmask, S(SETS), "the holder blocks every signal (before its step)"),
 	ALLOW_IF(inotify_init1, S(HOLDER), "the holder watches its registry entry",
 		 ARG_EQ(0, IN_CLOEXEC)),
 	ALLOW_IF(inotify_add_watch, S(HOLDER), "the holder ends when its entry is retired",
@@ -270,6 +292,9 @@ void sandbox_rules_write_policy(FILE *out)
 	(void)fprintf(out, "allow write arg0==%d..%d [polydirs]\t# the selinuxfs member fds, "
 		      "opened before the sandbox only when SELinux is enabled\n",
 		      SE_MEMBER_FD_BASE, SE_MEMBER_FD_BASE + SE_MEMBER_FDS - 1);
+	(void)fprintf(out, "allow futex arg1==%#x [every step, test build only]\t# the hang hook "
+		      "parks the test helper (test_hook.c); the installed helper has no "
+		      "futex\n", FUTEX_WAIT_PRIVATE);
 	(void)fprintf(out, "default kill-process\t# anything else, and any other ABI\n");
 	for (unsigned int s = 0; s < STEP_COUNT; s++) {
 		size_t n = 0;
@@ -296,7 +321,7 @@ static int allow_selinux_fds(scmp_filter_ctx ctx)
 	return r;
 }
 
-scmp_filter_ctx sandbox_rules_build(enum step s)
+scmp_filter_ctx sandbox_rules_build(enum step s, bool test_hooks)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	int r = 0;
@@ -316,6 +341,10 @@ scmp_filter_ctx sandbox_rules_build(enum step s)
 						   rules[i].n_args, rules[i].args);
 	if (r == 0 && (step_closure(s) & STEP_BIT(STEP_POLYDIRS)))
 		r = allow_selinux_fds(ctx);
+	/* The test build's hang hook waits in futex at any step; nothing else does. */
+	if (r == 0 && test_hooks)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
+				     SCMP_CMP(1, SCMP_CMP_EQ, FUTEX_WAIT_PRIVATE));
 	if (r < 0) {
 		seccomp_release(ctx);
 		return NULL;

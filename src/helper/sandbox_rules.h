@@ -14,10 +14,10 @@
 
 /*
  * A libseccomp context for step s: every rule that s or a later step needs
- * (with polydirs ahead, write() on the selinuxfs member fds' fixed slots).
- * NULL on failure.
+ * (with polydirs ahead, write() on the selinuxfs member fds' fixed slots;
+ * for the test build, futex for its hang hook).  NULL on failure.
  */
-scmp_filter_ctx sandbox_rules_build(enum step s);
+scmp_filter_ctx sandbox_rules_build(enum step s, bool test_hooks);
 
 /* The table, for the unit tests: its size, and whether rule i is in step s's program. */
 size_t sandbox_rules_count(void);

@@ -14,10 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cleanup.h"
 #include "hlog.h"
 #include "options.h"
-#include "pending.h"
+#include "release.h"
 #include "test_hook.h"
 #include "util.h"
 
@@ -60,49 +59,6 @@ static int make_key(const struct wire_request *req, unsigned int mask, char *key
 	else
 		n = snprintf(key, len, "session-%016" PRIx64 "-%.*s", nonce, KEY_DIGEST, hex);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-/*
- * The set is over: kill its holder (with it, a pid namespace's processes),
- * keep its tmpdir instances for removal once the mount namespace is empty,
- * remove the entry and the lock.  An entry whose holder may still run is
- * kept: a holder is never left without one.  lock_fd is closed.
- */
-static void release(int shared_fd, const char *key, int lock_fd, const struct reg_entry *e,
-		    const char *runtime_dir)
-{
-	int pending;
-
-	/*
-	 * No signal: retiring the entry below is what ends a holder (it
-	 * watches its entry).  A holder of 0.4.0 does not; it is left running.
-	 */
-	if (!e->watched && procid_alive(&e->holder, NULL) == 1)
-		hlog(LOG_WARNING, "the holder %d of %s was made by an older pam_polyns and "
-		     "does not end with its entry: it keeps the set's namespaces (and a pid "
-		     "namespace's processes) until it is killed or the host restarts",
-		     (int)e->holder.pid, key);
-	if (e->n_tmpdirs > 0 && (pending = pending_open(runtime_dir)) >= 0) {
-		for (size_t i = 0; i < e->n_tmpdirs; i++)
-			if (pending_record(pending, e->mntns, e->tmpdirs[i], NULL) < 0)
-				hlog(LOG_ERR, "cannot record %s for removal", e->tmpdirs[i]);
-		(void)close(pending);
-	}
-	if (reg_remove(shared_fd, key, lock_fd) < 0)
-		hlog(LOG_ERR, "cannot remove the registry entry %s", key);
-	hlog_debug("released the shared namespaces %s", key);
-}
-
-static int open_registry(const char *runtime_dir)
-{
-	int fd = reg_open(runtime_dir);
-
-	if (fd == -EXDEV)
-		hlog(LOG_ERR, "the registry in %s belongs to another pid namespace: shared "
-		     "sets cannot be used from inside a session's pid namespace", runtime_dir);
-	else if (fd < 0)
-		hlog(LOG_ERR, "cannot open the registry in %s: %s", runtime_dir, strerror(-fd));
-	return fd;
 }
 
 static bool same_set(const struct made_ns *made, const struct reg_entry *e)
@@ -182,58 +138,6 @@ int shared_open_joined(const struct shared_ctx *c, unsigned int mask, struct mad
 	return r;
 }
 
-/*
- * Process identities only mean something in the pid namespace they were
- * taken in: from any other, sessions would look dead and holders unkillable.
- */
-static bool same_pidns(const struct reg_entry *e)
-{
-	uint64_t pidns = 0;
-
-	return procid_self_pidns(&pidns) == 0 && pidns == e->pidns;
-}
-
-static int lock_and_load(struct shared_ctx *c)
-{
-	int r;
-
-	c->lock_fd = reg_lock(c->shared_fd, c->key, true);
-	if (c->lock_fd < 0) {
-		hlog(LOG_ERR, "cannot lock the registry entry %s: %s", c->key,
-		     strerror(-c->lock_fd));
-		return c->lock_fd;
-	}
-	r = reg_load(c->shared_fd, c->key, &c->entry);
-	if (r == -EPERM)
-		hlog(LOG_ERR, "registry entry %s is not root's or is malformed: refusing "
-		     "to use it (remove it once its sessions are gone)", c->key);
-	if (r == 0 && !same_pidns(&c->entry)) {
-		hlog(LOG_ERR, "shared namespaces %s were made from another pid namespace; "
-		     "refusing to use them from here", c->key);
-		r = -EXDEV;
-	}
-	return r;
-}
-
-/*
- * Forget the key's sessions whose caller is gone.  Records that cannot be
- * checked are kept and logged, never an error: -errno only when the entry
- * itself cannot be read.
- */
-static int sweep(int shared_fd, const char *key, struct reg_sweep *sw)
-{
-	int r = reg_sessions_sweep(shared_fd, key, sw);
-
-	if (r < 0)
-		hlog(LOG_ERR, "cannot read the sessions of %s: %s", key, strerror(-r));
-	else if (sw->unknown > 0)
-		hlog(LOG_WARNING, "%u session record(s) of %s could not be checked (%s): "
-		     "kept, and the set with them", sw->unknown, key, strerror(-sw->error));
-	if (r == 0 && sw->gone > 0)
-		hlog_debug("forgot %u session(s) of %s whose caller is gone", sw->gone, key);
-	return r;
-}
-
 int shared_name(const struct wire_request *req, unsigned int mask, const char *plan,
 		struct shared_ctx *c)
 {
@@ -256,19 +160,19 @@ int shared_begin(const struct wire_request *req, struct shared_ctx *c)
 {
 	int pidfd = -1;
 
-	c->shared_fd = open_registry(req->runtime_dir);
+	c->shared_fd = set_open_registry(req->runtime_dir, true);
 	if (c->shared_fd < 0)
 		return c->shared_fd;
-	/* Other keys' stale sets, while this step may still signal their holders. */
+	/* Other keys' stale sets first. */
 	sweep_all(c->shared_fd, c->key, req->runtime_dir);
 	/* After releasing a stale set, another login may have made the next one. */
 	for (int round = 0; round < RELEASE_ROUNDS; round++) {
 		struct reg_sweep sw = { 0 };
-		int alive, r = lock_and_load(c);
+		int alive, r = set_lock_and_load(c->shared_fd, c->key, &c->lock_fd, &c->entry);
 
 		if (r < 0)
 			return r == -ENOENT ? 0 : r;
-		r = sweep(c->shared_fd, c->key, &sw);
+		r = set_sessions(c->shared_fd, c->key, true, &sw);
 		if (r < 0)
 			return r;
 		alive = procid_alive(&c->entry.holder, &pidfd);
@@ -277,8 +181,7 @@ int shared_begin(const struct wire_request *req, struct shared_ctx *c)
 			     strerror(-alive));
 			return alive;
 		}
-		/* A record that could not be checked may be a session: never released under it. */
-		if (alive == 1 && (sw.live > 0 || sw.unknown > 0)) {
+		if (set_in_use(alive, &sw)) {
 			(void)close(pidfd);
 			return join(c);
 		}
@@ -286,7 +189,7 @@ int shared_begin(const struct wire_request *req, struct shared_ctx *c)
 			(void)close(pidfd);
 		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s (%s)", c->key,
 		     alive ? "no session left" : "holder gone");
-		release(c->shared_fd, c->key, c->lock_fd, &c->entry, req->runtime_dir);
+		(void)set_release(c->shared_fd, c->key, c->lock_fd, &c->entry, req->runtime_dir);
 		c->lock_fd = -1;
 	}
 	return -EBUSY;
@@ -330,7 +233,7 @@ int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tm
 		  size_t n_tmpdirs, struct made_ns *made)
 {
 	const char *step = "starting the holder";
-	int r = holder_start(mask & POLYNS_NS_PID, &c->holder);
+	int r = holder_start(mask & POLYNS_NS_PID, c->key, &c->holder);
 
 	if (r == 0) {
 		test_hook("holder-started", WIRE_FD_SLOT);
@@ -393,9 +296,11 @@ static bool sampled(const struct sweep_ctx *s, const char *key)
 }
 
 /*
- * Another key's set whose sessions are all gone (a killed caller): release
- * it.  A key without an entry (released meanwhile, or what a helper killed
- * half-way left) keeps no lock either: nobody may use that key again.
+ * Another key's set no session uses any more (a killed caller), or whose
+ * holder is gone: release it.  A tampered entry is left to its own key's
+ * logins, which say so.  A key without an entry (released meanwhile, or what
+ * a helper killed half-way left) keeps no lock either: nobody may use that
+ * key again.
  */
 static int sweep_key(const char *key, void *ctx)
 {
@@ -414,10 +319,10 @@ static int sweep_key(const char *key, void *ctx)
 	if (r == -ENOENT) {
 		if (reg_remove(s->shared_fd, key, lock) < 0)
 			hlog(LOG_ERR, "cannot remove what is left of the registry entry %s", key);
-	} else if (r == 0 && same_pidns(e) && sweep(s->shared_fd, key, &sw) == 0 &&
-		   sw.live == 0 && sw.unknown == 0) {
+	} else if (r == 0 && set_same_pidns(e) && set_sessions(s->shared_fd, key, true, &sw) == 0 &&
+		   !set_in_use(procid_alive(&e->holder, NULL), &sw)) {
 		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s", key);
-		release(s->shared_fd, key, lock, e, s->runtime_dir);
+		(void)set_release(s->shared_fd, key, lock, e, s->runtime_dir);
 	} else {
 		(void)close(lock);
 	}
@@ -466,19 +371,19 @@ enum wire_status shared_close(const struct wire_request *req)
 		return STATUS_SESSION_ERR;
 	}
 	memcpy(c.key, req->registry, (size_t)(slash - req->registry));
-	c.shared_fd = open_registry(req->runtime_dir);
+	c.shared_fd = set_open_registry(req->runtime_dir, true);
 	if (c.shared_fd < 0)
 		return STATUS_SESSION_ERR;
-	r = lock_and_load(&c);
+	r = set_lock_and_load(c.shared_fd, c.key, &c.lock_fd, &c.entry);
 	if (r == 0) {
 		r = reg_session_remove(c.shared_fd, c.key, slash + 1);
 		if (r == -ENOENT)
 			r = 0; /* already swept as stale */
 		struct reg_sweep sw = { 0 };
-		int swept = sweep(c.shared_fd, c.key, &sw);
+		int swept = set_sessions(c.shared_fd, c.key, true, &sw);
 
-		if (swept == 0 && sw.live == 0 && sw.unknown == 0) {
-			release(c.shared_fd, c.key, c.lock_fd, &c.entry, req->runtime_dir);
+		if (swept == 0 && !set_in_use(procid_alive(&c.entry.holder, NULL), &sw)) {
+			(void)set_release(c.shared_fd, c.key, c.lock_fd, &c.entry, req->runtime_dir);
 			c.lock_fd = -1;
 		} else if (swept < 0) {
 			r = swept;

@@ -38,7 +38,7 @@ int shared_name(const struct wire_request *req, unsigned int mask, const char *p
 
 /*
  * In the registry child, with c from shared_name(): release other keys'
- * stale sets, lock the set's key and look at its entry.  1: joined a live
+ * stale sets (release.h has the rule), lock the set's key and look at its entry.  1: joined a live
  * set (the session is recorded; c->token names it, c->entry the holder and
  * its namespaces), 0: the caller makes a new set (c->shared_fd and
  * c->lock_fd hold the registry and the key's lock) and then calls
@@ -64,8 +64,7 @@ int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tm
 
 /*
  * Unlock (removing the lock of a key left without an entry) and close the
- * registry.  Always after shared_begin; shared_begin has already released
- * other keys' stale sets (while signals to holders were still allowed).
+ * registry.  Always after shared_begin.
  */
 void shared_end(struct shared_ctx *c);
 

@@ -29,16 +29,18 @@
  */
 static const struct step_info steps[STEP_COUNT] = {
 	[STEP_SETUP] = {
-		"setup", 0, B(PLAN) | B(REGISTRY) | B(TREE) | B(NAMESPACES) | B(UNMOUNT), true,
+		"setup", 0, B(REGISTRY) | B(TREE) | B(NAMESPACES) | B(UNMOUNT), true,
 		"root", "-",
-		"check the peer, read the request; fork the plan child and, for a "
-		"set in the registry, the registry child (open), or the tree child (close)" },
+		"check the request, pass it to the plan child (open); fork, for a set "
+		"in the registry, the registry child (open), or the tree child (close)" },
 	[STEP_PLAN] = {
 		"plan", 0, 0, true,
-		"root, no capabilities, own process", "Landlock: read beneath the "
-		"config file and config dir only; no signals or abstract sockets out",
-		"parse namespace.conf and namespace.d, resolve names through the "
-		"parent, plan the session; the plan goes to the parent" },
+		"root, no capabilities, own process, forked before setup (open only)",
+		"Landlock: read beneath the config file and config dir only, entered "
+		"under its own program once the request names them; no signals or "
+		"abstract sockets out",
+		"take the request; parse namespace.conf and namespace.d, resolve names "
+		"through the parent, plan the session; the plan goes to the parent" },
 	[STEP_NAMESPACES] = {
 		"namespaces", SYS_ADMIN | NET_ADMIN, B(POLYDIRS), false,
 		"root", "-",

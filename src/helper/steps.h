@@ -4,11 +4,12 @@
  * its own capabilities, its own seccomp program (stacked on the earlier
  * ones, so it can only narrow) and its identity; the helper only moves
  * forward.  Steps that handle untrusted text or trees run in a child of
- * their own (plan, tree), forked before the parent narrows; the holder is a
+ * their own (plan, registry, tree), forked before the parent narrows (plan
+ * even before setup: the helper's command line says open); the holder is a
  * child that outlives the helper.
  *
  * Open:  setup -> namespaces -> registry -> polydirs -> sets -> reply
- *          \-> plan (child)                      \-> holder (child)
+ *   \-> plan (child, forked before setup)        \-> holder (child)
  * Close: setup -> unmount -> close-registry -> cleanup -> close-reply
  *          \-> tree (child)
  *

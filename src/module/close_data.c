@@ -200,13 +200,13 @@ static void count_other(long pid, uint64_t id, void *ctx)
  * pass: other mount namespaces are looked at later, and only those of
  * pending records (close_data_answer_live).
  */
-static int count_others(struct wire_request *req, int *others, int proc_fd)
+static int count_others(struct wire_request *req, int *others, int proc_fd, bool needed)
 {
 	struct others o = { (long)getpid(), 0, 0 };
 	int r = mntns_id(proc_fd, "self/ns/mnt", &o.self);
 
 	*others = 0;
-	if (r == 0)
+	if (r == 0 && needed)
 		r = each_mount_namespace(proc_fd, count_other, &o);
 	if (r < 0)
 		return r;
@@ -366,7 +366,8 @@ void close_data_cleanup(pam_handle_t *pamh, struct conv_state *st,
 	close_request(pamh, opts, req);
 	proc = cd->proc_fd >= 0 ? fcntl(cd->proc_fd, F_DUPFD_CLOEXEC, 3)
 				: open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	r = proc < 0 ? -errno : count_others(req, &others, proc);
+	/* Only tmpdirs ask who else is in our namespace: the scan is a stat of every process. */
+	r = proc < 0 ? -errno : count_others(req, &others, proc, cd->n_tmpdirs > 0);
 	if (r < 0) {
 		/* Cannot tell who still runs, nor name our namespace: keep them (recorded at open). */
 		if (cd->n_tmpdirs > 0)

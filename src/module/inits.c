@@ -6,10 +6,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <security/pam_ext.h>
+#include <selinux/selinux.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <linux/close_range.h>
-#include <sys/pidfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -17,6 +18,7 @@
 
 #include "spawn.h"
 #include "util.h"
+#include "vspawn.h"
 #include "walk.h"
 
 #define SCRIPT_FD_SLOT 3 /* the checked script: the interpreter reads it as /dev/fd/3 */
@@ -30,32 +32,41 @@ __attribute__((noreturn)) static void report_errno(int report_fd)
 	_exit(127);
 }
 
+/* What the vspawn child needs to start the script. */
+struct script_args {
+	const struct wire_init *in;
+	const char *user;
+	int script_fd, report_fd;
+	bool selinux;
+};
+
 /*
  * In the child: the checked script at SCRIPT_FD_SLOT, inheritable (an
  * interpreter cannot read a close-on-exec script: execveat fails ENOENT),
  * every other fd above 2 close-on-exec.  report_fd, close-on-exec, carries
  * an errno only if the script did not start.
  */
-__attribute__((noreturn)) static void exec_script(const struct wire_init *in,
-						  const char *user, int script_fd, int report_fd)
+__attribute__((noreturn)) static int exec_script(void *arg)
 {
 	static char *const envp[] = { NULL };
+	const struct script_args *a = arg;
+	const struct wire_init *in = a->in;
 	char *argv[] = {
 		(char *)in->script, (char *)in->polydir, (char *)in->instance,
-		(char *)(in->newdir ? "1" : "0"), (char *)user,
+		(char *)(in->newdir ? "1" : "0"), (char *)a->user,
 		(char *)(in->safe_polydir ? "1" : "0"),
 		(char *)(in->safe_instance ? "1" : "0"), NULL,
 	};
 	/* Park both above the slot first: either may be sitting on it. */
-	int parked = fcntl(report_fd, F_DUPFD_CLOEXEC, SCRIPT_FD_SLOT + 1);
+	int report_fd = fcntl(a->report_fd, F_DUPFD_CLOEXEC, SCRIPT_FD_SLOT + 1);
+	int script_fd;
 
-	if (parked < 0)
-		report_errno(report_fd);
-	report_fd = parked;
-	script_fd = fcntl(script_fd, F_DUPFD_CLOEXEC, SCRIPT_FD_SLOT + 1);
+	if (report_fd < 0)
+		report_errno(a->report_fd);
+	script_fd = fcntl(a->script_fd, F_DUPFD_CLOEXEC, SCRIPT_FD_SLOT + 1);
 	/* Every fd above the slot goes at exec; report_fd stays usable until then. */
-	if (script_fd < 0 || child_reset_process() < 0 || child_reset_environment(022) < 0 ||
-	    dup2(script_fd, SCRIPT_FD_SLOT) < 0 ||
+	if (script_fd < 0 || child_reset_process(a->selinux) < 0 ||
+	    child_reset_environment(022) < 0 || dup2(script_fd, SCRIPT_FD_SLOT) < 0 ||
 	    syscall(SYS_close_range, SCRIPT_FD_SLOT + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		report_errno(report_fd);
 	/* What was checked is what runs: the path is not looked up again. */
@@ -80,47 +91,31 @@ static int wait_deadline(pid_t pid, int pidfd, unsigned int timeout_sec)
 	return r <= 0 ? -ETIMEDOUT : status;
 }
 
-/* Fork and exec the checked script; the child's pid, or -errno with *call set. */
+/* Start the checked script; its pid and *pidfd, or -errno with *call set. */
 static pid_t start_script(const struct wire_init *in, const char *user, int script_fd,
-			  int report[2], const char **call)
+			  int report[2], int *pidfd, const char **call)
 {
-	sigset_t all, old;
+	struct script_args args = { .in = in, .user = user, .script_fd = script_fd,
+				    .selinux = is_selinux_enabled() == 1 };
 	pid_t pid;
 
 	*call = "pipe2";
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return -errno;
-	*call = "fork";
-	sigfillset(&all);
-	(void)sigprocmask(SIG_SETMASK, &all, &old);
-	pid = fork();
-	if (pid == 0)
-		exec_script(in, user, script_fd, report[1]);
-	(void)sigprocmask(SIG_SETMASK, &old, NULL);
-	if (pid < 0) {
-		int e = errno;
-
-		(void)close(report[0]);
-		(void)close(report[1]);
-		return -e;
-	}
+	*call = "clone";
+	args.report_fd = report[1];
+	pid = vspawn(exec_script, &args, pidfd);
 	(void)close(report[1]);
+	if (pid < 0)
+		(void)close(report[0]);
 	return pid;
 }
 
 /* Wait for the script under the deadline: its wait status, or -errno with *call set. */
-static int finish_script(pid_t pid, unsigned int timeout_sec, const char **call)
+static int finish_script(pid_t pid, int pidfd, unsigned int timeout_sec, const char **call)
 {
-	int pidfd = pidfd_open(pid, 0), status;
+	int status;
 
-	if (pidfd < 0) {
-		int e = errno;
-
-		*call = "pidfd_open";
-		(void)kill(pid, SIGKILL);
-		(void)waitpid(pid, NULL, 0);
-		return -e;
-	}
 	*call = "waitpid";
 	status = wait_deadline(pid, pidfd, timeout_sec);
 	(void)close(pidfd);
@@ -159,7 +154,7 @@ static int run_one(pam_handle_t *pamh, const struct wire_init *in, const char *u
 	size_t failed_len = 0;
 	_cleanup_close_ int fd = trusted_exec_open(in->script, &failed_len);
 	const char *call = NULL;
-	int report[2], status, exec_errno = 0;
+	int report[2], status, exec_errno = 0, pidfd = -1;
 	pid_t pid;
 
 	if (fd == -ENOENT)
@@ -172,8 +167,8 @@ static int run_one(pam_handle_t *pamh, const struct wire_init *in, const char *u
 			   walk_describe(msg, sizeof(msg), in->script, &w, fd));
 		return fd;
 	}
-	pid = start_script(in, user, fd, report, &call);
-	status = pid < 0 ? pid : finish_script(pid, timeout_sec, &call);
+	pid = start_script(in, user, fd, report, &pidfd, &call);
+	status = pid < 0 ? pid : finish_script(pid, pidfd, timeout_sec, &call);
 	if (pid >= 0) {
 		/* The child is gone: the pipe holds an errno only if exec failed. */
 		if (read(report[0], &exec_errno, sizeof(exec_errno)) != (ssize_t)sizeof(exec_errno))

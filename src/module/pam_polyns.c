@@ -13,9 +13,11 @@
 #include <security/pam_modutil.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "close_data.h"
@@ -168,13 +170,34 @@ static int status_to_pam(uint32_t status)
 	}
 }
 
+static uint64_t monotonic_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000U + (uint64_t)ts.tv_nsec / 1000U;
+}
+
+/* t: spawn started, helper exec'd, helper reaped after its reply, session entered. */
+static void log_timing(pam_handle_t *pamh, const uint64_t t[4], uint64_t inits_at)
+{
+	uint64_t inits = inits_at ? t[3] - inits_at : 0;
+
+	pam_syslog(pamh, LOG_DEBUG,
+		   "timing of open (us): spawn %llu, helper %llu, join %llu, init scripts %llu, total %llu",
+		   (unsigned long long)(t[1] - t[0]), (unsigned long long)(t[2] - t[1]),
+		   (unsigned long long)(t[3] - t[2] - inits), (unsigned long long)inits,
+		   (unsigned long long)(t[3] - t[0]));
+}
+
 /*
  * Join, run the init scripts, keep what close needs: all of it or, after
  * undoing the join, none of it.
  */
 static int enter_session(pam_handle_t *pamh, struct conv_state *st,
 			 const struct polyns_options *o, const struct helper_result *res,
-			 const char *user)
+			 const char *user, uint64_t *inits_at)
 {
 	struct join_saved saved = { { 0 } };
 	bool has_pid = false, joined = false;
@@ -202,6 +225,7 @@ static int enter_session(pam_handle_t *pamh, struct conv_state *st,
 		ret = PAM_SESSION_ERR;
 	} else {
 		joined = true;
+		*inits_at = monotonic_us();
 		ret = run_inits(pamh, &res->reply, user, o->timeout_sec) < 0 ? PAM_SESSION_ERR
 									    : PAM_SUCCESS;
 	}
@@ -230,6 +254,7 @@ static int run_helper(pam_handle_t *pamh, struct conv_state *st,
 	struct helper_proc h;
 	struct helper_result res;
 	struct spawn_fail fail;
+	uint64_t t[4] = { monotonic_us(), 0, 0, 0 }, inits_at = 0;
 	int r, ret;
 
 	/* Our own waitpid() must find the helper: no host handler may reap it. */
@@ -238,6 +263,7 @@ static int run_helper(pam_handle_t *pamh, struct conv_state *st,
 		return PAM_SESSION_ERR;
 	}
 	r = helper_spawn(o->helper, &h, &fail);
+	t[1] = monotonic_us(); /* vspawn returns once the helper is exec'd */
 	if (r < 0) {
 		char msg[512];
 
@@ -247,10 +273,14 @@ static int run_helper(pam_handle_t *pamh, struct conv_state *st,
 	} else if (converse(pamh, st, &h, req, o->timeout_sec, &res) < 0) {
 		ret = PAM_SESSION_ERR;
 	} else {
+		t[2] = monotonic_us();
 		ret = status_to_pam(res.reply.status);
 		if (ret == PAM_SUCCESS)
-			ret = enter_session(pamh, st, o, &res, req->user.name);
+			ret = enter_session(pamh, st, o, &res, req->user.name, &inits_at);
 		helper_result_close(&res);
+		t[3] = monotonic_us();
+		if (o->flags & POLYNS_OPT_DEBUG)
+			log_timing(pamh, t, inits_at);
 	}
 	(void)sigaction(SIGCHLD, &old_chld, NULL);
 	return ret;

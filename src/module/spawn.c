@@ -12,7 +12,6 @@
 #include <string.h>
 #include <linux/close_range.h>
 #include <stdint.h>
-#include <sys/pidfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "vspawn.h"
 #include "walk.h"
 #include "wire.h"
 
@@ -60,6 +60,24 @@ const char *spawn_describe(char *buf, size_t len, const char *path, int r,
 }
 
 /*
+ * What setexeccon(NULL) does, without libselinux (whose thread-local cache
+ * is our caller's memory in a vspawn child): an empty write clears it.
+ */
+static int clear_exec_context(void)
+{
+	int fd = open("/proc/thread-self/attr/exec", O_RDWR | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	do
+		n = write(fd, NULL, 0);
+	while (n < 0 && errno == EINTR);
+	(void)close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+/*
  * Limits the invoking user may have lowered (behind su) are reset.  Raising
  * a hard limit needs CAP_SYS_RESOURCE, which a caller may lack: then the soft
  * limit goes as high as the hard one allows.  Lower limits can only make
@@ -77,7 +95,7 @@ static int reset_rlimit(int resource, const struct rlimit *want)
 	return setrlimit(resource, &cur) < 0 ? -errno : 0;
 }
 
-int child_reset_process(void)
+int child_reset_process(bool selinux)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
@@ -87,13 +105,16 @@ int child_reset_process(void)
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		return -1;
-	/* Behind su the real uid is the user's: make every id root's. */
-	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+	/*
+	 * Behind su the real uid is the user's: make every id root's.  Raw
+	 * system calls: glibc's wrappers would change the ids of every thread
+	 * of the process they believe they are in, which is our caller's.
+	 */
+	if (syscall(SYS_setresgid, 0, 0, 0) < 0 || syscall(SYS_setgroups, 0, NULL) < 0 ||
+	    syscall(SYS_setresuid, 0, 0, 0) < 0)
 		return -1;
 	/* pam_selinux may have set the user's exec context: not for our programs. */
-	if (is_selinux_enabled() == 1 && setexeccon(NULL) < 0)
-		return -1;
-	return 0;
+	return selinux ? clear_exec_context() : 0;
 }
 
 int child_reset_environment(mode_t mask)
@@ -155,18 +176,23 @@ static int park(int fd)
 	return parked;
 }
 
-/* In the child: everything between fork and exec.  Never returns. */
-__attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int mntns_fd,
-						  int report_fd)
-{
-	static char arg0[] = "polyns-helper";
-	static char *const argv[] = { arg0, NULL };
-	static char *const envp[] = { NULL };
-	int devnull, parked;
+/* What the vspawn child needs: fds of ours, all but mntns_fd closed in it. */
+struct exec_args {
+	char *const *argv;
+	int sock, helper_fd, mntns_fd, report_fd;
+	bool selinux;
+};
 
-	if (child_reset_process() < 0)
+/* In the child: everything between clone and exec.  Never returns. */
+__attribute__((noreturn)) static int exec_helper(void *arg)
+{
+	static char *const envp[] = { NULL };
+	const struct exec_args *a = arg;
+	int devnull, parked, sock, helper_fd, report_fd = a->report_fd;
+
+	if (child_reset_process(a->selinux) < 0)
 		child_fail(report_fd, CHILD_RESET);
-	if (mntns_fd >= 0 && setns(mntns_fd, CLONE_NEWNS) < 0)
+	if (a->mntns_fd >= 0 && setns(a->mntns_fd, CLONE_NEWNS) < 0)
 		child_fail(report_fd, CHILD_SETNS);
 	if (child_reset_environment(077) < 0)
 		child_fail(report_fd, CHILD_LIMITS);
@@ -175,8 +201,8 @@ __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int m
 	if (parked < 0)
 		child_fail(report_fd, CHILD_FDS);
 	report_fd = parked;
-	sock = park(sock);
-	helper_fd = park(helper_fd);
+	sock = park(a->sock);
+	helper_fd = park(a->helper_fd);
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (sock < 0 || helper_fd < 0 || devnull < 0)
 		child_fail(report_fd, CHILD_FDS);
@@ -190,13 +216,8 @@ __attribute__((noreturn)) static void exec_helper(int sock, int helper_fd, int m
 	/* Everything else goes at exec; report_fd stays usable until then. */
 	if (syscall(SYS_close_range, HELPER_FD_SLOT + 1, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		child_fail(report_fd, CHILD_FDS);
-	(void)syscall(SYS_execveat, HELPER_FD_SLOT, "", argv, envp, AT_EMPTY_PATH);
+	(void)syscall(SYS_execveat, HELPER_FD_SLOT, "", a->argv, envp, AT_EMPTY_PATH);
 	child_fail(report_fd, CHILD_EXEC);
-}
-
-int helper_spawn(const char *path, struct helper_proc *h, struct spawn_fail *f)
-{
-	return helper_spawn_in(path, -1, h, f);
 }
 
 /* After the child exited 127: what it reported (0 if nothing). */
@@ -211,14 +232,24 @@ static void read_child_report(struct helper_proc *h)
 	}
 }
 
-int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h,
-		    struct spawn_fail *f)
+/*
+ * The helper's command line: its name padded with blanks (the room a holder
+ * renames itself in, wire.h), then its operation, which it needs before any
+ * input.
+ */
+static int spawn(const char *path, const char *op, int mntns_fd, struct helper_proc *h,
+		 struct spawn_fail *f)
 {
 	_cleanup_close_ int helper_fd = -1;
-	int sv[2], report[2];
-	sigset_t all, old;
+	char arg0[WIRE_HELPER_ARGV0_LEN + 1];
+	char *const argv[] = { arg0, (char *)op, NULL };
+	struct exec_args args = { .argv = argv, .mntns_fd = mntns_fd };
+	int sv[2], report[2], pidfd;
 	pid_t pid;
 
+	memset(arg0, ' ', WIRE_HELPER_ARGV0_LEN);
+	memcpy(arg0, WIRE_HELPER_ARGV0, sizeof(WIRE_HELPER_ARGV0) - 1);
+	arg0[WIRE_HELPER_ARGV0_LEN] = '\0';
 	*h = (struct helper_proc){ .pid = -1, .pidfd = -1, .sock = -1, .report = -1 };
 	*f = (struct spawn_fail){ .call = NULL };
 	helper_fd = trusted_exec_open(path, &f->failed_len);
@@ -236,38 +267,35 @@ int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h,
 		(void)close(report[1]);
 		return -e;
 	}
-	/* No handler of the host application may run in the child before exec. */
-	sigfillset(&all);
-	(void)sigprocmask(SIG_SETMASK, &all, &old);
-	pid = fork();
-	if (pid == 0) {
-		(void)close(sv[0]);
-		(void)close(report[0]);
-		exec_helper(sv[1], helper_fd, mntns_fd, report[1]);
-	}
-	(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	args.sock = sv[1];
+	args.helper_fd = helper_fd;
+	args.report_fd = report[1];
+	args.selinux = is_selinux_enabled() == 1;
+	pid = vspawn(exec_helper, &args, &pidfd);
 	(void)close(sv[1]);
 	(void)close(report[1]);
 	if (pid < 0) {
-		int e = errno;
-
-		f->call = "fork";
+		f->call = "clone";
 		(void)close(sv[0]);
 		(void)close(report[0]);
-		return -e;
+		return pid;
 	}
 	h->pid = pid;
 	h->sock = sv[0];
 	h->report = report[0];
-	h->pidfd = pidfd_open(pid, 0);
-	if (h->pidfd < 0) {
-		int e = errno;
-
-		f->call = "pidfd_open";
-		(void)helper_reap(h, 1);
-		return -e;
-	}
+	h->pidfd = pidfd;
 	return 0;
+}
+
+int helper_spawn(const char *path, struct helper_proc *h, struct spawn_fail *f)
+{
+	return spawn(path, "open", -1, h, f);
+}
+
+int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h,
+		    struct spawn_fail *f)
+{
+	return spawn(path, "close", mntns_fd, h, f);
 }
 
 int helper_reap(struct helper_proc *h, int kill_first)

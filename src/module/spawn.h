@@ -3,6 +3,7 @@
 #ifndef POLYNS_SPAWN_H
 #define POLYNS_SPAWN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -29,16 +30,17 @@ struct spawn_fail {
 
 /*
  * Open the helper at path (see trusted_exec_open) and start it from that
- * fd: its socket at fd 3, /dev/null on 0-2, no other fds, empty environment,
- * default signals, uid/gid 0 in every slot, no supplementary groups, fresh
- * rlimits, umask 077, its own session.  0, or -errno with f filled.  Never
- * logs: spawn_describe() says what failed.
+ * fd for a session open (its command line: polyns-helper open): its socket
+ * at fd 3, /dev/null on 0-2, no other fds, empty environment, default
+ * signals, uid/gid 0 in every slot, no supplementary groups, fresh rlimits,
+ * umask 077, its own session.  0, or -errno with f filled.  Never logs:
+ * spawn_describe() says what failed.
  */
 int helper_spawn(const char *path, struct helper_proc *h, struct spawn_fail *f);
 
 /*
- * Like helper_spawn, but the helper starts in the mount namespace mntns_fd
- * (close: the namespace the session was opened from).
+ * The same for a close (polyns-helper close), in the mount namespace
+ * mntns_fd if it is not -1 (the namespace the session was opened from).
  */
 int helper_spawn_in(const char *path, int mntns_fd, struct helper_proc *h,
 		    struct spawn_fail *f);
@@ -59,10 +61,11 @@ const char *spawn_describe(char *buf, size_t len, const char *path, int r,
 int trusted_exec_open(const char *path, size_t *failed_len);
 
 /*
- * In a child between fork and exec: default signal actions, empty mask,
- * all ids 0, no supplementary groups.  0 or -1.
+ * In a vspawn() child before exec: default signal actions, empty mask, all
+ * ids 0, no supplementary groups and, if selinux (asked by the parent:
+ * libselinux is not for the child), no exec context.  0 or -1.
  */
-int child_reset_process(void);
+int child_reset_process(bool selinux);
 
 /*
  * Also in such a child: fresh rlimits (a user behind su may have lowered

@@ -3,7 +3,8 @@
  * Test-only: what an attacker with code execution inside the helper would
  * try, one operation per run ("STEP attack=OP PID" in the hook file).  Each
  * operation is written to get past the helper's own filter where it can (fd
- * forms, the exact flags the table allows), so that what stops it is the
+ * forms, openat() as every step that opens allows it, the exact flags the
+ * table allows), so that what stops it is the
  * step's privileges, not a lucky argument.  The test looks at the host from
  * outside afterwards; the log line below only helps reading a failure.
  *
@@ -51,7 +52,7 @@ static int result(int r)
 static int attack_read(void)
 {
 	char buf[64] = { 0 };
-	int fd = open(DECOY "/secret", OPEN_FLAGS);
+	int fd = openat(AT_FDCWD, DECOY "/secret", OPEN_FLAGS);
 
 	if (fd < 0 || read(fd, buf, sizeof(buf) - 1) <= 0)
 		return -errno;
@@ -62,14 +63,14 @@ static int attack_read(void)
 /* mode: 0777 (a root file anyone may write) or 04777 (a set-user-ID one). */
 static int attack_fchmod(mode_t mode)
 {
-	int fd = open(DECOY "/victim", OPEN_FLAGS);
+	int fd = openat(AT_FDCWD, DECOY "/victim", OPEN_FLAGS);
 
 	return fd < 0 ? -errno : result(fchmod(fd, mode));
 }
 
 static int attack_fchown(uid_t uid)
 {
-	int fd = open(DECOY "/victim", OPEN_FLAGS);
+	int fd = openat(AT_FDCWD, DECOY "/victim", OPEN_FLAGS);
 
 	return fd < 0 ? -errno : result(fchown(fd, uid, (gid_t)-1));
 }
@@ -81,22 +82,22 @@ static int attack_rename(void)
 
 static int attack_unlink(void)
 {
-	int fd = open(DECOY, OPEN_FLAGS | O_DIRECTORY);
+	int fd = openat(AT_FDCWD, DECOY, OPEN_FLAGS | O_DIRECTORY);
 
 	return fd < 0 ? -errno : result(unlinkat(fd, "victim2", 0));
 }
 
 static int attack_mkdir(void)
 {
-	int fd = open(DECOY, OPEN_FLAGS | O_DIRECTORY);
+	int fd = openat(AT_FDCWD, DECOY, OPEN_FLAGS | O_DIRECTORY);
 
 	return fd < 0 ? -errno : result(mkdirat(fd, "planted", 0755));
 }
 
 static int attack_overmount(void)
 {
-	int from = open("/run/userdir", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int to = open("/run/hostdir", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int from = openat(AT_FDCWD, "/run/userdir", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int to = openat(AT_FDCWD, "/run/hostdir", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int tree;
 
 	if (from < 0 || to < 0)
@@ -167,7 +168,7 @@ static void raise_caps(void)
 	unsigned long long eff = 0, prm = 0;
 	char buf[2048] = { 0 };
 	const char *p;
-	int fd = open("/proc/self/status", OPEN_FLAGS);
+	int fd = openat(AT_FDCWD, "/proc/self/status", OPEN_FLAGS);
 
 	if (fd < 0)
 		return;

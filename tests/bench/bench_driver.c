@@ -8,6 +8,10 @@
  *   bench_driver --loop CONFDIR SERVICE USER COUNT
  *     (--loop: all sessions in this one process; prints fds and VmRSS
  *      before and after, to show what the caller keeps)
+ *
+ * BENCH_BALLAST_MIB=N in the environment: each session's process first maps
+ * and touches N MiB, as an sshd session process has its own mapped, so that
+ * the cost of starting a child from a large caller shows.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -15,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -55,6 +60,22 @@ static int one_session(const char *confdir, const char *service, const char *use
 	*open_us = t1 - t0;
 	*close_us = t2 - t1;
 	return r == PAM_SUCCESS ? 0 : -1;
+}
+
+/* The BENCH_BALLAST_MIB pages, mapped and touched; 0 or -1. */
+static int take_ballast(void)
+{
+	const char *v = getenv("BENCH_BALLAST_MIB");
+	size_t len = v ? (size_t)strtoul(v, NULL, 10) << 20 : 0;
+	char *p;
+
+	if (len == 0)
+		return 0;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	memset(p, 0x5a, len);
+	return 0;
 }
 
 static int count_fds(void)
@@ -128,7 +149,8 @@ int main(int argc, char **argv)
 				struct rusage ru;
 				long long o = 0, c = 0;
 				char buf[128];
-				int r = one_session(argv[1], argv[2], argv[3], &o, &c);
+				int r = take_ballast() < 0 ? -1 :
+					one_session(argv[1], argv[2], argv[3], &o, &c);
 				int len;
 
 				getrusage(RUSAGE_CHILDREN, &ru);

@@ -8,6 +8,7 @@ PN=/lib/x86_64-linux-gnu/security/pam_namespace.so
 N=${BENCH_SESSIONS:-40}     # sessions per batch
 ROUNDS=${BENCH_ROUNDS:-5}   # batches per module, alternating
 RELEASE_HELPER=$BUILD/polyns-helper
+HWM=$BUILD/bench/helper_hwm
 
 mkdir -p "$S/etc-security/namespace.d"
 cp -a /etc/security/. "$S/etc-security/"
@@ -31,8 +32,29 @@ pct() { # file column percentile
 	sort -n -k"$2","$2" "$1" | awk -v c="$2" -v p="$3" '{v[NR]=$c} END {i=int(NR*p/100); if (i<1) i=1; print v[i]}'
 }
 
-# run_pair NAME: alternate batches of pn and ours; print p50/p90/p99 and ratios.
-run_pair() { # name target
+# helper_rss [SERVICE]: the helper's peak RSS (KiB) over 10 sessions, taken
+# under ptrace at each helper's exit (helper_hwm.c says why not getrusage).
+helper_rss() {
+	"$HWM" "$RELEASE_HELPER" "$DRIVER" "$S/pam.d" "${1:-ours}" polyns-alice 10 |
+		awk '/^helpers/ {print $4}'
+}
+
+# breakdown: where ours spends an open, from 20 sessions with `debug`
+# (tests/bench/breakdown.py names the parts); printed under the row.
+breakdown() {
+	local args mark
+	args=$(cat "$S/pam.d/ours")
+	echo "$args debug" >"$S/pam.d/ours"
+	mark=$(wc -l <"$LOG")
+	"$DRIVER" "$S/pam.d" ours polyns-alice 20 >/dev/null
+	echo "$args" >"$S/pam.d/ours"
+	tail -n +"$((mark + 1))" "$LOG" >"$S/breakdown.log"
+	printf '    breakdown, us, median: %s\n' "$(python3 "$REPO/tests/bench/breakdown.py" "$S/breakdown.log")"
+}
+
+# run_pair NAME TARGET: alternate batches of pn and ours; the row, its
+# breakdown.
+run_pair() {
 	local name=$1 target=${2:-} a=$S/bench-pn b=$S/bench-ours
 	: >"$a"; : >"$b"
 	for _ in $(seq "$ROUNDS"); do
@@ -40,18 +62,23 @@ run_pair() { # name target
 		"$DRIVER" "$S/pam.d" ours polyns-alice "$N" >>"$b"
 	done
 	report "$name" "$a" "$b" "$target"
+	breakdown
 }
 
-# verdict TARGET RATIO FAIL-OURS RSS: "met"/"MISSED" for the row's own target
-# (ratio<=X, or nofail), plus the helper's RSS target, which every row has.
+# verdict TARGET RATIO FAIL-OURS RSS CLOSE: "met"/"MISSED" for the row's own
+# target (ratio<=X, close<X us, nofail), plus the helper's RSS target, which
+# every row has.
 verdict() {
-	local target=$1 ratio=$2 fails=$3 rss=$4 v="met"
-	case $target in
-	ratio\<=*) [ "$(echo "$ratio <= ${target#ratio<=}" | bc -l)" = 1 ] || v="MISSED" ;;
-	nofail) [ "$fails" = 0 ] || v="MISSED" ;;
-	growth) v="see growth below" ;;
-	esac
-	[ "${rss:-0}" -le 2048 ] || v="$v; RSS MISSED"
+	local targets=$1 ratio=$2 fails=$3 rss=$4 close=$5 v="met" t
+	for t in ${targets//,/ }; do
+		case $t in
+		ratio\<=*) [ "$(echo "$ratio <= ${t#ratio<=}" | bc -l)" = 1 ] || v="MISSED" ;;
+		close\<*) [ "$close" -lt "${t#close<}" ] || v="MISSED" ;;
+		nofail) [ "$fails" = 0 ] || v="MISSED" ;;
+		growth) v="see growth below" ;;
+		esac
+	done
+	[ "${rss:-0}" -lt 1024 ] || v="$v; RSS MISSED"
 	echo "$target: $v"
 }
 
@@ -63,22 +90,25 @@ report() { # name pn-file ours-file target
 	a50=$(pct "$a" 1 50); a90=$(pct "$a" 1 90); a99=$(pct "$a" 1 99)
 	b50=$(pct "$b" 1 50); b90=$(pct "$b" 1 90); b99=$(pct "$b" 1 99)
 	c50=$(pct "$a" 2 50); d50=$(pct "$b" 2 50)
-	rss=$(sort -n -k3,3 "$b" | tail -n1 | cut -d' ' -f3)
+	rss=$(helper_rss)
 	local ratio
 	ratio=$(echo "$b50 / $a50" | bc -l)
 	printf '%-34s %7s %7s %7s | %7s %7s %7s | %5.2fx %5.2fx | close %5s %5s | %s | %s\n' \
 		"$name" "$a50" "$a90" "$a99" "$b50" "$b90" "$b99" \
 		"$ratio" "$(echo "$b99 / $a99" | bc -l)" "$c50" "$d50" \
-		"rss ${rss}KiB fail ${fa}/${fb}" "$(verdict "$target" "$ratio" "$fb" "$rss")"
+		"rss ${rss}KiB fail ${fa}/${fb}" "$(verdict "$target" "$ratio" "$fb" "$rss" "$d50")"
 	echo "$name $a50 $b50" >>"$S/growth"
 }
 
 echo "open latency in microseconds: pam_namespace p50 p90 p99 | pam_polyns p50 p90 p99 | ratio p50 p99 | close p50"
 
 # 1. one /tmp polydir, user method, noinit
-polydirs 1 noinit; ours_args ""; run_pair "w1 one polydir noinit" "ratio<=1.30"
+polydirs 1 noinit; ours_args ""; run_pair "w1 one polydir noinit" "ratio<=2.0"
+# 1b. the same from a caller with 64 MiB mapped and touched (an sshd session
+#     process has tens of MiB): starting a child must not cost more for it
+BENCH_BALLAST_MIB=64 run_pair "w1b w1 from a 64 MiB caller" "ratio<=2.0"
 # 2. the same with the distribution's namespace.init
-polydirs 1; ours_args ""; run_pair "w2 one polydir + namespace.init" "ratio<=1.05"
+polydirs 1; ours_args ""; run_pair "w2 one polydir + namespace.init" "ratio<=1.2"
 # 3. 8 and 32 polydirs
 polydirs 8 noinit; ours_args ""; run_pair "w3 8 polydirs" growth
 polydirs 32 noinit; ours_args ""; run_pair "w3 32 polydirs" growth
@@ -103,7 +133,7 @@ for _ in $(seq 100); do
 	ls "$S/rt/shared" 2>/dev/null | grep -q '^user-' && break
 	sleep 0.05
 done
-run_pair "w5 share=user joining a live set" "ratio<=1.00"
+run_pair "w5 share=user joining a live set" "ratio<=1.5,close<500"
 # The session that held the set ends (its command, by pid) and closes.
 kill "$(cat "$S/w5.pid")"
 wait "$w5"
@@ -120,10 +150,12 @@ echo "# no polydirs" >/etc/security/namespace.conf
 ours_args "ns=ipc,uts,net"
 : >"$S/bench-ours"
 for _ in $(seq "$ROUNDS"); do "$DRIVER" "$S/pam.d" ours polyns-alice "$N" >>"$S/bench-ours"; done
+breakdown >"$S/w7-breakdown"
 polydirs 1 noinit
 : >"$S/bench-pn"
 for _ in $(seq "$ROUNDS"); do "$DRIVER" "$S/pam.d" pn polyns-alice "$N" >>"$S/bench-pn"; done
 report "w7 ns=ipc,uts,net vs pn w1" "$S/bench-pn" "$S/bench-ours" "ratio<=1.00"
+cat "$S/w7-breakdown"
 
 # The caller after 1000 sessions in one process.
 polydirs 1 noinit; ours_args ""
@@ -147,6 +179,7 @@ growth "w3 8 polydirs" "w3 32 polydirs" "w3 growth from 8 to 32 polydirs"
 growth "w4 20 extra mounts" "w4 2000 extra mounts" "w4 growth from 20 to 2000 mounts"
 
 echo
-echo "targets: w1 <= 1.30x; w2 <= 1.05x; w3/w4 grow no faster than pam_namespace;"
-echo "         w5 <= 1.00x of pam_namespace w1; w6 without a failure (fail pn/ours: 0/0);"
-echo "         w7 <= 1.00x of pam_namespace w1; helper peak RSS <= 2048 KiB; no growth in caller fds/RSS"
+echo "targets: w1, w1b <= 2.0x; w2 <= 1.2x; w3/w4 grow no faster than pam_namespace;"
+echo "         w5 <= 1.5x of pam_namespace w1, its close p50 < 500 us; w6 without a failure"
+echo "         (fail pn/ours: 0/0); w7 <= 1.00x of pam_namespace w1; helper peak RSS < 1024 KiB"
+echo "         (VmHWM at exit, under ptrace, in a separate pass); no growth in caller fds/RSS"

@@ -20,6 +20,12 @@
  * wants.  --twice opens a second session on a second PAM handle while the
  * first is open and prints "twice: RESULT FIRST SECOND", the
  * time_for_children namespace after each open.
+ *
+ * --close-as-user does what systemd does for a user@.service manager
+ * (PAMName=systemd-user): after open it forks a child that drops to the
+ * user's uid and gids, as systemd's "(sd-pam)" does, and closes the
+ * session only once this process is gone; this process runs the command
+ * and exits without closing.  The child prints "close-as-user: ...".
  */
 #define _GNU_SOURCE
 #include <cap-ng.h>
@@ -119,6 +125,38 @@ static void *idle_thread(void *arg)
 	return NULL;
 }
 
+/* systemd's "(sd-pam)": unprivileged, it closes the session once its parent is gone. */
+static int close_in_child_as_user(pam_handle_t *pamh, const char *user)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		struct passwd *pw = getpwnam(user);
+		char b;
+		int r;
+
+		(void)close(p[1]);
+		if (!pw || setgroups(0, NULL) < 0 || setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) < 0 ||
+		    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+			_exit(97);
+		while (read(p[0], &b, 1) > 0)
+			;
+		r = pam_close_session(pamh, 0);
+		(void)printf("close-as-user: %s\n", pam_strerror(pamh, r));
+		(void)fflush(stdout);
+		(void)pam_end(pamh, r);
+		_exit(0);
+	}
+	(void)close(p[0]);
+	return 0; /* p[1] stays open, not inherited by the command, until we exit */
+}
+
 static int run(char **cmd, const char *user, int as_user)
 {
 	pid_t pid = fork();
@@ -178,7 +216,8 @@ int main(int argc, char **argv)
 {
 	struct pam_conv conv = { no_conv, NULL };
 	pam_handle_t *pamh = NULL;
-	int as_user = 0, print = 0, print_fds = 0, thread_at_close = 0, wait_stdin = 0, twice = 0;
+	int as_user = 0, print = 0, print_fds = 0, thread_at_close = 0, close_as_user = 0;
+	int wait_stdin = 0, twice = 0;
 	int rc = 0, r;
 	unsigned char fds_before[MAX_FD];
 	char **cmd = NULL;
@@ -201,6 +240,8 @@ int main(int argc, char **argv)
 			wait_stdin = 1;
 		else if (strcmp(argv[i], "--twice") == 0)
 			twice = 1;
+		else if (strcmp(argv[i], "--close-as-user") == 0)
+			close_as_user = 1;
 		else if (strcmp(argv[i], "--thread") == 0) {
 			pthread_t t;
 
@@ -245,8 +286,14 @@ int main(int argc, char **argv)
 	}
 	if (twice)
 		rc = second_session(argv[1], argv[2], argv[3], &conv);
+	if (close_as_user && close_in_child_as_user(pamh, argv[3]) < 0)
+		return 98;
 	if (cmd && *cmd)
 		rc = run(cmd, argv[3], as_user);
+	if (close_as_user) {
+		(void)pam_end(pamh, PAM_SUCCESS | PAM_DATA_SILENT);
+		return rc;
+	}
 	if (thread_at_close) {
 		pthread_t t;
 

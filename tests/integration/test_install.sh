@@ -9,8 +9,8 @@ MA=$(gcc -print-multiarch)
 
 make -s install DESTDIR="$D" >/dev/null 2>&1
 want="usr/lib/$MA/security/pam_polyns.so usr/libexec/polyns-helper usr/sbin/polyns-check
-usr/share/man/man8/pam_polyns.8 usr/share/man/man8/polyns-helper.8
-usr/share/man/man8/polyns-check.8 usr/share/man/man5/polyns.conf.5"
+usr/sbin/polyns-admin usr/share/man/man8/pam_polyns.8 usr/share/man/man8/polyns-helper.8
+usr/share/man/man8/polyns-check.8 usr/share/man/man8/polyns-admin.8 usr/share/man/man5/polyns.conf.5"
 missing=""
 for f in $want; do [ -f "$D/$f" ] || missing="$missing $f"; done
 [ -z "$missing" ] && ok install_default_layout_under_destdir || not_ok install_default_layout_under_destdir "missing:$missing" "$(cd "$D" && find . -type f)"

@@ -46,8 +46,9 @@ fi
 contents=$(dpkg-deb -c "$DEB" | awk '{print $6}')
 missing=""
 for f in ./usr/lib/$MA/security/pam_polyns.so ./usr/libexec/polyns-helper \
-	./usr/sbin/polyns-check ./usr/share/man/man8/pam_polyns.8.gz \
+	./usr/sbin/polyns-check ./usr/sbin/polyns-admin ./usr/share/man/man8/pam_polyns.8.gz \
 	./usr/share/man/man8/polyns-check.8.gz ./usr/share/man/man8/polyns-helper.8.gz \
+	./usr/share/man/man8/polyns-admin.8.gz \
 	./usr/share/man/man5/polyns.conf.5.gz ./etc/apparmor.d/usr.libexec.polyns-helper \
 	./usr/lib/tmpfiles.d/pam-polyns.conf ./usr/share/pam-configs/polyns; do
 	grep -qxF "$f" <<<"$contents" || missing="$missing $f"
@@ -130,6 +131,8 @@ else
 fi
 rm -f /etc/pam.d/polyns-pkgtest
 echo "# no polydirs" >/etc/security/namespace.conf
+out=$(polyns-admin list 2>&1) && grep -q '^KEY ' <<<"$out" && ok package_polyns_admin_runs ||
+	not_ok package_polyns_admin_runs "$out"
 
 # ---- remove, then purge ----
 if dpkg -r pam-polyns >"$W/remove.log" 2>&1 &&

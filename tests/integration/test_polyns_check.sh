@@ -340,4 +340,109 @@ rc=$?
 rc=$?
 [ $rc -eq 2 ] && ok check_tmpfiles_with_user_is_usage_error || not_ok check_tmpfiles_with_user_is_usage_error "rc=$rc"
 
+# --- instance parents on disk: a session refuses one not root's with mode 000 ---
+mkdir -p "$T/pp" "$T/pp-inst"
+chmod 1777 "$T/pp"
+chmod 0755 "$T/pp-inst"
+printf '%s\n' "$T/pp $T/pp-inst/ user" "$T/pp $T/pp-inst/ tmpdir" >"$T/parent.conf"
+want="$T/parent.conf:1: warning: instance parent $T/pp-inst is owned by root, group 0, mode 0755: a session refuses it unless the module has ignore_instance_parent_mode"
+out=$("$CHECK" --config "$T/parent.conf" --config-dir "$T/empty.d" --pam-dir "$T/empty.d" 2>&1)
+rc=$?
+[ $rc -eq 0 ] && grep -qF "$want" <<<"$out" && [ "$(grep -c 'instance parent' <<<"$out")" = 1 ] &&
+	ok check_warns_about_instance_parent_with_wrong_mode_once ||
+	not_ok check_warns_about_instance_parent_with_wrong_mode_once "rc=$rc" "$out"
+out=$("$CHECK" --config "$T/parent.conf" --config-dir "$T/empty.d" --pam-dir "$T/empty.d" --user nobody 2>&1)
+grep -qF "$want" <<<"$out" && ok check_user_warns_about_instance_parent_with_wrong_mode ||
+	not_ok check_user_warns_about_instance_parent_with_wrong_mode "$out"
+chmod 000 "$T/pp-inst"
+chown nobody "$T/pp-inst"
+out=$("$CHECK" --config "$T/parent.conf" --config-dir "$T/empty.d" --pam-dir "$T/empty.d" 2>&1)
+grep -qF "$T/parent.conf:1: warning: instance parent $T/pp-inst is owned by nobody, group 0, mode 0000" <<<"$out" &&
+	ok check_warns_about_instance_parent_owned_by_a_user ||
+	not_ok check_warns_about_instance_parent_owned_by_a_user "$out"
+chown root "$T/pp-inst"
+out=$("$CHECK" --config "$T/parent.conf" --config-dir "$T/empty.d" --pam-dir "$T/empty.d" --user nobody 2>&1)
+! grep -q 'warning: instance parent' <<<"$out" && ok check_quiet_about_root_sealed_instance_parent ||
+	not_ok check_quiet_about_root_sealed_instance_parent "$out"
+rmdir "$T/pp-inst"
+out=$("$CHECK" --config "$T/parent.conf" --config-dir "$T/empty.d" --pam-dir "$T/empty.d" 2>&1)
+! grep -q 'instance parent' <<<"$out" && [ ! -e "$T/pp-inst" ] && ok check_quiet_about_missing_instance_parent ||
+	not_ok check_quiet_about_missing_instance_parent "$out"
+# A parent reached through a symlink a user could change: refused by the session's walk.
+mkdir -m 1777 "$T/pub" && mkdir -m 000 "$T/real-inst"
+ln -s "$T/real-inst" "$T/pub/inst"
+echo "$T/pp $T/pub/inst/ user" >"$T/plink.conf"
+out=$("$CHECK" --config "$T/plink.conf" --config-dir "$T/empty.d" --pam-dir "$T/empty.d" 2>&1)
+grep -qF "$T/plink.conf:1: warning: instance parent $T/pub/inst" <<<"$out" && grep -q 'a session refuses it' <<<"$out" &&
+	ok check_warns_about_instance_parent_behind_users_symlink ||
+	not_ok check_warns_about_instance_parent_behind_users_symlink "$out"
+
+# --- PAM stacks: pam_polyns.so with a set in the registry must come before pam_systemd.so ---
+P=$T/pam.d
+mkdir -p "$P"
+echo "/tmp /tmp-inst/ user" >"$T/pam-check.conf"
+pamcheck() { "$CHECK" --config "$T/pam-check.conf" --config-dir "$T/empty.d" --pam-dir "$P" 2>&1; }
+cat >"$P/common-session" <<'X'
+session [default=1] pam_permit.so
+session requisite pam_deny.so
+session required pam_unix.so
+session optional pam_systemd.so
+X
+printf '%s\n' '# sshd' '@include common-session' 'session required pam_polyns.so share=user ns=ipc' >"$P/sshd"
+out=$(pamcheck)
+rc=$?
+want="$P/sshd:3: warning: pam_polyns.so with share=user comes after pam_systemd.so ($P/common-session:4, through @include common-session at $P/sshd:2) in the session stack of sshd"
+[ $rc -eq 0 ] && grep -qF "$want" <<<"$out" && ok check_warns_pam_polyns_after_pam_systemd_through_include ||
+	not_ok check_warns_pam_polyns_after_pam_systemd_through_include "rc=$rc" "want: $want" "$out"
+printf '%s\n' 'session required pam_polyns.so share=user ns=ipc' '@include common-session' >"$P/sshd"
+cp "$P/sshd" "$P/sshd.before-polyns"
+printf '%s\n' '@include common-session' 'session required pam_polyns.so share=user' >"$P/sshd.before-polyns"
+out=$(pamcheck)
+! grep -q 'pam_systemd' <<<"$out" && ok check_quiet_when_pam_polyns_comes_first_and_skips_backups ||
+	not_ok check_quiet_when_pam_polyns_comes_first_and_skips_backups "$out"
+rm "$P/sshd.before-polyns"
+printf '%s\n' '@include common-session' 'session required pam_polyns.so ns=uts,ipc' >"$P/sshd"
+out=$(pamcheck)
+! grep -q 'pam_systemd' <<<"$out" && ok check_quiet_about_per_session_namespaces_after_pam_systemd ||
+	not_ok check_quiet_about_per_session_namespaces_after_pam_systemd "$out"
+# Other spellings of a session stack: include, substack, -session, a continued line.
+printf '%s\n' 'session include common-session' '-session   optional pam_polyns.so \' '   ns=pid,uts' >"$P/login"
+printf '%s\n' 'session substack common-session' 'session required /lib/security/pam_polyns.so share=group' >"$P/su"
+out=$(pamcheck)
+grep -qF "$P/login:2: warning: pam_polyns.so with ns=pid comes after pam_systemd.so ($P/common-session:4, through include common-session at $P/login:1) in the session stack of login" <<<"$out" &&
+	grep -qF "$P/su:2: warning: pam_polyns.so with share=group comes after pam_systemd.so ($P/common-session:4, through substack common-session at $P/su:1)" <<<"$out" &&
+	ok check_follows_include_substack_dash_and_continued_lines ||
+	not_ok check_follows_include_substack_dash_and_continued_lines "$out"
+rm "$P/login" "$P/su"
+# pam-auth-update's place: inside common-session, reported once for every service using it.
+cat >"$P/common-session" <<'X'
+session required pam_unix.so
+session optional pam_systemd.so
+session required pam_polyns.so user CLONE_NEWIPC
+X
+printf '%s\n' '@include common-session' >"$P/sshd"
+printf '%s\n' '@include common-session' >"$P/login"
+out=$(pamcheck)
+[ "$(grep -c 'comes after pam_systemd.so' <<<"$out")" = 1 ] &&
+	grep -qF "$P/common-session:3: warning: pam_polyns.so with share=user comes after pam_systemd.so ($P/common-session:2) in the session stack of common-session" <<<"$out" &&
+	ok check_reports_a_shared_stack_line_once || not_ok check_reports_a_shared_stack_line_once "$out"
+printf '%s\n' 'session required pam_polyns.so share=everyone' >"$P/common-session"
+out=$(pamcheck)
+rc=$?
+[ $rc -eq 0 ] && grep -qF "$P/common-session:1: warning: pam_polyns.so arguments:" <<<"$out" &&
+	grep -q 'every session through this line fails' <<<"$out" &&
+	ok check_warns_about_module_arguments_the_module_refuses ||
+	not_ok check_warns_about_module_arguments_the_module_refuses "rc=$rc" "$out"
+out=$("$CHECK" --config "$T/pam-check.conf" --config-dir "$T/empty.d" --pam-dir "$T/no-such-pam.d" 2>&1)
+rc=$?
+[ $rc -eq 0 ] && grep -qF "$T/no-such-pam.d: warning: cannot read the PAM stacks" <<<"$out" &&
+	ok check_names_a_pam_dir_it_cannot_read || not_ok check_names_a_pam_dir_it_cannot_read "rc=$rc" "$out"
+# An include loop and a FIFO neither hang nor fail the check.
+printf '%s\n' '@include loop' >"$P/loop"
+mkfifo "$P/fifo"
+printf '%s\n' '@include fifo' >"$P/viafifo"
+timeout 10 "$CHECK" --config "$T/pam-check.conf" --config-dir "$T/empty.d" --pam-dir "$P" >/dev/null 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok check_survives_include_loops_and_fifos || not_ok check_survives_include_loops_and_fifos "rc=$rc"
+
 tap_done

@@ -333,4 +333,63 @@ out=$(su polyns-bob -c 'echo SHELL-RAN' 2>&1)
 ! grep -q SHELL-RAN <<<"$out" && ok su_refused_when_module_fails || not_ok su_refused_when_module_fails "$out"
 umount /etc/pam.d
 
+# --- debug: where the open's time went, in one line from each side ---
+mkdir -p "$S/timing" && chmod 1777 "$S/timing"
+echo "$S/timing $S/timing-inst/ user:noinit" >"$CONF"
+pam_conf timing "debug"
+log_mark
+out=$(session polyns-alice timing -- true 2>&1)
+logs=$(log_since)
+h=$(grep -o 'helper: timing of open (us after main): .*' <<<"$logs")
+m=$(grep -o 'timing of open (us): spawn [0-9]*, helper [0-9]*, join [0-9]*, init scripts [0-9]*, total [0-9]*' <<<"$logs")
+marks=$(sed 's/.*main): //; s/ [0-9][0-9]*//g' <<<"$h")
+total=$(sed 's/.*total //' <<<"$m")
+sum=$(sed 's/.*spawn \([0-9]*\), helper \([0-9]*\), join \([0-9]*\), init scripts \([0-9]*\).*/\1 + \2 + \3 + \4/' <<<"$m")
+if ! grep -q '^open: Success' <<<"$out"; then
+	not_ok debug_logs_where_the_open_time_went "session failed" "$out" "$logs"
+elif [ "$marks" != "setup, request, namespaces, plan, polydirs, sets, done" ]; then
+	not_ok debug_logs_where_the_open_time_went "helper marks: '$marks'" "$logs"
+elif [ -z "$m" ] || [ "$((sum))" -gt "$total" ]; then
+	not_ok debug_logs_where_the_open_time_went "module line: '$m'" "$logs"
+else
+	ok debug_logs_where_the_open_time_went
+fi
+pam_conf quiet ""
+log_mark
+session polyns-alice quiet -- true >/dev/null 2>&1
+! log_since | grep -q 'timing of' && ok timing_not_logged_without_debug ||
+	not_ok timing_not_logged_without_debug "$(log_since)"
+echo "# empty" >"$CONF"
+
+# --- the helper's command line: its operation, and nothing else ---
+out=$("$BUILD/polyns-helper" 2>&1 3>&-)
+rc=$?
+[ $rc -eq 2 ] && grep -q 'polyns-helper open' <<<"$out" && ok helper_without_operation_prints_usage ||
+	not_ok helper_without_operation_prints_usage "rc=$rc" "$out"
+out=$("$BUILD/polyns-helper" open extra 2>&1 3>&-)
+rc=$?
+[ $rc -eq 2 ] && ok helper_with_extra_arguments_prints_usage ||
+	not_ok helper_with_extra_arguments_prints_usage "rc=$rc" "$out"
+# A well-formed open request (the fuzz seed) to a helper started for a close.
+out=$(python3 - "$BUILD/polyns-helper" "$REPO/fuzz/corpus/wire/request" <<'PY'
+import socket, subprocess, sys
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+p = subprocess.Popen([sys.argv[1], "close"], close_fds=False, env={},
+                     preexec_fn=lambda: __import__("os").dup2(b.fileno(), 3))
+b.close()
+a.send(open(sys.argv[2], "rb").read())
+got = b""
+while True:
+    m = a.recv(1 << 17)
+    if not m:
+        break
+    got += m
+print("exit", p.wait())
+print("mismatch logged", b"not for the operation" in got)
+PY
+)
+grep -q '^exit 1$' <<<"$out" && grep -q 'mismatch logged True' <<<"$out" &&
+	ok helper_refuses_a_request_for_another_operation ||
+	not_ok helper_refuses_a_request_for_another_operation "$out"
+
 tap_done

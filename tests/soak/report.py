@@ -171,6 +171,11 @@ def main():
                     "close did not return PAM_SUCCESS", "a login failed without a log line"]:
         ids = broken.get(promise, [])
         tap(not ids, "never: " + promise, f"{len(ids)} logins, e.g. {' '.join(ids[:10])}")
+    sigsys = sorted(i for i, lines in by_ident.items()
+                    if any("seccomp allowlist" in m for _, m in lines))
+    broken["a helper was killed by its own seccomp filter"] = sigsys
+    tap(not sigsys, "never: a helper was killed by its own seccomp filter",
+        f"{len(sigsys)} logins, e.g. {' '.join(sigsys[:10])}")
     tap(sum(sent.values()) > 0 or faults == "0", "faults_were_injected")
     if failures:
         with open(os.path.join(outdir, "leftovers")) as f:
