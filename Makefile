@@ -280,6 +280,20 @@ $(TEST_PAM): tests/integration/pam_session.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam libcap-ng) -lpthread
 
+# A process that vanishes while the module reads it (test_close.sh).
+VANISH_SHIM := $(BUILDDIR)/test/vanish_shim.so
+$(VANISH_SHIM): tests/integration/vanish_shim.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -U_FORTIFY_SOURCE -fPIC -shared $(LDFLAGS_ALL) -o $@ $< -ldl
+
+# The soak's driver (tests/soak/run.sh; a short run is in make check).
+SOAK_DRIVER := $(BUILDDIR)/test/soak_driver
+$(SOAK_DRIVER): tests/soak/soak_driver.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam)
+
 TEST_POLICY := $(BUILDDIR)/test/print_policy
 $(TEST_POLICY): tests/integration/print_policy.c $(call obj,src/helper/sandbox_rules.c src/helper/steps.c src/helper/privs.c,pie)
 	$(call msg,CC,$@)
@@ -291,7 +305,7 @@ policy-text: $(TEST_POLICY)
 	$(TEST_POLICY) seccomp >policy/seccomp-allowlist.txt
 	$(TEST_POLICY) capabilities >policy/capabilities.txt
 
-test-programs: $(TEST_HELPER) $(TEST_PAM) $(TEST_POLICY)
+test-programs: $(TEST_HELPER) $(TEST_PAM) $(TEST_POLICY) $(SOAK_DRIVER) $(VANISH_SHIM)
 
 # ---- checks ----
 check: deps-check
@@ -317,6 +331,13 @@ $(HELPER_HWM): tests/bench/helper_hwm.c
 
 bench: deps-check all test-programs $(BENCH_DRIVER) $(HELPER_HWM)
 	$(Q)bash tests/bench/run.sh
+
+# The soak: SOAK_LOGINS logins (10,000) through the release helper while faults
+# are injected; checks that nothing leaks and writes docs/reliability.md.  A
+# short run of it is tests/integration/test_soak.sh, in `make check`.
+.PHONY: soak
+soak: deps-check all test-programs
+	$(Q)SOAK_REPORT=docs/reliability.md bash tests/soak/run.sh
 
 # The Debian package: build, lintian, install in a private mount namespace,
 # a session through it, remove and purge (also part of `make check` when

@@ -171,10 +171,17 @@ static int plan_rule(const struct conf_rule *rule, const struct plan_input *in,
 	return r == 0 ? PLAN_RULE_JOB : r;
 }
 
+/* A context-method instance whose context the helper computes (with SELinux). */
+static bool computes_context(const struct plan_job *job)
+{
+	return job->setup && job->name_later && job->method == METHOD_CONTEXT;
+}
+
 int plan_make(const struct conf *conf, const struct plan_input *in,
 	      const struct name_resolver *res, struct plan *p, struct diag_list *diags)
 {
 	bool ignore = in->flags & POLYNS_OPT_IGNORE_CONFIG_ERROR;
+	unsigned int contexts = 0;
 	int ret = 0;
 
 	*p = (struct plan){ 0 };
@@ -195,6 +202,14 @@ int plan_make(const struct conf *conf, const struct plan_input *in,
 				diag_add(diags, DIAG_ERROR, rule->file, rule->line,
 					 "more than %u polydirs apply to %s; a session takes "
 					 "at most %u", PLAN_MAX_JOBS, in->user.name, PLAN_MAX_JOBS);
+			r = -E2BIG;
+		} else if (r == PLAN_RULE_JOB && computes_context(&p->jobs[p->n_jobs]) &&
+			   ++contexts > PLAN_MAX_CONTEXT_JOBS) {
+			if (ret != -E2BIG)
+				diag_add(diags, DIAG_ERROR, rule->file, rule->line,
+					 "more than %u context polydirs apply to %s; a session "
+					 "computes at most %u instance contexts",
+					 PLAN_MAX_CONTEXT_JOBS, in->user.name, PLAN_MAX_CONTEXT_JOBS);
 			r = -E2BIG;
 		}
 		p->verdicts[i] = r > 0 ? (enum plan_verdict)r : PLAN_RULE_ERROR;

@@ -29,6 +29,8 @@
 /* What one session can carry: one names query, one reply. */
 #define PLAN_MAX_NAMES WIRE_MAX_NAMES    /* users, and groups, in the query */
 #define PLAN_MAX_JOBS WIRE_MAX_POLYDIRS  /* polydirs set up or unmounted */
+/* context-method instance contexts: one selinuxfs "member" fd each (the helper's pool) */
+#define PLAN_MAX_CONTEXT_JOBS 8
 
 /* One polydir of the session: everything the steps that touch files need. */
 struct plan_job {

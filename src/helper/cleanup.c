@@ -31,16 +31,20 @@
 /*
  * The instances one close removes: each is opened here (a walk to its
  * root-only parent needs CAP_DAC_OVERRIDE), emptied by the tree child, and
- * removed here from its parent.
+ * removed here from its parent.  The tree child takes them in one message,
+ * which carries at most WIRE_MAX_FDS descriptors: the rest wait for a later
+ * close (the session's own are recorded first).
  */
+#define BATCH_MAX WIRE_MAX_FDS
+
 struct batch {
 	size_t n;
 	struct {
 		char path[CONF_PATH_MAX];
 		int parent_fd, fd;
-		const char *record; /* a pending record to drop once it is gone, or NULL */
+		char record[NAME_MAX + 1]; /* its pending record, to forget once it is gone */
 		int result;
-	} v[WIRE_MAX_POLYDIRS];
+	} v[BATCH_MAX];
 };
 
 static int open_instance(const char *path, bool ignore_parent_mode, int *parent_fd, int *fd)
@@ -79,23 +83,24 @@ static int open_instance(const char *path, bool ignore_parent_mode, int *parent_
 	return ret;
 }
 
+/* record: the instance's pending record ("" if none). */
 static void batch_add(struct batch *b, const char *path, bool ignore, const char *record)
 {
 	int parent_fd = -1, fd = -1, r;
 
-	if (b->n == WIRE_MAX_POLYDIRS)
+	if (b->n == BATCH_MAX)
 		return; /* the rest waits for a later close */
 	r = open_instance(path, ignore, &parent_fd, &fd);
-	if (r == -ENOENT && record) {
+	if (r == -ENOENT && record[0]) {
 		fd = parent_fd = -1; /* gone already: the record goes */
 	} else if (r < 0) {
 		hlog(LOG_ERR, "removing tmpdir instance %s failed: %s", path, strerror(-r));
 		return;
 	}
 	(void)snprintf(b->v[b->n].path, sizeof(b->v[b->n].path), "%s", path);
+	(void)snprintf(b->v[b->n].record, sizeof(b->v[b->n].record), "%s", record);
 	b->v[b->n].parent_fd = parent_fd;
 	b->v[b->n].fd = fd;
-	b->v[b->n].record = record;
 	b->v[b->n].result = 0;
 	b->n++;
 }
@@ -103,7 +108,7 @@ static void batch_add(struct batch *b, const char *path, bool ignore, const char
 /* The tree child empties them; then each is removed from its parent here. */
 static int batch_run(struct batch *b, struct child *tree)
 {
-	int fds[WIRE_MAX_POLYDIRS], results[WIRE_MAX_POLYDIRS] = { 0 };
+	int fds[BATCH_MAX], results[BATCH_MAX] = { 0 };
 	size_t n = 0, failed = 0;
 	int r;
 
@@ -212,6 +217,7 @@ static int each_record(int pending_fd, void (*fn)(const char *name, void *ctx), 
 }
 
 struct pending_sweep {
+	int fd; /* runtime_dir/pending */
 	uint64_t own_pidns;
 	bool ignore_parent_mode;
 	uint64_t seen;  /* distinct mount namespaces met so far */
@@ -219,7 +225,6 @@ struct pending_sweep {
 	struct wire_live_query q;
 	struct wire_live_answer a;
 	struct batch *b;
-	char (*names)[NAME_MAX + 1];
 };
 
 static uint32_t next_random(struct pending_sweep *p)
@@ -262,21 +267,28 @@ static void collect_id(const char *name, void *ctx)
 		p->q.ids[slot] = ino;
 }
 
-/* A record whose namespace the module found without a process: into the batch. */
+/*
+ * A record whose namespace the module found without a process, and whose
+ * session's caller (if it names one) is gone: into the batch.  A caller that
+ * still runs may be about to join the namespace (or to undo a failed open).
+ */
 static void collect_dead(const char *name, void *ctx)
 {
 	struct pending_sweep *p = ctx;
 	char path[CONF_PATH_MAX];
+	struct procid caller;
 	uint64_t ino;
-	int i;
+	int i, named;
 
-	if (p->b->n == WIRE_MAX_POLYDIRS || !own_record(name, p->own_pidns, &ino, path, sizeof(path)))
+	if (p->b->n == BATCH_MAX || !own_record(name, p->own_pidns, &ino, path, sizeof(path)))
 		return;
 	i = query_index(&p->q, ino);
 	if (i < 0 || p->a.live[i])
 		return;
-	(void)snprintf(p->names[p->b->n], NAME_MAX + 1, "%s", name);
-	batch_add(p->b, path, p->ignore_parent_mode, p->names[p->b->n]);
+	named = pending_caller(p->fd, name, &caller);
+	if (named < 0 || (named == 1 && procid_alive(&caller, NULL) != 0))
+		return;
+	batch_add(p->b, path, p->ignore_parent_mode, name);
 }
 
 /* Ask the module which of q's mount namespaces have a process. */
@@ -302,13 +314,12 @@ static int ask_live(const struct wire_live_query *q, struct wire_live_answer *a)
  * records: one pass to name their namespaces, one question to the module
  * (which looks for those alone), one pass to pick.  0 or -errno.
  */
-static int collect_pending(int pending_fd, bool ignore, struct batch *b,
-			   char (*names)[NAME_MAX + 1])
+static int collect_pending(int pending_fd, bool ignore, struct batch *b)
 {
 	static struct pending_sweep p;
 	int r;
 
-	p = (struct pending_sweep){ .ignore_parent_mode = ignore, .b = b, .names = names };
+	p = (struct pending_sweep){ .fd = pending_fd, .ignore_parent_mode = ignore, .b = b };
 	r = procid_self_pidns(&p.own_pidns);
 	if (r == 0 && getrandom(&p.state, sizeof(p.state), GRND_NONBLOCK) !=
 			      (ssize_t)sizeof(p.state))
@@ -322,6 +333,23 @@ static int collect_pending(int pending_fd, bool ignore, struct batch *b,
 	return r < 0 ? r : each_record(pending_fd, collect_dead, &p);
 }
 
+/*
+ * One of the session's instances to remove now: its record kept first (the
+ * session's caller no longer named), so that a close killed half-way, or a
+ * removal that fails, leaves it for a later close.
+ */
+static void cleanup_own(struct batch *b, int pending, const struct wire_request *req,
+			const char *path, bool ignore)
+{
+	char record[NAME_MAX + 1] = "";
+
+	if (pending >= 0 && req->mntns_ino != 0 &&
+	    (pending_name(req->mntns_ino, path, record, sizeof(record)) < 0 ||
+	     pending_defer(pending, req->mntns_ino, path) < 0))
+		record[0] = '\0'; /* too long for a record: removed now or never */
+	batch_add(b, path, ignore, record);
+}
+
 enum wire_status close_session(const struct wire_request *req, struct child *tree)
 {
 	static struct batch b;
@@ -329,12 +357,12 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
 	int failed = 0, pending = -1;
 
 	b.n = 0;
-	for (uint32_t i = 0; i < req->n_cleanup; i++)
-		batch_add(&b, req->cleanup[i], ignore, NULL);
-	if (req->n_defer > 0 || req->sweep_pending) {
+	if (req->n_cleanup > 0 || req->n_defer > 0 || req->sweep_pending) {
 		pending = pending_open(req->runtime_dir);
 		failed += pending < 0; /* the session's own instances still go below */
 	}
+	for (uint32_t i = 0; i < req->n_cleanup; i++)
+		cleanup_own(&b, pending, req, req->cleanup[i], ignore);
 	for (uint32_t i = 0; pending >= 0 && i < req->n_defer; i++) {
 		int r = pending_defer(pending, req->mntns_ino, req->defer[i]);
 
@@ -347,8 +375,7 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
 		failed += r < 0;
 	}
 	if (pending >= 0 && req->sweep_pending) {
-		static char names[WIRE_MAX_POLYDIRS][NAME_MAX + 1];
-		int r = collect_pending(pending, ignore, &b, names);
+		int r = collect_pending(pending, ignore, &b);
 
 		if (r < 0)
 			hlog(LOG_ERR, "cannot look at the instances kept at earlier closes: %s",
@@ -356,8 +383,9 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
 	}
 	failed += batch_run(&b, tree) < 0;
 	for (size_t i = 0; pending >= 0 && i < b.n; i++)
-		if (b.v[i].record && (b.v[i].result == 0 || b.v[i].result == -ENOENT))
-			(void)unlinkat(pending, b.v[i].record, AT_REMOVEDIR);
+		if (b.v[i].record[0] && (b.v[i].result == 0 || b.v[i].result == -ENOENT) &&
+		    pending_forget(pending, b.v[i].record, NULL) < 0)
+			hlog(LOG_ERR, "cannot drop the record of %s", b.v[i].path);
 	if (pending >= 0)
 		(void)close(pending);
 	return failed ? STATUS_SESSION_ERR : STATUS_OK;
@@ -380,7 +408,8 @@ static int rundir_if(bool needed, const char *runtime_dir, const char *name)
 
 int close_confine(const struct wire_request *req)
 {
-	bool shared = req->registry[0], pending = shared || req->n_defer || req->sweep_pending;
+	bool shared = req->registry[0],
+	     pending = shared || req->n_cleanup || req->n_defer || req->sweep_pending;
 	struct ll_beneath rules[] = {
 		/* the instances: found by O_PATH walks, listed, removed once empty */
 		{ open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), LL_READ_DIR | LL_REMOVE_DIR },

@@ -22,12 +22,14 @@
 bool cleanup_pending_exist(const char *runtime_dir);
 
 /*
- * Close: remove req->cleanup, record req->defer (instances a live namespace
- * still uses) under runtime_dir, and with req->sweep_pending remove recorded
- * instances whose namespace the module says has no process any more (one
- * MSG_LIVE_QUERY on the module's socket, naming only the records' ones).  The trees are emptied by the
- * tree child (tree.h); this removes each emptied instance from its parent.
- * Logs what fails.  Wire status.
+ * Close: remove req->cleanup (each kept as a pending record until it is
+ * gone), record req->defer (instances a live namespace still uses) under
+ * runtime_dir, and with req->sweep_pending remove recorded instances whose
+ * namespace the module says has no process any more (one MSG_LIVE_QUERY on
+ * the module's socket, naming only the records' ones) and whose session's
+ * caller, if the record names one, is gone (see pending.h).  The trees are
+ * emptied by the tree child (tree.h); this removes each emptied instance from
+ * its parent.  Logs what fails.  Wire status.
  */
 enum wire_status close_session(const struct wire_request *req, struct child *tree);
 

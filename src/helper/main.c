@@ -49,8 +49,11 @@ static int reply(enum step s, const struct wire_reply *reply, const struct made_
 	}
 	if (r == 0)
 		r = step_enter(s);
-	if (r < 0)
+	if (r < 0) {
+		/* Still under the step before's filter, which may send. */
+		hlog(LOG_ERR, "entering the %s step failed: %s", step_info(s)->name, strerror(-r));
 		return r;
+	}
 	r = wire_encode_reply(&b, reply);
 	if (r == 0)
 		r = channel_send(SOCK, &b, made->fds, made->n);
@@ -141,7 +144,9 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	}
 
 	if (r == 0 && st->n_jobs) {
-		r = step_enter(STEP_POLYDIRS);
+		r = session_prepare_polydirs(req, st);
+		if (r == 0)
+			r = step_enter(STEP_POLYDIRS);
 		if (r == 0)
 			r = session_polydirs(req, st);
 	}
@@ -221,6 +226,7 @@ int main(int argc, char **argv)
 	if (relro_seal() < 0)
 		return 2; /* before anything: no half-protected helper runs */
 	timing_mark("main");
+	st.env.pending_fd = -1;
 	if (op == 0) {
 		(void)fprintf(stderr, "polyns-helper is started by pam_polyns.so as "
 				      "\"polyns-helper open\" or \"polyns-helper close\" "

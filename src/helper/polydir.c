@@ -15,6 +15,7 @@
 #include "instance_name.h"
 #include "selinux_label.h"
 #include "mounts.h"
+#include "pending.h"
 #include "util.h"
 #include "walk.h"
 
@@ -109,8 +110,41 @@ static int open_parent(const char *parent, const struct polydir_env *env,
 	return 0;
 }
 
+/*
+ * A tmpdir instance's pending record, made before the instance: whatever
+ * happens to this helper, its caller or the close, a later close finds it.
+ * A path too long for a record is made without one (removed at close only).
+ */
+static int record_tmpdir(struct polydir_job *job, const struct polydir_env *env,
+			 const char *parent, const char *name)
+{
+	char path[CONF_PATH_MAX];
+	int r = concat(path, sizeof(path), strcmp(parent, "/") ? parent : "", "/", name);
+
+	job->record[0] = '\0';
+	if (r == 0)
+		r = pending_name(env->mntns, path, job->record, sizeof(job->record));
+	if (r == 0)
+		r = pending_ahead(env->pending_fd, env->mntns, path, env->caller);
+	if (r == -ENAMETOOLONG)
+		hlog_debug("%s is too long for a pending record", path);
+	else if (r < 0)
+		hlog(LOG_ERR, "cannot record tmpdir instance %s: %s", path, strerror(-r));
+	if (r < 0)
+		job->record[0] = '\0';
+	return r == -ENAMETOOLONG ? 0 : r;
+}
+
+static void forget_tmpdir(struct polydir_job *job, const struct polydir_env *env)
+{
+	if (job->record[0] && pending_forget(env->pending_fd, job->record, env->caller) < 0)
+		hlog(LOG_ERR, "cannot drop the pending record of %s", job->instance);
+	job->record[0] = '\0';
+}
+
 /* mkdtemp() on an fd: the template's trailing XXXXXX become random. */
-static int make_tmpdir(int parent_fd, char *name)
+static int make_tmpdir(struct polydir_job *job, const struct polydir_env *env, int parent_fd,
+		       const char *parent, char *name)
 {
 	static const char chars[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -120,14 +154,21 @@ static int make_tmpdir(int parent_fd, char *name)
 	if (len < 6)
 		return -EINVAL;
 	for (int i = 0; i < TMPDIR_TRIES; i++) {
+		int r;
+
 		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 			return -EIO;
 		for (size_t k = 0; k < 6; k++)
 			name[len - 6 + k] = chars[rnd[k] % (sizeof(chars) - 1)];
+		r = record_tmpdir(job, env, parent, name);
+		if (r < 0)
+			return r;
 		if (mkdirat(parent_fd, name, 0700) == 0)
 			return 0;
-		if (errno != EEXIST)
-			return -errno;
+		r = -errno;
+		forget_tmpdir(job, env);
+		if (r != -EEXIST)
+			return r;
 	}
 	return -EEXIST;
 }
@@ -159,14 +200,14 @@ static int check_old_instance(int fd, const struct stat *poly, uid_t user)
 	return 0;
 }
 
-static int make_instance(struct polydir_job *job, int parent_fd, char *base,
-			 const struct stat *poly, const struct polydir_env *env,
+static int make_instance(struct polydir_job *job, int parent_fd, const char *parent,
+			 char *base, const struct stat *poly, const struct polydir_env *env,
 			 int *inst_fd)
 {
 	int ret;
 
 	if (job->plan.method == METHOD_TMPDIR) {
-		ret = make_tmpdir(parent_fd, base);
+		ret = make_tmpdir(job, env, parent_fd, parent, base);
 		job->newdir = ret == 0;
 		job->made_tmpdir = ret == 0;
 	} else if (mkdirat(parent_fd, base, 0400) == 0) {
@@ -198,6 +239,8 @@ static int make_instance(struct polydir_job *job, int parent_fd, char *base,
 	}
 	if (ret < 0 && job->newdir)
 		(void)unlinkat(parent_fd, base, AT_REMOVEDIR);
+	if (ret < 0 && job->made_tmpdir)
+		forget_tmpdir(job, env);
 	if (ret < 0)
 		job->made_tmpdir = false;
 	return ret;
@@ -306,7 +349,7 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 	}
 	ret = open_parent(parent, env, &pw);
 	if (ret == 0) {
-		ret = make_instance(job, pw.fd, base, &st, env, &inst_fd);
+		ret = make_instance(job, pw.fd, parent, base, &st, env, &inst_fd);
 		/* base now holds the real name (tmpdir) */
 		if (concat(job->instance, sizeof(job->instance),
 			   strcmp(parent, "/") ? parent : "", "/", base) < 0 && ret == 0)
@@ -317,8 +360,10 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 		if (ret < 0) {
 			hlog(LOG_ERR, "mounting %s on %s failed: %s", job->instance, job->plan.x.dir,
 			     strerror(-ret));
-			if (job->made_tmpdir)
+			if (job->made_tmpdir) {
 				(void)unlinkat(pw.fd, base, AT_REMOVEDIR);
+				forget_tmpdir(job, env);
+			}
 			job->made_tmpdir = false;
 		}
 	}
@@ -389,14 +434,15 @@ int polydir_detach(const char *path)
 	return ret;
 }
 
-void polydir_undo_tmpdir(struct polydir_job *job)
+void polydir_undo_tmpdir(struct polydir_job *job, const struct polydir_env *env)
 {
 	const char *slash = strrchr(job->instance, '/');
 
 	if (!job->made_tmpdir || !slash)
 		return;
 	/* Only ever empty here: nothing ran in it yet. */
-	(void)unlinkat(job->parent_fd, slash + 1, AT_REMOVEDIR);
+	if (unlinkat(job->parent_fd, slash + 1, AT_REMOVEDIR) == 0 || errno == ENOENT)
+		forget_tmpdir(job, env);
 	polydir_job_release(job);
 }
 

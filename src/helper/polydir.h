@@ -8,9 +8,12 @@
 #ifndef POLYNS_POLYDIR_H
 #define POLYNS_POLYDIR_H
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "plan.h"
+#include "procid.h"
 
 struct polydir_job {
 	struct plan_job plan; /* what to do (plan.name is written with name_later) */
@@ -21,6 +24,7 @@ struct polydir_job {
 	bool safe_polydir, safe_instance;
 	bool made_tmpdir; /* a tmpdir instance to remove on failure or close */
 	int parent_fd;    /* with made_tmpdir: its parent, to undo without a new walk */
+	char record[NAME_MAX + 1]; /* a tmpdir's pending record (pending.h), or "" */
 };
 
 struct polydir_env {
@@ -30,6 +34,10 @@ struct polydir_env {
 	bool gen_hash;
 	const char *user_name;
 	const char *scon; /* the session's SELinux context, or NULL */
+	/* tmpdir instances are recorded before they are made (pending.h) */
+	int pending_fd;
+	uint64_t mntns;		     /* the session's mount namespace */
+	const struct procid *caller; /* the session's caller */
 };
 
 /* 0, or -errno after logging what failed. */
@@ -44,8 +52,8 @@ int polydir_unmount_rdir(const struct polydir_job *job);
 /* Lazily unmount what is mounted on path (walked as above).  0 or -errno. */
 int polydir_detach(const char *path);
 
-/* Remove an empty tmpdir instance this helper made (after a later failure). */
-void polydir_undo_tmpdir(struct polydir_job *job);
+/* Remove an empty tmpdir instance this helper made (after a later failure), and its record. */
+void polydir_undo_tmpdir(struct polydir_job *job, const struct polydir_env *env);
 
 /* Close what a job still holds. */
 void polydir_job_release(struct polydir_job *job);

@@ -493,12 +493,16 @@ int reg_remove(int shared_fd, const char *key, int lock_fd)
 	char name[REG_KEY_MAX + 8];
 	int r;
 
+	/* A half entry of a helper killed while making one (we hold the lock). */
+	(void)snprintf(name, sizeof(name), "%s" NEW_SUFFIX, key);
+	r = remove_entry(shared_fd, name);
 	/*
 	 * Out of the way in one step, then emptied: a helper killed half-way
 	 * leaves KEY.dead (removed next time), never a half entry under KEY.
 	 */
 	(void)snprintf(name, sizeof(name), "%s" DEAD_SUFFIX, key);
-	r = remove_entry(shared_fd, name);
+	if (r == 0)
+		r = remove_entry(shared_fd, name);
 	if (r == 0 && renameat(shared_fd, key, shared_fd, name) < 0 && errno != ENOENT)
 		r = -errno;
 	if (r == 0)
@@ -513,20 +517,32 @@ int reg_remove(int shared_fd, const char *key, int lock_fd)
 }
 
 struct keys {
+	int shared_fd;
 	int (*fn)(const char *key, void *ctx);
 	void *ctx;
 };
 
+/*
+ * Every entry, and every lock without one: what a helper killed half-way
+ * left of a key (its lock, KEY.new, KEY.dead) is found through the lock.
+ */
 static int key_only(const char *name, void *ctx)
 {
 	struct keys *k = ctx;
+	const char *dot = strchr(name, '.');
+	char key[REG_KEY_MAX];
 
-	return strchr(name, '.') ? 0 : k->fn(name, k->ctx);
+	if (!dot)
+		return k->fn(name, k->ctx);
+	if (strcmp(dot, ".lock") != 0 || (size_t)(dot - name) >= sizeof(key))
+		return 0;
+	(void)snprintf(key, sizeof(key), "%.*s", (int)(dot - name), name);
+	return reg_has_entry(k->shared_fd, key) ? 0 : k->fn(key, k->ctx);
 }
 
 int reg_each_key(int shared_fd, int (*fn)(const char *key, void *ctx), void *ctx)
 {
-	struct keys k = { fn, ctx };
+	struct keys k = { shared_fd, fn, ctx };
 
 	return each_name(shared_fd, key_only, &k);
 }

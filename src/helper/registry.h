@@ -93,13 +93,19 @@ struct reg_sweep {
  */
 int reg_sessions_sweep(int shared_fd, const char *key, bool forget, struct reg_sweep *out);
 
-/* fn for every entry's key (lock and half-built names skipped); first error wins. */
+/*
+ * fn for every entry's key, and for the key of every lock without an entry
+ * (what a helper killed half-way left); first error wins.
+ */
 int reg_each_key(int shared_fd, int (*fn)(const char *key, void *ctx), void *ctx);
 
 /* Is there an entry (checked or not) for KEY? */
 bool reg_has_entry(int shared_fd, const char *key);
 
-/* Remove KEY's entry and then its lock (held by lock_fd, which is closed). */
+/*
+ * Remove KEY's entry (and a half-built or retired one) and then its lock
+ * (held by lock_fd, which is closed).
+ */
 int reg_remove(int shared_fd, const char *key, int lock_fd);
 
 #endif

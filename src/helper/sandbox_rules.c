@@ -102,8 +102,9 @@ static const struct rule rules[] = {
 	ALLOW(mremap, EVERY, "realloc of large blocks"),
 	ALLOW_IF(madvise, EVERY, "free() gives back the whole pages of a slot",
 		 ARG_EQ(2, MADV_FREE)),
-	ALLOW(getrandom, S(REGISTRY) | S(POLYDIRS) | S(CLOSE_REGISTRY) | S(CLEANUP),
-	      "tmpdir instance names; the registry sweep's and the pending sweep's samples"),
+	ALLOW(getrandom, S(NAMESPACES) | S(REGISTRY) | S(POLYDIRS) | S(CLOSE_REGISTRY) |
+	      S(CLEANUP), "a share=session set's key; tmpdir instance names; the registry "
+	      "sweep's and the pending sweep's samples"),
 
 	/* entering the next step: each only drops or narrows */
 	ALLOW(capset, ENTRY, "drop capabilities at each step"),
@@ -130,8 +131,9 @@ static const struct rule rules[] = {
 	ALLOW_IF(open, PATH_OPENERS, "a walk's \"/\", the config dir, opendir(): read-only, "
 		 "O_CLOEXEC", ARG_MASKED_EQ(1, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
 	ALLOW(read, S(PLAN) | S(NAMESPACES) | S(REGISTRY) | S(POLYDIRS) | S(SETS) |
-	      S(CLOSE_REGISTRY) | S(HOLDER), "config contents; /proc/PID/stat; selinuxfs "
-	      "answers; the holder's signalfd"),
+	      S(CLOSE_REGISTRY) | S(CLEANUP) | S(HOLDER), "config contents; /proc/PID/stat "
+	      "(holders, sessions' and pending records' callers); selinuxfs answers; the "
+	      "holder's signalfd"),
 	ALLOW(close, EVERY, "closing fds"),
 	ALLOW(newfstatat, S(NAMESPACES) | S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY) |
 	      S(CLEANUP) | S(TREE), "entries and facts of the registry, a tree's entries, "
@@ -199,12 +201,12 @@ static const struct rule rules[] = {
 		 ARG_EQ(2, WNOHANG)),
 	ALLOW(getppid, S(NAMESPACES), "the session's caller, named in the registry"),
 	ALLOW(getpid, REGISTRY_STEPS, "a session record names the helper that wrote it"),
-	ALLOW(pidfd_open, REGISTRY_STEPS | S(NAMESPACES),
+	ALLOW(pidfd_open, REGISTRY_STEPS | S(NAMESPACES) | S(CLEANUP),
 	      "pin a holder or caller while checking who it is"),
-	ALLOW_IF2(pidfd_send_signal, REGISTRY_STEPS | S(NAMESPACES), "liveness check: signal 0",
-		  ARG_EQ(1, 0), ARG_EQ(3, 0)),
-	ALLOW_IF(ioctl, S(SETS) | REGISTRY_STEPS | S(CLEANUP),
-		 "a mount namespace's 64-bit id (deferred tmpdirs); the kernel reads the "
+	ALLOW_IF2(pidfd_send_signal, REGISTRY_STEPS | S(NAMESPACES) | S(CLEANUP),
+		  "liveness check: signal 0", ARG_EQ(1, 0), ARG_EQ(3, 0)),
+	ALLOW_IF(ioctl, S(NAMESPACES) | S(SETS) | REGISTRY_STEPS | S(CLEANUP),
+		 "a mount namespace's 64-bit id (tmpdirs' pending records); the kernel reads the "
 		 "command's low 32 bits, which musl's ioctl() passes sign-extended",
 		 ARG_MASKED_EQ(1, 0xffffffffU, NS_GET_MNTNS_ID)),
 	ALLOW(close_range, S(SETUP) | S(SETS),

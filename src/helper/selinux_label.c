@@ -15,6 +15,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "plan.h"
+
 #define XATTR_SELINUX "security.selinux"
 /* libselinux's first guess at a context's size (INITCONTEXTLEN). */
 #define CONTEXT_GUESS 255
@@ -27,8 +29,11 @@ static bool selinux_enabled;
  * security_compute_member() opens selinuxfs for writing, which the sandbox
  * forbids; so the helper opens the "member" file before the sandbox and
  * speaks the same "scon tcon class" transaction itself.  The kernel allows
- * one transaction per open: hence a small pool, one fd per computation.
+ * one transaction per open: hence a small pool, one fd per computation,
+ * and the plan's limit on context polydirs.
  */
+_Static_assert(SE_MEMBER_FDS == PLAN_MAX_CONTEXT_JOBS, "one member fd per context the plan allows");
+
 static int member_fds[SE_MEMBER_FDS] = { -1, -1, -1, -1, -1, -1, -1, -1 };
 static size_t member_used;
 static unsigned short dir_class;

@@ -3,16 +3,21 @@
 #include "session.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <md5.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf_load.h"
 #include "hlog.h"
 #include "names.h"
 #include "options.h"
+#include "pending.h"
+#include "procid.h"
 #include "registrar.h"
 #include "shared.h"
+#include "util.h"
 
 static void log_diags(const struct diag_list *diags)
 {
@@ -79,15 +84,41 @@ enum wire_status session_plan(int sock, const struct wire_request *req, struct p
 	return ret < 0 ? STATUS_SYSTEM_ERR : STATUS_OK;
 }
 
-static int run_jobs(const struct wire_request *req, struct session_state *st)
+int session_prepare_polydirs(const struct wire_request *req, struct session_state *st)
 {
-	const struct polydir_env env = {
+	_cleanup_close_ int mnt = -1;
+	bool tmpdirs = false;
+	int pidfd = -1, r;
+
+	st->env = (struct polydir_env){
 		.uid = req->user.uid, .gid = req->user.gid,
 		.ignore_parent_mode = req->flags & POLYNS_OPT_IGNORE_INSTANCE_PARENT_MODE,
 		.gen_hash = req->flags & POLYNS_OPT_GEN_HASH,
 		.user_name = req->user.name,
 		.scon = req->context[0] ? req->context : NULL,
+		.pending_fd = -1, .caller = &st->caller,
 	};
+	for (size_t i = 0; i < st->n_jobs; i++)
+		tmpdirs = tmpdirs ||
+			  (st->jobs[i].plan.setup && st->jobs[i].plan.method == METHOD_TMPDIR);
+	if (!tmpdirs)
+		return 0;
+	mnt = openat(procid_proc_fd(), "self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	r = mnt < 0 ? -errno : ns_mntns_id(mnt, &st->env.mntns);
+	if (r == 0)
+		r = procid_open(getppid(), &st->caller, &pidfd);
+	if (r == 0) {
+		(void)close(pidfd);
+		st->env.pending_fd = pending_open(req->runtime_dir); /* logs why not */
+		return st->env.pending_fd < 0 ? st->env.pending_fd : 0;
+	}
+	hlog(LOG_ERR, "cannot record the tmpdir instances of %s: %s", req->user.name,
+	     strerror(-r));
+	return r;
+}
+
+static int run_jobs(struct session_state *st)
+{
 	int ret = 0;
 
 	for (size_t i = 0; ret == 0 && i < st->n_jobs; i++) {
@@ -96,7 +127,7 @@ static int run_jobs(const struct wire_request *req, struct session_state *st)
 		if (job->plan.unmount_first)
 			ret = polydir_unmount_rdir(job);
 		if (ret == 0 && job->plan.setup)
-			ret = polydir_setup(job, &env);
+			ret = polydir_setup(job, &st->env);
 	}
 	return ret; /* on failure session_sets() undoes the tmpdirs made so far */
 }
@@ -156,7 +187,7 @@ static void plan_digest(const struct wire_request *req, const struct session_sta
 static void undo_tmpdirs(struct session_state *st)
 {
 	for (size_t i = 0; i < st->n_jobs; i++)
-		polydir_undo_tmpdir(&st->jobs[i]);
+		polydir_undo_tmpdir(&st->jobs[i], &st->env);
 }
 
 /* Polydirs need a mount namespace of their own; so does a pid namespace's /proc. */
@@ -210,11 +241,36 @@ int session_registry(const struct wire_request *req, struct session_state *st,
 
 int session_polydirs(const struct wire_request *req, struct session_state *st)
 {
-	int r = run_jobs(req, st);
+	int r = run_jobs(st);
 
 	if (r < 0)
 		hlog(LOG_ERR, "setting up polydirs for %s failed: %s", req->user.name,
 		     strerror(-r));
+	return r;
+}
+
+/*
+ * The reply is one message of at most WIRE_MAX_MSG bytes, which many
+ * polydirs with long paths can pass: found out before a set is recorded or
+ * namespaces are opened, while what was made can still be undone.  It is
+ * measured with as many namespaces and as long a registry name as a reply
+ * can have.  0 or -EMSGSIZE (logged).
+ */
+static int reply_fits(struct session_state *st, bool shared)
+{
+	static struct wire_buf b;
+	static char token[sizeof(st->shared.token)];
+	int r;
+
+	memset(token, 'x', sizeof(token) - 1);
+	fill_reply(st, shared);
+	st->reply.n_ns = WIRE_MAX_FDS;
+	st->reply.registry = shared ? token : "";
+	r = wire_encode_reply(&b, &st->reply);
+	st->reply = (struct wire_reply){ 0 };
+	if (r < 0)
+		hlog(LOG_ERR, "the reply for %zu polydirs would not fit in one message of %u "
+		     "bytes (paths too long): refusing the session", st->n_jobs, WIRE_MAX_MSG);
 	return r;
 }
 
@@ -227,6 +283,8 @@ int session_sets(struct session_state *st,
 	for (size_t i = 0; r == 0 && i < st->n_jobs; i++)
 		if (st->jobs[i].made_tmpdir)
 			tmpdirs[n_tmpdirs++] = st->jobs[i].instance;
+	if (r == 0)
+		r = reply_fits(st, shared);
 	if (r == 0 && shared) {
 		r = shared_create(&st->shared, mask, tmpdirs, n_tmpdirs, &st->made);
 	} else if (r == 0) {
@@ -236,6 +294,9 @@ int session_sets(struct session_state *st,
 	}
 	if (r < 0)
 		undo_tmpdirs(st);
+	if (st->env.pending_fd >= 0)
+		(void)close(st->env.pending_fd); /* every record is made or undone */
+	st->env.pending_fd = -1;
 	if (shared)
 		shared_end(&st->shared);
 	return r;
@@ -258,6 +319,9 @@ void session_fill_reply(const struct wire_request *req, struct session_state *st
 
 void session_state_free(struct session_state *st)
 {
+	if (st->env.pending_fd >= 0)
+		(void)close(st->env.pending_fd);
+	st->env.pending_fd = -1;
 	made_ns_close(&st->made);
 	for (size_t i = 0; i < st->n_jobs; i++) {
 		polydir_job_release(&st->jobs[i]);

@@ -14,6 +14,8 @@ struct session_state {
 	size_t n_jobs;
 	struct made_ns made;
 	struct shared_ctx shared; /* share=user/group, or a set with a holder */
+	struct polydir_env env;   /* for every job; env.pending_fd -1 when unused */
+	struct procid caller;     /* env.caller */
 	struct wire_reply reply; /* points into jobs and the request */
 };
 
@@ -45,6 +47,14 @@ int session_namespaces(const struct wire_request *req, unsigned int mask);
  */
 int session_registry(const struct wire_request *req, struct session_state *st,
 		     unsigned int mask, struct child *registry);
+
+/*
+ * namespaces, before polydirs: what the jobs need to know of the session,
+ * and for tmpdir instances, which are recorded before they are made
+ * (pending.h), the pending records, the session's mount namespace (ours
+ * now) and its caller (our parent).  0 or -errno (logged).
+ */
+int session_prepare_polydirs(const struct wire_request *req, struct session_state *st);
 
 /* polydirs: every job.  0 or -errno. */
 int session_polydirs(const struct wire_request *req, struct session_state *st);

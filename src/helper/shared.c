@@ -34,12 +34,15 @@ bool shared_needed(const struct wire_request *req, unsigned int mask)
 
 /*
  * Who shares, and with which settings: sessions that ask for other
- * namespace types or another config get a set of their own.
+ * namespace types or another config get a set of their own.  A
+ * share=session set is this session's alone: 64 random bits, not its
+ * caller, name it (a caller may hold several sessions, or a set that an
+ * earlier session of its left counted).
  */
-static int make_key(const struct wire_request *req, unsigned int mask,
-		    const struct procid *caller, char *key, size_t len)
+static int make_key(const struct wire_request *req, unsigned int mask, char *key, size_t len)
 {
 	char what[3 * 4096 + 64], hex[MD5_DIGEST_STRING_LENGTH];
+	uint64_t nonce;
 	int n = snprintf(what, sizeof(what), "%u\n%u\n%s\n%s\n%s", mask,
 			 req->flags & ~(uint32_t)POLYNS_OPT_DEBUG, req->config, req->config_dir,
 			 req->init);
@@ -51,9 +54,10 @@ static int make_key(const struct wire_request *req, unsigned int mask,
 		n = snprintf(key, len, "user-%" PRIu32 "-%.*s", req->user.uid, KEY_DIGEST, hex);
 	else if (req->share == POLYNS_SHARE_GROUP)
 		n = snprintf(key, len, "group-%" PRIu32 "-%.*s", req->user.gid, KEY_DIGEST, hex);
+	else if (getrandom(&nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))
+		return errno ? -errno : -EIO;
 	else
-		n = snprintf(key, len, "session-%d-%" PRIu64 "-%.*s", (int)caller->pid,
-			     caller->start, KEY_DIGEST, hex);
+		n = snprintf(key, len, "session-%016" PRIx64 "-%.*s", nonce, KEY_DIGEST, hex);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
@@ -145,7 +149,7 @@ int shared_name(const struct wire_request *req, unsigned int mask, const char *p
 	r = procid_open(getppid(), &c->caller, &pidfd);
 	if (r == 0) {
 		(void)close(pidfd);
-		r = make_key(req, mask, &c->caller, c->key, sizeof(c->key));
+		r = make_key(req, mask, c->key, sizeof(c->key));
 	}
 	if (r < 0)
 		hlog(LOG_ERR, "cannot name the session's shared set: %s", strerror(-r));
@@ -294,14 +298,16 @@ static bool sampled(const struct sweep_ctx *s, const char *key)
 /*
  * Another key's set no session uses any more (a killed caller), or whose
  * holder is gone: release it.  A tampered entry is left to its own key's
- * logins, which say so.
+ * logins, which say so.  A key without an entry (released meanwhile, or what
+ * a helper killed half-way left) keeps no lock either: nobody may use that
+ * key again.
  */
 static int sweep_key(const char *key, void *ctx)
 {
 	const struct sweep_ctx *s = ctx;
 	struct reg_sweep sw = { 0 };
 	struct reg_entry *e;
-	int lock;
+	int lock, r;
 
 	if (strcmp(key, s->skip) == 0 || !sampled(s, key))
 		return 0;
@@ -309,9 +315,12 @@ static int sweep_key(const char *key, void *ctx)
 	if (lock < 0)
 		return 0; /* busy: its own sessions see to it */
 	e = calloc(1, sizeof(*e));
-	if (e && reg_load(s->shared_fd, key, e) == 0 && set_same_pidns(e) &&
-	    set_sessions(s->shared_fd, key, true, &sw) == 0 &&
-	    !set_in_use(procid_alive(&e->holder, NULL), &sw)) {
+	r = e ? reg_load(s->shared_fd, key, e) : -ENOMEM;
+	if (r == -ENOENT) {
+		if (reg_remove(s->shared_fd, key, lock) < 0)
+			hlog(LOG_ERR, "cannot remove what is left of the registry entry %s", key);
+	} else if (r == 0 && set_same_pidns(e) && set_sessions(s->shared_fd, key, true, &sw) == 0 &&
+		   !set_in_use(procid_alive(&e->holder, NULL), &sw)) {
 		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s", key);
 		(void)set_release(s->shared_fd, key, lock, e, s->runtime_dir);
 	} else {

@@ -28,9 +28,10 @@ struct shared_ctx {
 bool shared_needed(const struct wire_request *req, unsigned int mask);
 
 /*
- * In the helper: start c, naming the set (its key, from the request, the
- * mask and the caller, our parent) and its plan (digest of the polydirs).
- * 0 or -errno (logged).
+ * In the helper: start c, naming the set (its key, from the request and the
+ * mask; random for share=session) and its plan (digest of the polydirs),
+ * and the caller, our parent, that the session is counted by.  0 or -errno
+ * (logged).
  */
 int shared_name(const struct wire_request *req, unsigned int mask, const char *plan,
 		struct shared_ctx *c);

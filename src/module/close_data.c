@@ -98,31 +98,44 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
  * or else its nsfs inode number, which the kernel may reuse (then an old
  * instance is merely kept longer).
  */
-static int mntns_id(int proc_fd, const char *path, uint64_t *id)
+static int mntns_id_of(int fd, uint64_t *id)
 {
 	struct stat st;
+
+	if (ioctl(fd, NS_GET_MNTNS_ID, id) == 0)
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	*id = st.st_ino;
+	return 0;
+}
+
+static int mntns_id(int proc_fd, const char *path, uint64_t *id)
+{
 	int fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
-	int r = 0;
+	int r;
 
 	if (fd < 0)
 		return -errno;
-	if (ioctl(fd, NS_GET_MNTNS_ID, id) < 0) {
-		if (fstat(fd, &st) < 0)
-			r = -errno;
-		else
-			*id = st.st_ino;
-	}
+	r = mntns_id_of(fd, id);
 	(void)close(fd);
 	return r;
 }
 
-static bool owned_by_root(int proc_fd, long pid)
+/*
+ * A process whose mount namespace could not be read: gone since (its
+ * namespace link can answer EACCES once the task is reaped, before its
+ * /proc entry goes), or root's and not the session's.
+ */
+static bool gone_or_root(int proc_fd, long pid)
 {
 	char path[32];
 	struct stat st;
 
 	(void)snprintf(path, sizeof(path), "%ld", pid);
-	return fstatat(proc_fd, path, &st, 0) == 0 && st.st_uid == 0;
+	if (fstatat(proc_fd, path, &st, 0) < 0)
+		return errno == ENOENT;
+	return st.st_uid == 0;
 }
 
 /*
@@ -158,7 +171,7 @@ static int each_mount_namespace(int proc_fd, void (*fn)(long pid, uint64_t id, v
 		r = mntns_id(proc_fd, path, &id);
 		if (r == 0)
 			fn(pid, id, ctx);
-		else if (r == -ENOENT || r == -ESRCH || owned_by_root(proc_fd, pid))
+		else if (r == -ENOENT || r == -ESRCH || gone_or_root(proc_fd, pid))
 			r = 0; /* gone, a zombie, or root's and not the session's */
 	}
 	if (r == 0 && errno)
@@ -311,11 +324,15 @@ static void close_request(pam_handle_t *pamh, const struct polyns_options *opts,
 }
 
 void close_data_discard(pam_handle_t *pamh, struct conv_state *st,
-			const struct polyns_options *opts, const struct wire_reply *reply)
+			const struct polyns_options *opts, const struct wire_reply *reply,
+			int mnt_fd)
 {
 	struct wire_request *req = &st->close_req;
 
 	close_request(pamh, opts, req);
+	/* The instances' pending records name the session's mount namespace. */
+	if (mnt_fd >= 0 && mntns_id_of(mnt_fd, &req->mntns_ino) < 0)
+		req->mntns_ino = 0;
 	for (uint32_t i = 0; i < reply->n_tmpdirs; i++)
 		req->cleanup[req->n_cleanup++] = reply->tmpdirs[i];
 	req->registry = reply->registry;
@@ -341,7 +358,7 @@ void close_data_cleanup(pam_handle_t *pamh, struct conv_state *st,
 	struct close_data *cd;
 	bool unmount = opts->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE;
 	int others = 0; /* other processes in our mount namespace; -1: unknown */
-	int proc;
+	int proc, r;
 
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
 		return;
@@ -350,11 +367,12 @@ void close_data_cleanup(pam_handle_t *pamh, struct conv_state *st,
 	proc = cd->proc_fd >= 0 ? fcntl(cd->proc_fd, F_DUPFD_CLOEXEC, 3)
 				: open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	/* Only tmpdirs ask who else is in our namespace: the scan is a stat of every process. */
-	if (proc < 0 || count_others(req, &others, proc, cd->n_tmpdirs > 0) < 0) {
-		/* Cannot tell who still runs, nor name our namespace: keep, unrecorded. */
+	r = proc < 0 ? -errno : count_others(req, &others, proc, cd->n_tmpdirs > 0);
+	if (r < 0) {
+		/* Cannot tell who still runs, nor name our namespace: keep them (recorded at open). */
 		if (cd->n_tmpdirs > 0)
-			pam_syslog(pamh, LOG_ERR, "cannot scan /proc at close: keeping %u "
-				   "tmpdir instance(s)", cd->n_tmpdirs);
+			pam_syslog(pamh, LOG_ERR, "cannot scan /proc at close (%s): keeping %u "
+				   "tmpdir instance(s)", strerror(-r), cd->n_tmpdirs);
 		others = -1;
 	} else {
 		/* The same /proc answers the helper's question about pending records. */

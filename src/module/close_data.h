@@ -48,8 +48,13 @@ bool close_data_kept(pam_handle_t *pamh, int *proc_fd);
 int close_data_answer_live(pam_handle_t *pamh, int sock, struct wire_reader *rd,
 			   struct wire_buf *out);
 
-/* A session that failed after the helper made tmpdirs: remove them now. */
+/*
+ * A session that failed after the helper made tmpdirs or counted it in a
+ * set: remove them now, and end its session there.  mnt_fd is the session's
+ * mount namespace (its instances' records name it), or -1.
+ */
 void close_data_discard(pam_handle_t *pamh, struct conv_state *st,
-			const struct polyns_options *opts, const struct wire_reply *reply);
+			const struct polyns_options *opts, const struct wire_reply *reply,
+			int mnt_fd);
 
 #endif

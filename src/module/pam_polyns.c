@@ -200,15 +200,16 @@ static int enter_session(pam_handle_t *pamh, struct conv_state *st,
 			 const char *user, uint64_t *inits_at)
 {
 	struct join_saved saved = { { 0 } };
-	bool has_mnt = false, has_pid = false, joined = false;
+	bool has_pid = false, joined = false;
 	_cleanup_close_ int proc_fd = -1;
-	int ret;
+	int mnt_fd = -1, ret;
 
 	for (size_t i = 0; i < sizeof(saved.orig) / sizeof(saved.orig[0]); i++)
 		saved.orig[i] = -1; /* nothing to close unless join_namespaces() ran */
 
 	for (uint32_t i = 0; i < res->reply.n_ns; i++) {
-		has_mnt = has_mnt || res->reply.ns[i].ns_bit == POLYNS_NS_MNT;
+		if (res->reply.ns[i].ns_bit == POLYNS_NS_MNT)
+			mnt_fd = res->fds[i];
 		has_pid = has_pid || res->reply.ns[i].ns_bit == POLYNS_NS_PID;
 	}
 	/* The session's /proc will not show us: close scans this one. */
@@ -216,7 +217,7 @@ static int enter_session(pam_handle_t *pamh, struct conv_state *st,
 	if (has_pid && proc_fd < 0) {
 		pam_syslog(pamh, LOG_ERR, "cannot open /proc: %m");
 		ret = PAM_SESSION_ERR;
-	} else if (!has_mnt &&
+	} else if (mnt_fd < 0 &&
 		   (res->reply.n_polydirs || res->reply.n_inits || res->reply.n_tmpdirs)) {
 		pam_syslog(pamh, LOG_ERR, "helper reported polydirs without a mount namespace");
 		ret = PAM_SESSION_ERR;
@@ -239,7 +240,7 @@ static int enter_session(pam_handle_t *pamh, struct conv_state *st,
 			join_undo(pamh, &saved);
 		/* Back where we started: the helper can undo what it made or counted. */
 		if (res->reply.n_tmpdirs > 0 || res->reply.registry[0])
-			close_data_discard(pamh, st, o, &res->reply);
+			close_data_discard(pamh, st, o, &res->reply, mnt_fd);
 	}
 	join_saved_close(&saved);
 	return ret;

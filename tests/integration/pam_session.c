@@ -14,7 +14,12 @@
  * the command's, or 99 if the session did not open.  --thread starts a
  * second thread first; --drop-sys-admin drops CAP_SYS_ADMIN first (both to
  * see the module refuse a caller that cannot join namespaces);
- * --thread-at-close starts one after open, before close.
+ * --thread-at-close starts one after open, before close.  --wait-stdin
+ * reads a byte (or end of file) from stdin after pam_open_session, whatever
+ * it returned, before going on: the caller stays alive as long as a test
+ * wants.  --twice opens a second session on a second PAM handle while the
+ * first is open and prints "twice: RESULT FIRST SECOND", the
+ * time_for_children namespace after each open.
  *
  * --close-as-user does what systemd does for a user@.service manager
  * (PAMName=systemd-user): after open it forks a child that drops to the
@@ -175,11 +180,44 @@ static int run(char **cmd, const char *user, int as_user)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+static void read_ns(const char *name, char *out, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	(void)snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	n = readlink(path, out, len - 1);
+	out[n < 0 ? 0 : n] = '\0';
+}
+
+/* --twice: a second session while the first is open, from where we started. */
+static int second_session(const char *confdir, const char *service, const char *user,
+			  const struct pam_conv *conv)
+{
+	char first[128], second[128];
+	pam_handle_t *pamh = NULL;
+	int r;
+
+	read_ns("time_for_children", first, sizeof(first));
+	r = pam_start_confdir(service, user, conv, confdir, &pamh);
+	if (r == PAM_SUCCESS)
+		r = pam_open_session(pamh, 0);
+	read_ns("time_for_children", second, sizeof(second));
+	(void)printf("twice: %s %s %s\n", pam_strerror(pamh, r), first, second);
+	(void)fflush(stdout);
+	if (r == PAM_SUCCESS)
+		r = pam_close_session(pamh, 0);
+	if (pamh)
+		(void)pam_end(pamh, r);
+	return r == PAM_SUCCESS ? 0 : 98;
+}
+
 int main(int argc, char **argv)
 {
 	struct pam_conv conv = { no_conv, NULL };
 	pam_handle_t *pamh = NULL;
 	int as_user = 0, print = 0, print_fds = 0, thread_at_close = 0, close_as_user = 0;
+	int wait_stdin = 0, twice = 0;
 	int rc = 0, r;
 	unsigned char fds_before[MAX_FD];
 	char **cmd = NULL;
@@ -198,6 +236,10 @@ int main(int argc, char **argv)
 			print_fds = 1;
 		else if (strcmp(argv[i], "--thread-at-close") == 0)
 			thread_at_close = 1;
+		else if (strcmp(argv[i], "--wait-stdin") == 0)
+			wait_stdin = 1;
+		else if (strcmp(argv[i], "--twice") == 0)
+			twice = 1;
 		else if (strcmp(argv[i], "--close-as-user") == 0)
 			close_as_user = 1;
 		else if (strcmp(argv[i], "--thread") == 0) {
@@ -233,10 +275,17 @@ int main(int argc, char **argv)
 	(void)fflush(stdout);
 	if (print)
 		print_ns("after");
+	if (wait_stdin) {
+		char c;
+
+		(void)!read(0, &c, 1);
+	}
 	if (r != PAM_SUCCESS) {
 		(void)pam_end(pamh, r);
 		return 99;
 	}
+	if (twice)
+		rc = second_session(argv[1], argv[2], argv[3], &conv);
 	if (close_as_user && close_in_child_as_user(pamh, argv[3]) < 0)
 		return 98;
 	if (cmd && *cmd)

@@ -41,4 +41,132 @@ out=$(strace -f -qq -e trace=umount2 -o "$S/umount.trace" "$PAMTEST" "$S/pam.d" 
 grep -q "umount2(\"/proc/self/fd/[0-9]*\", MNT_DETACH)" "$S/umount.trace" && grep -q '^close: Success' <<<"$out" &&
 	ok unmount_on_close_unmounts_polydirs || not_ok unmount_on_close_unmounts_polydirs "$out" "$(cat "$S/umount.trace")"
 
+# --- no instance is ever left unknown: a helper, caller or close killed ---
+# half-way leaves it recorded (it is recorded before it is made), and a later
+# close removes it once its namespace is empty and its session's caller gone.
+echo "$S/vt $S/vt-inst/ tmpdir" >"$CONF"
+echo "session required $MODULE helper=$TEST_HELPER config=$CONF config_dir=$CONFD runtime_dir=$RT" \
+	>"$S/pam.d/faulty"
+later_close() { session polyns-bob close -- true >/dev/null; }
+wait_for() { for _ in $(seq 100); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
+until_gone() { timeout 5 tail --pid="$1" -s 0.05 -f /dev/null; }
+pending_empty() { [ -z "$(ls -A "$RT/pending")" ]; }
+
+# The helper killed after making the instance (entering its sets step).
+hook sets kill
+out=$(session polyns-alice faulty -- true)
+unhook
+made=$(count)
+later_close
+[ "$made" = 1 ] && grep -q '^open: Cannot' <<<"$out" && [ "$(count)" = 0 ] && pending_empty &&
+	ok open_helper_killed_after_making_a_tmpdir_leaves_it_to_a_later_close ||
+	not_ok open_helper_killed_after_making_a_tmpdir_leaves_it_to_a_later_close "made=$made" "$out" \
+		"$(ls -la "$S/vt-inst" "$RT/pending")"
+
+# The caller killed during the session (no close at all): kept while the
+# session's process runs, removed by a later close once it is gone.
+rm -f "$S/k.pid"
+"$PAMTEST" "$S/pam.d" close polyns-alice -- sh -c "echo \$\$ >$S/k.pid; exec sleep 600" >/dev/null 2>&1 &
+caller=$!
+wait_for "$S/k.pid"
+kill -9 "$caller"
+wait "$caller" 2>/dev/null
+later_close
+kept=$(count)
+kill -9 "$(cat "$S/k.pid")"
+until_gone "$(cat "$S/k.pid")"
+later_close
+[ "$kept" = 1 ] && [ "$(count)" = 0 ] && pending_empty &&
+	ok caller_killed_before_close_leaves_its_tmpdir_to_a_later_close ||
+	not_ok caller_killed_before_close_leaves_its_tmpdir_to_a_later_close "kept=$kept" \
+		"$(ls -la "$S/vt-inst" "$RT/pending")"
+
+# The close helper killed before it removes anything, and the tree child killed.
+for step in cleanup tree; do
+	hook "$step" kill
+	out=$(session polyns-alice faulty -- true)
+	unhook
+	left=$(count)
+	later_close
+	[ "$left" = 1 ] && grep -q '^close: Success' <<<"$out" && [ "$(count)" = 0 ] && pending_empty &&
+		ok "close_with_${step}_killed_leaves_the_tmpdir_to_a_later_close" ||
+		not_ok "close_with_${step}_killed_leaves_the_tmpdir_to_a_later_close" "left=$left" "$out" \
+			"$(ls -la "$S/vt-inst" "$RT/pending")"
+done
+
+# Between the helper's exit and its caller's join, the session's namespace
+# has no process: a record is kept while the caller that opened it runs.
+mkfifo "$S/hold"
+hook sets kill
+"$PAMTEST" "$S/pam.d" faulty polyns-alice --wait-stdin -- true <"$S/hold" >"$S/held.out" 2>&1 &
+held=$!
+exec 9>"$S/hold"
+wait_for "$S/held.out"
+unhook
+later_close
+kept=$(count)
+echo >&9
+exec 9>&-
+wait "$held"
+later_close
+[ "$kept" = 1 ] && grep -q '^open: Cannot' "$S/held.out" && [ "$(count)" = 0 ] && pending_empty &&
+	ok tmpdir_record_kept_while_its_caller_runs ||
+	not_ok tmpdir_record_kept_while_its_caller_runs "kept=$kept" "$(cat "$S/held.out")" \
+		"$(ls -la "$S/vt-inst" "$RT/pending")"
+
+# More kept instances than one close can hand to the tree child (8 fds in
+# one message): each close removes what it can, none is stuck.
+for i in $(seq 10); do
+	session polyns-alice close -- sh -c "sleep 600 </dev/null >/dev/null 2>&1 & echo \$! >$S/bg.$i" \
+		>/dev/null
+done
+kept=$(count)
+for i in $(seq 10); do
+	kill "$(cat "$S/bg.$i")"
+	until_gone "$(cat "$S/bg.$i")"
+done
+later_close
+after1=$(count)
+later_close
+after2=$(count)
+[ "$kept" = 10 ] && [ "$after1" -lt "$kept" ] && [ "$after2" = 0 ] && pending_empty &&
+	ok more_kept_instances_than_one_close_takes_are_all_collected ||
+	not_ok more_kept_instances_than_one_close_takes_are_all_collected \
+		"kept=$kept after one close=$after1, two=$after2" "$(ls -la "$RT/pending")"
+
+# A process that vanishes while close reads its mount namespace (reaped
+# between the listing of /proc and that read, its namespace answers EACCES)
+# is gone, not a process close may not see: the pass goes on.
+echo "$S/vt $S/vt-inst/ tmpdir" >"$CONF"
+sh -c 'setpriv --reuid 4001 --regid 4001 --clear-groups sleep 600; :' 2>/dev/null &
+for _ in $(seq 100); do
+	victim=$(pgrep -P $! -x sleep) && [ "$(stat -c %u "/proc/$victim")" = 4001 ] && break
+	sleep 0.05
+done
+log_mark
+out=$(LD_PRELOAD=$BUILD/test/vanish_shim.so POLYNS_VANISH_PID=$victim session polyns-bob close -- true)
+logs=$(log_since)
+wait $!
+[ -n "$victim" ] && [ ! -e "/proc/$victim" ] && grep -q '^close: Success' <<<"$out" &&
+	! grep -q "cannot scan" <<<"$logs" && [ "$(count)" = 0 ] && pending_empty &&
+	ok process_vanishing_during_the_close_scan_is_gone ||
+	not_ok process_vanishing_during_the_close_scan_is_gone "victim=$victim" "$out" "$logs"
+
+# A reply that would pass 64 KiB (many polydirs with long paths) is refused
+# before the namespaces are handed over, and its tmpdirs are undone at once.
+long=$S/$(printf 'l%.0s' $(seq 200))/$(printf 'm%.0s' $(seq 200))/$(printf 'n%.0s' $(seq 200))
+: >"$CONF"
+for i in $(seq 32); do
+	mkdir -p "$long/p$i" && chmod 1777 "$long/p$i"
+	echo "$long/p$i $long/p$i-inst/ tmpdir" >>"$CONF"
+done
+log_mark
+out=$(session polyns-alice close -- true)
+logs=$(log_since)
+left=$(find "$long" -mindepth 2 -maxdepth 2 -path '*-inst/*' | wc -l)
+grep -q '^open: Cannot' <<<"$out" && grep -q "would not fit in one message" <<<"$logs" &&
+	[ "$left" = 0 ] && pending_empty && ok reply_over_64k_refused_and_its_tmpdirs_undone ||
+	not_ok reply_over_64k_refused_and_its_tmpdirs_undone "$out" "$logs" "instances left: $left"
+echo "$S/vt $S/vt-inst/ tmpdir" >"$CONF"
+
 tap_done

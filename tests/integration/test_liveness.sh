@@ -58,11 +58,20 @@ stale_set() {
 	until_gone "$cmd"
 }
 
-# take MODE PID FILE: a task of polyns-bob's gets number PID; TAKER is its process.
+# take MODE PID FILE: a task of polyns-bob's gets number PID; TAKER is its
+# process.  Its report comes through a FIFO that this shell reads with a
+# builtin: no process of ours (a "sleep" of a polling loop) may be made
+# between its setting ns_last_pid and its taking the number.
 take() {
-	python3 "$TAKE" "$1" "$2" 4002 "$3" >/dev/null 2>&1 &
+	rm -f "$3.fifo"
+	mkfifo "$3.fifo"
+	exec 8<>"$3.fifo" # open for reading without waiting for the writer
+	python3 "$TAKE" "$1" "$2" 4002 "$3.fifo" >/dev/null 2>&1 &
 	TAKER=$!
-	wait_for "$3"
+	local line=""
+	read -t 10 -r line <&8
+	exec 8<&-
+	echo "$line" >"$3"
 }
 
 # --- a thread holding a dead caller's number: the set is stale ---

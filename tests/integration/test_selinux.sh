@@ -56,4 +56,32 @@ out=$(session polyns-alice se -- findmnt -n -o SOURCE "$S/t")
 grep -qF "[/t-inst/polyns-alice]" <<<"$out" && ok selinux_off_context_falls_back_to_user ||
 	not_ok selinux_off_context_falls_back_to_user "$out"
 
+# A session computes at most 8 context-method instance contexts (one
+# selinuxfs "member" descriptor each, opened before the sandbox): a ninth is
+# refused by the plan, before any namespace or instance is made.  (The seam's
+# fake computation uses no descriptor: the plan's count is what is tested.)
+contexts() { # N: N context polydirs
+	: >"$CONF"
+	for i in $(seq "$1"); do
+		mkdir -p "$S/c$i" && chmod 1777 "$S/c$i"
+		rm -rf "$S/c$i-inst"
+		echo "$S/c$i $S/c$i-inst/ context" >>"$CONF"
+	done
+}
+pam_conf se "debug"
+contexts 8
+hook request "selinux=user_u:user_r:user_t:s0"
+out8=$(session polyns-alice se -- true)
+contexts 9
+log_mark
+out9=$(session polyns-alice se -- true)
+logs=$(log_since)
+unhook
+grep -q '^open: Success' <<<"$out8" && grep -q '^open: System error' <<<"$out9" &&
+	grep -q "more than 8 context polydirs apply to polyns-alice" <<<"$logs" &&
+	[ -z "$(ls -d "$S"/c*-inst 2>/dev/null)" ] &&
+	ok selinux_ninth_context_polydir_refused_before_anything_is_made ||
+	not_ok selinux_ninth_context_polydir_refused_before_anything_is_made "$out8" "$out9" "$logs" \
+		"$(ls -d "$S"/c*-inst 2>&1)"
+
 tap_done
