@@ -89,11 +89,11 @@ HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/peer.c \
 	src/helper/mounts.c src/helper/polydir.c src/helper/cleanup.c \
 	src/helper/selinux_label.c src/helper/hexname.c src/helper/rundir.c \
 	src/helper/procid.c src/helper/holder.c src/helper/registry.c \
-	src/helper/shared.c \
+	src/helper/shared.c src/helper/pending_name.c src/helper/reg_wire.c \
 	$(CONF_SRC) $(COMMON_SRC)
 MODULE_SRC := src/module/pam_polyns.c src/module/preflight.c \
 	src/module/spawn.c src/module/converse.c src/module/join.c \
-	src/module/inits.c src/module/close_data.c src/module/secontext.c src/common/walk.c \
+	src/module/inits.c src/module/close_data.c src/module/request.c src/module/secontext.c src/common/walk.c \
 	$(COMMON_SRC)
 CHECK_SRC := src/check/polyns-check.c src/check/existing.c $(CONF_SRC) $(COMMON_SRC) \
 	src/common/walk.c
@@ -183,7 +183,7 @@ UNIT_TESTS := test_options test_conf_lex test_conf_parse test_conf_expand \
 	test_conf_resolve test_instance_name test_conf_load test_registry_names test_plan \
 	test_walk test_step_table
 UNIT_BINS := $(addprefix $(BUILDDIR)/unit/,$(UNIT_TESTS))
-UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC) src/helper/hexname.c src/helper/procid.c \
+UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC) src/helper/hexname.c src/helper/procid.c src/helper/pending_name.c \
 	src/common/walk.c src/helper/steps.c src/helper/privs.c src/helper/sandbox_rules.c
 
 $(BUILDDIR)/obj/pie/tests/%.o: tests/%.c

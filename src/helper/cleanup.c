@@ -20,6 +20,7 @@
 #include "hlog.h"
 #include "landlock.h"
 #include "options.h"
+#include "pending_name.h"
 #include "polydir.h"
 #include "procid.h"
 #include "rundir.h"
@@ -156,54 +157,19 @@ int cleanup_open_pending(const char *runtime_dir)
 	return rundir_open(runtime_dir, "pending");
 }
 
-/*
- * A record is a directory named "<pid namespace>.<mount namespace id>.<instance
- * path in hex>": only a close in the same pid namespace, whose /proc scan
- * sees every process that could use the mount namespace, may sweep it.
- */
 int cleanup_defer(int pending_fd, uint64_t ino, const char *path)
 {
 	char name[256];
 	uint64_t pidns = 0;
-	size_t n;
 	int r = procid_self_pidns(&pidns);
 
+	if (r == 0)
+		r = pending_name(pidns, ino, path, name, sizeof(name));
 	if (r < 0)
 		return r;
-	n = (size_t)snprintf(name, sizeof(name), "%llu.%llu.", (unsigned long long)pidns,
-			     (unsigned long long)ino);
-	if (hexname_encode(path, name + n, sizeof(name) - n) < 0)
-		return -ENAMETOOLONG;
 	if (mkdirat(pending_fd, name, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
-}
-
-/*
- * "PIDNS.INO.HEX", or 0.3.0's "INO.HEX" (its hex starts with "2f", not a
- * digit run and a dot), taken as our own pid namespace's.
- */
-static int parse_record(const char *name, uint64_t own_pidns, uint64_t *pidns,
-			uint64_t *ino, char *path, size_t len)
-{
-	char *end;
-	uint64_t first = strtoull(name, &end, 10), second;
-	const char *rest = end + 1;
-
-	if (end == name || *end != '.')
-		return -EINVAL;
-	second = strtoull(rest, &end, 10);
-	if (end != rest && *end == '.') {
-		*pidns = first;
-		*ino = second;
-		rest = end + 1;
-	} else {
-		*pidns = own_pidns;
-		*ino = first;
-	}
-	if (hexname_decode(rest, path, len) < 0)
-		return -EINVAL;
-	return path[0] == '/' ? 0 : -EINVAL;
 }
 
 /* A record of ours (our pid namespace's), with its mount namespace and path. */
@@ -212,7 +178,7 @@ static bool own_record(const char *name, uint64_t own_pidns, uint64_t *ino, char
 {
 	uint64_t pidns;
 
-	return name[0] != '.' && parse_record(name, own_pidns, &pidns, ino, path, len) == 0 &&
+	return name[0] != '.' && pending_name_parse(name, own_pidns, &pidns, ino, path, len) == 0 &&
 	       pidns == own_pidns;
 }
 

@@ -14,73 +14,19 @@
 #include "landlock.h"
 #include "options.h"
 #include "procid.h"
+#include "reg_wire.h"
 #include "rundir.h"
 #include "sandbox.h"
 #include "util.h"
 
 #define MAKE_FDS 2 /* the registry directory, the key's lock */
 
-/* What the helper tells the child, and what the child answers. */
-struct reg_msg {
-	int32_t result; /* answer: 1 joined, 0 make, -errno */
-	uint32_t mask;
-	const char *plan, *key, *token;
-	struct procid caller;
-	uint32_t n_ns;
-	struct wire_ns ns[WIRE_MAX_FDS];
-};
-
 static int reg_msg_send(int sock, const struct reg_msg *m, const int *fds, size_t n_fds)
 {
 	static struct wire_buf b;
-	int r;
+	int r = reg_msg_encode(&b, m);
 
-	wire_begin(&b, MSG_REGISTRY);
-	wire_put_u32(&b, (uint32_t)m->result);
-	wire_put_u32(&b, m->mask);
-	wire_put_str(&b, m->plan);
-	wire_put_str(&b, m->key);
-	wire_put_str(&b, m->token);
-	wire_put_u64(&b, (uint64_t)m->caller.pid);
-	wire_put_u64(&b, m->caller.start);
-	wire_put_u32(&b, m->n_ns);
-	for (uint32_t i = 0; i < m->n_ns; i++) {
-		wire_put_u32(&b, m->ns[i].ns_bit);
-		wire_put_u64(&b, m->ns[i].dev);
-		wire_put_u64(&b, m->ns[i].ino);
-	}
-	r = wire_finish(&b);
 	return r < 0 ? r : channel_send(sock, &b, fds, n_fds);
-}
-
-/* Decode; strings point into msg.  0 or -EBADMSG. */
-static int reg_msg_read(const uint8_t *msg, size_t len, struct reg_msg *m)
-{
-	struct wire_reader rd;
-	uint32_t type;
-
-	if (wire_open(msg, len, &type, &rd) < 0 || type != MSG_REGISTRY)
-		return -EBADMSG;
-	m->result = (int32_t)wire_get_u32(&rd);
-	m->mask = wire_get_u32(&rd);
-	m->plan = wire_get_str(&rd, true);
-	m->key = wire_get_str(&rd, true);
-	m->token = wire_get_str(&rd, true);
-	m->caller.pid = (pid_t)wire_get_u64(&rd);
-	m->caller.start = wire_get_u64(&rd);
-	m->n_ns = wire_get_u32(&rd);
-	if (m->n_ns > WIRE_MAX_FDS)
-		return -EBADMSG;
-	for (uint32_t i = 0; i < m->n_ns; i++) {
-		m->ns[i].ns_bit = wire_get_u32(&rd);
-		m->ns[i].dev = wire_get_u64(&rd);
-		m->ns[i].ino = wire_get_u64(&rd);
-	}
-	if (wire_done(&rd) < 0 || m->result > 1 || m->result < -4095 ||
-	    (m->mask & ~(uint32_t)POLYNS_NS_ALL) || strlen(m->key) >= REG_KEY_MAX ||
-	    strlen(m->plan) > REG_PLAN_LEN)
-		return -EBADMSG;
-	return 0;
 }
 
 /* Landlock: the registry, the pending records and /proc; no signal out of it. */
@@ -129,7 +75,7 @@ static int registrar_main(int sock, void *arg)
 
 	if (len == -EPIPE)
 		return 0; /* the helper needs no set after all */
-	if (len < 0 || reg_msg_read(msg, (size_t)len, &go) < 0)
+	if (len < 0 || reg_msg_decode(msg, (size_t)len, &go) < 0)
 		return -EBADMSG;
 	/* Our own /proc fd (child_start closed the helper's), in the same namespaces. */
 	r = procid_reopen();
@@ -200,23 +146,6 @@ static int check_make_fds(const struct wire_request *req, const struct shared_ct
 	return r;
 }
 
-/* A join answer: the set's namespaces (of our types), no fds, and our token. */
-static int check_join(const struct reg_msg *m, size_t n_fds, unsigned int mask,
-		      const struct shared_ctx *c)
-{
-	size_t key_len = strlen(c->key);
-
-	if (n_fds != 0 || m->n_ns == 0 || m->caller.pid <= 0 ||
-	    strncmp(m->token, c->key, key_len) != 0 ||
-	    strncmp(m->token + key_len, "/session.", 9) != 0 || strchr(m->token + key_len + 1, '/') ||
-	    strlen(m->token) >= sizeof(c->token))
-		return -EBADMSG;
-	for (uint32_t i = 0; i < m->n_ns; i++)
-		if (!(m->ns[i].ns_bit & mask) || (m->ns[i].ns_bit & (m->ns[i].ns_bit - 1)))
-			return -EBADMSG;
-	return 0;
-}
-
 static int take_answer(const struct reg_msg *m, const int *fds, size_t n_fds,
 		       const struct wire_request *req, unsigned int mask, struct shared_ctx *c,
 		       struct made_ns *made)
@@ -236,9 +165,8 @@ static int take_answer(const struct reg_msg *m, const int *fds, size_t n_fds,
 			     "registry's and the lock of %s", c->key);
 		return r;
 	}
-	r = check_join(m, n_fds, mask, c);
-	if (r < 0)
-		return r;
+	if (n_fds != 0 || reg_msg_join_ok(m, c->key, mask, sizeof(c->token)) < 0)
+		return -EBADMSG;
 	c->entry.holder = m->caller;
 	c->entry.n_ns = m->n_ns;
 	memcpy(c->entry.ns, m->ns, sizeof(m->ns[0]) * m->n_ns);
@@ -263,7 +191,7 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 		ssize_t len = child_relay(child, MSG_REGISTRY, false, msg, fds, WIRE_MAX_FDS,
 					  &n_fds);
 
-		r = len < 0 ? (int)len : reg_msg_read(msg, (size_t)len, &answer);
+		r = len < 0 ? (int)len : reg_msg_decode(msg, (size_t)len, &answer);
 	}
 	told = r == 0; /* an answer came: a refusal in it was logged by the child */
 	if (r == 0)

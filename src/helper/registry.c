@@ -24,7 +24,6 @@
 #define NEW_SUFFIX ".new"
 #define DEAD_SUFFIX ".dead"
 
-static int parse_session(const char *name, struct procid *caller);
 static int each_name(int dirfd, int (*fn)(const char *name, void *ctx), void *ctx);
 static int check_dir_at(int dirfd, const char *name);
 
@@ -224,17 +223,15 @@ static bool is_hex(const char *s, size_t len)
 	return n == len && s[n] == '\0';
 }
 
-/* One fact of an entry; an unknown or malformed name fails the whole entry. */
-static int parse_fact(const char *name, void *ctx)
+int reg_parse_fact(const char *name, struct reg_entry *e)
 {
-	struct reg_entry *e = ctx;
 	const char *rest;
 	struct procid unused;
 
 	if (strncmp(name, "holder.", 7) == 0)
 		return procid_parse(name + 7, &e->holder);
 	if (strncmp(name, "session.", 8) == 0)
-		return parse_session(name, &unused);
+		return reg_parse_session(name, &unused);
 	if (strncmp(name, "pidns.", 6) == 0)
 		return parse_u64(name + 6, &e->pidns, &rest) < 0 || *rest ? -EINVAL : 0;
 	if (strncmp(name, "mntns.", 6) == 0)
@@ -253,6 +250,11 @@ static int parse_fact(const char *name, void *ctx)
 		return hexname_decode(name + 7, e->tmpdirs[e->n_tmpdirs++],
 				      sizeof(e->tmpdirs[0]));
 	return -EINVAL;
+}
+
+static int parse_fact(const char *name, void *ctx)
+{
+	return reg_parse_fact(name, ctx);
 }
 
 struct checked {
@@ -317,7 +319,7 @@ int reg_session_name(const struct procid *caller, char *buf, size_t len)
 }
 
 /* "session.PID.START.N": the caller's identity, and the helper's pid N. */
-static int parse_session(const char *name, struct procid *caller)
+int reg_parse_session(const char *name, struct procid *caller)
 {
 	char id[48];
 	const char *dot = strrchr(name, '.');
@@ -423,7 +425,7 @@ int reg_session_remove(int shared_fd, const char *key, const char *name)
 
 	if (fd < 0)
 		return fd;
-	if (parse_session(name, &id) < 0)
+	if (reg_parse_session(name, &id) < 0)
 		return -EINVAL;
 	return unlinkat(fd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
 }
@@ -447,7 +449,7 @@ static int sweep_one(const char *name, void *ctx)
 
 	if (strncmp(name, "session.", 8) != 0)
 		return 0;
-	alive = parse_session(name, &id) < 0 ? -EINVAL : procid_alive(&id, NULL);
+	alive = reg_parse_session(name, &id) < 0 ? -EINVAL : procid_alive(&id, NULL);
 	if (alive == 0 && unlinkat(s->fd, name, AT_REMOVEDIR) < 0)
 		alive = -errno;
 	if (alive == 1) {

@@ -64,6 +64,15 @@ int reg_create(int shared_fd, const char *key, const struct reg_entry *e,
 /* The name of a session's fact (and of its close token), for this helper. */
 int reg_session_name(const struct procid *caller, char *buf, size_t len);
 
+/*
+ * The names on disk, without the disk (what reg_load reads each fact
+ * with): one fact's name into e (0, or -EINVAL for a name not in the list
+ * above or malformed: the entry is then refused), and a session fact's
+ * caller (0 or -EINVAL).
+ */
+int reg_parse_fact(const char *name, struct reg_entry *e);
+int reg_parse_session(const char *name, struct procid *caller);
+
 /* Add or remove one session of KEY's entry.  0 or -errno. */
 int reg_session_add(int shared_fd, const char *key, const struct procid *s);
 int reg_session_remove(int shared_fd, const char *key, const char *name);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "hexname.h"
+#include "pending_name.h"
 #include "procid.h"
 #include "wire.h"
 
@@ -93,6 +94,56 @@ static void procid_parse_refuses_malformed(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(procid_parse(bad[i], &id), -EINVAL);
+}
+
+/* The process name is the process's own: spaces, parentheses and newlines. */
+static void procid_stat_start_after_hostile_name(void **state)
+{
+	static const char *const names[] = {
+		"sh", "a b", ") 9 9 9", "((", "x)\n1 2 3 4", ")", "a) R 1 2 3 4 5 6 7 8 9 10",
+	};
+	char stat[512];
+	uint64_t start = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		(void)snprintf(stat, sizeof(stat), "42 (%s) S 1 42 42 0 -1 4194560 100 0 0 0 "
+			       "0 0 0 0 20 0 1 0 123456789 2000 300 18446744073709551615\n",
+			       names[i]);
+		start = 0;
+		assert_int_equal(procid_parse_stat(stat, &start), 0);
+		assert_true(start == 123456789);
+	}
+	assert_int_equal(procid_parse_stat("42 (sh S 1 2", &start), -EINVAL);
+	assert_int_equal(procid_parse_stat("42 (sh) S 1 2 3", &start), -EINVAL);
+	/* field 22 must be a number as the kernel writes it */
+	assert_int_equal(procid_parse_stat("1 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 -5 1",
+					   &start), -EINVAL);
+	assert_int_equal(procid_parse_stat("1 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5x 1",
+					   &start), -EINVAL);
+}
+
+/* A pending record's name and back; 0.3.0's form is our pid namespace's. */
+static void pending_name_round_trip(void **state)
+{
+	char name[256], path[64];
+	uint64_t pidns = 0, ino = 0;
+
+	(void)state;
+	assert_int_equal(pending_name(4026531836ULL, 77, "/tmp-inst/a", name, sizeof(name)), 0);
+	assert_string_equal(name, "4026531836.77.2f746d702d696e73742f61");
+	assert_int_equal(pending_name_parse(name, 1, &pidns, &ino, path, sizeof(path)), 0);
+	assert_true(pidns == 4026531836ULL && ino == 77);
+	assert_string_equal(path, "/tmp-inst/a");
+	assert_int_equal(pending_name_parse("77.2f61", 9, &pidns, &ino, path, sizeof(path)), 0);
+	assert_true(pidns == 9 && ino == 77);
+	assert_string_equal(path, "/a");
+	assert_int_equal(pending_name(1, 2, "/abc", name, 8), -ENAMETOOLONG);
+	assert_int_equal(pending_name_parse("1.2.61", 9, &pidns, &ino, path, sizeof(path)),
+			 -EINVAL); /* not absolute */
+	assert_int_equal(pending_name_parse("x.2.2f", 9, &pidns, &ino, path, sizeof(path)),
+			 -EINVAL);
+	assert_int_equal(pending_name_parse("1", 9, &pidns, &ino, path, sizeof(path)), -EINVAL);
 }
 
 /* A reply whose only unusual field is the registry token. */
@@ -242,6 +293,8 @@ int main(void)
 		cmocka_unit_test(hexname_decode_refuses_malformed),
 		cmocka_unit_test(procid_format_and_parse),
 		cmocka_unit_test(procid_parse_refuses_malformed),
+		cmocka_unit_test(procid_stat_start_after_hostile_name),
+		cmocka_unit_test(pending_name_round_trip),
 		cmocka_unit_test(wire_registry_token),
 		cmocka_unit_test(procid_alive_only_for_the_leader_with_its_start),
 		cmocka_unit_test(wire_live_query_and_answer),

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The names of pending records (runtime_dir/pending): a tmpdir instance kept
+ * at a close because a process still used it, to remove once the mount
+ * namespace it waits on has none.  Each record is an empty directory named
+ * "PIDNS.INO.HEX": the pid namespace whose /proc scan may judge it, the
+ * mount namespace's id, and the instance path as hexname.h writes it.
+ */
+#ifndef POLYNS_PENDING_NAME_H
+#define POLYNS_PENDING_NAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The record's name for path into name.  0 or -ENAMETOOLONG. */
+int pending_name(uint64_t pidns, uint64_t ino, const char *path, char *name, size_t len);
+
+/*
+ * A record's name back into its parts (path: absolute, into len bytes).
+ * 0.3.0's "INO.HEX" is taken as own_pidns's.  0 or -EINVAL.
+ */
+int pending_name_parse(const char *name, uint64_t own_pidns, uint64_t *pidns,
+		       uint64_t *ino, char *path, size_t len);
+
+#endif
