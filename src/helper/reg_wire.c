@@ -32,6 +32,7 @@ int reg_msg_encode(struct wire_buf *b, const struct reg_msg *m)
 int reg_msg_decode(const uint8_t *msg, size_t len, struct reg_msg *m)
 {
 	struct wire_reader rd;
+	uint64_t pid;
 	uint32_t type;
 
 	if (wire_open(msg, len, &type, &rd) < 0 || type != MSG_REGISTRY)
@@ -41,7 +42,8 @@ int reg_msg_decode(const uint8_t *msg, size_t len, struct reg_msg *m)
 	m->plan = wire_get_str(&rd, true);
 	m->key = wire_get_str(&rd, true);
 	m->token = wire_get_str(&rd, true);
-	m->caller.pid = (pid_t)wire_get_u64(&rd);
+	pid = wire_get_u64(&rd);
+	m->caller.pid = (pid_t)(pid & INT32_MAX);
 	m->caller.start = wire_get_u64(&rd);
 	m->n_ns = wire_get_u32(&rd);
 	if (m->n_ns > WIRE_MAX_FDS)
@@ -51,7 +53,8 @@ int reg_msg_decode(const uint8_t *msg, size_t len, struct reg_msg *m)
 		m->ns[i].dev = wire_get_u64(&rd);
 		m->ns[i].ino = wire_get_u64(&rd);
 	}
-	if (wire_done(&rd) < 0 || m->result > 1 || m->result < -4095 ||
+	/* A pid is what pid_t holds, never a truncated larger number. */
+	if (wire_done(&rd) < 0 || pid > INT32_MAX || m->result > 1 || m->result < -4095 ||
 	    (m->mask & ~(uint32_t)POLYNS_NS_ALL) || strlen(m->key) >= REG_KEY_MAX ||
 	    strlen(m->plan) > REG_PLAN_LEN)
 		return -EBADMSG;

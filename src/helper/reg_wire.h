@@ -27,8 +27,8 @@ int reg_msg_encode(struct wire_buf *b, const struct reg_msg *m);
 
 /*
  * Decode one datagram; strings point into msg.  0 or -EBADMSG (another type,
- * malformed, a result that is neither 0, 1 nor -errno, an unknown namespace
- * bit, a key or plan too long for the registry).
+ * malformed, a result that is neither 0, 1 nor -errno, a pid that is not a
+ * pid, an unknown namespace bit, a key or plan too long for the registry).
  */
 int reg_msg_decode(const uint8_t *msg, size_t len, struct reg_msg *m);
 
