@@ -16,16 +16,18 @@
 /*
  * Open a session for user, requested by ruser (their passwd entries: name,
  * uid, gid, home).  caller_umask is the caller's; polydirs made for root
- * never get a looser one than 022.  The strings point into o, the entries
- * and service.
+ * never get a looser one than 022.  service (PAM_SERVICE, the application's
+ * choice) is sent only if it fits a wire string.  The strings point into o,
+ * the entries and service.
  */
 void request_open(const struct polyns_options *o, const struct passwd *user,
 		  const struct passwd *ruser, const char *service, mode_t caller_umask,
 		  struct wire_request *req);
 
 /*
- * Close user's session: the arguments only, every list empty; the caller
- * adds the instances, polydirs and shared set the session kept.
+ * Close user's session (NULL or "": "?", as PAM_USER may be by then): the
+ * arguments only, every list empty; the caller adds the instances, polydirs
+ * and shared set the session kept.
  */
 void request_close(const struct polyns_options *o, const char *user,
 		   struct wire_request *req);
