@@ -199,7 +199,6 @@ static int load_dropins(struct conf *conf, const char *dir, bool ignore_errors,
 {
 	_cleanup_close_ int dfd = -1;
 	struct name_list names = { 0 };
-	char why[CONF_PATH_MAX + 128];
 	struct walk w;
 	struct stat st;
 	int ret = open_dropin_dir(dir, &w);
@@ -207,6 +206,8 @@ static int load_dropins(struct conf *conf, const char *dir, bool ignore_errors,
 	if (ret == -ENOENT)
 		return 0; /* no namespace.d: no drop-ins, as with pam_namespace */
 	if (ret < 0) {
+		char why[CONF_PATH_MAX + 128];
+
 		diag_add(diags, DIAG_ERROR, dir, 0, "cannot open: %s",
 			 walk_reason(why, sizeof(why), dir, &w, ret));
 		return -EINVAL;

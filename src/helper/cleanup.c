@@ -43,7 +43,12 @@ struct batch {
 	} v[WIRE_MAX_POLYDIRS];
 };
 
-static int open_instance(const char *path, bool ignore_parent_mode, int *parent_fd, int *fd)
+/*
+ * The instance at path and its parent, for removal.  0, or -errno with why
+ * (len bytes) saying what is wrong when the walk to the parent failed.
+ */
+static int open_instance(const char *path, bool ignore_parent_mode, int *parent_fd, int *fd,
+			 char *why, size_t len)
 {
 	const char *slash = strrchr(path, '/');
 	char parent[CONF_PATH_MAX];
@@ -51,6 +56,7 @@ static int open_instance(const char *path, bool ignore_parent_mode, int *parent_
 	struct stat st;
 	int ret;
 
+	why[0] = '\0';
 	if (!slash || slash[1] == '\0' || strcmp(slash + 1, "..") == 0 ||
 	    strcmp(slash + 1, ".") == 0 || (size_t)(slash - path) >= sizeof(parent))
 		return -EINVAL;
@@ -59,15 +65,18 @@ static int open_instance(const char *path, bool ignore_parent_mode, int *parent_
 	if (ret < 0) {
 		char msg[512];
 
-		hlog(LOG_ERR, "cleanup of %s: instance parent %s", path,
-		     walk_describe(msg, sizeof(msg), parent, &w, ret));
+		(void)snprintf(why, len, "instance parent %s",
+			       walk_describe(msg, sizeof(msg), parent, &w, ret));
 		return ret;
 	}
 	/* Only inside a root-owned mode-000 parent, as at creation. */
-	if (fstat(w.fd, &st) < 0)
+	if (fstat(w.fd, &st) < 0) {
 		ret = -errno;
-	else if (!ignore_parent_mode && !root_sealed_dir(&st))
+	} else if (!ignore_parent_mode && !root_sealed_dir(&st)) {
+		(void)snprintf(why, len, "mode of instance parent %s is not 000 or its owner is "
+			       "not root", parent);
 		ret = -EPERM;
+	}
 	if (ret == 0) {
 		*fd = openat(w.fd, slash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		ret = *fd < 0 ? -errno : 0;
@@ -81,15 +90,17 @@ static int open_instance(const char *path, bool ignore_parent_mode, int *parent_
 
 static void batch_add(struct batch *b, const char *path, bool ignore, const char *record)
 {
+	char why[CONF_PATH_MAX + 128];
 	int parent_fd = -1, fd = -1, r;
 
 	if (b->n == WIRE_MAX_POLYDIRS)
 		return; /* the rest waits for a later close */
-	r = open_instance(path, ignore, &parent_fd, &fd);
+	r = open_instance(path, ignore, &parent_fd, &fd, why, sizeof(why));
 	if (r == -ENOENT && record) {
 		fd = parent_fd = -1; /* gone already: the record goes */
 	} else if (r < 0) {
-		hlog(LOG_ERR, "removing tmpdir instance %s failed: %s", path, strerror(-r));
+		hlog(LOG_ERR, "removing tmpdir instance %s failed: %s", path,
+		     why[0] ? why : strerror(-r));
 		return;
 	}
 	(void)snprintf(b->v[b->n].path, sizeof(b->v[b->n].path), "%s", path);
@@ -149,12 +160,6 @@ bool cleanup_pending_exist(const char *runtime_dir)
 		any = de->d_name[0] != '.';
 	(void)closedir(d);
 	return any;
-}
-
-/* runtime_dir/pending: root-only, made on first use. */
-int cleanup_open_pending(const char *runtime_dir)
-{
-	return rundir_open(runtime_dir, "pending");
 }
 
 int cleanup_defer(int pending_fd, uint64_t ino, const char *path)
@@ -316,19 +321,19 @@ static int collect_pending(int pending_fd, bool ignore, struct batch *b,
 	return r < 0 ? r : each_record(pending_fd, collect_dead, &p);
 }
 
-enum wire_status close_session(const struct wire_request *req, struct child *tree)
+enum wire_status close_session(const struct wire_request *req, struct child *tree,
+			       int pending)
 {
 	static struct batch b;
 	bool ignore = req->flags & POLYNS_OPT_IGNORE_INSTANCE_PARENT_MODE;
-	int failed = 0, pending = -1;
+	int failed = 0;
 
 	b.n = 0;
 	for (uint32_t i = 0; i < req->n_cleanup; i++)
 		batch_add(&b, req->cleanup[i], ignore, NULL);
-	if (req->n_defer > 0 || req->sweep_pending) {
-		pending = cleanup_open_pending(req->runtime_dir);
-		failed += pending < 0; /* the session's own instances still go below */
-	}
+	/* Without the records (close_confine said why), the session's own instances still go. */
+	if (req->n_defer > 0 || req->sweep_pending)
+		failed += pending < 0;
 	for (uint32_t i = 0; pending >= 0 && i < req->n_defer; i++) {
 		int r = cleanup_defer(pending, req->mntns_ino, req->defer[i]);
 
@@ -352,8 +357,6 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
 	for (size_t i = 0; pending >= 0 && i < b.n; i++)
 		if (b.v[i].record && (b.v[i].result == 0 || b.v[i].result == -ENOENT))
 			(void)unlinkat(pending, b.v[i].record, AT_REMOVEDIR);
-	if (pending >= 0)
-		(void)close(pending);
 	return failed ? STATUS_SESSION_ERR : STATUS_OK;
 }
 
@@ -366,21 +369,27 @@ int close_unmount(const struct wire_request *req)
 	return failed;
 }
 
-/* runtime_dir/name made if missing and opened, or -1 (logged by rundir_open). */
-static int rundir_if(bool needed, const char *runtime_dir, const char *name)
+/* runtime_dir/name made if missing and opened, or -1 (not needed, or logged here). */
+static int rundir_if(bool needed, const char *runtime_dir, const char *name, const char *what)
 {
-	return needed ? rundir_open(runtime_dir, name) : -1;
+	char why[RUNDIR_WHY_MAX];
+	int fd = needed ? rundir_open(runtime_dir, name, why, sizeof(why)) : -1;
+
+	if (fd < 0 && needed)
+		hlog(LOG_ERR, "close: cannot open %s: %s", what, why);
+	return fd < 0 ? -1 : fd;
 }
 
-int close_confine(const struct wire_request *req)
+int close_confine(const struct wire_request *req, int *shared_fd, int *pending_fd)
 {
 	bool shared = req->registry[0], pending = shared || req->n_defer || req->sweep_pending;
 	struct ll_beneath rules[] = {
 		/* the instances: found by O_PATH walks, listed, removed once empty */
 		{ open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), LL_READ_DIR | LL_REMOVE_DIR },
-		{ rundir_if(shared, req->runtime_dir, "shared"),
+		{ rundir_if(shared, req->runtime_dir, "shared", "the registry"),
 		  LL_READ_FILE | LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
-		{ rundir_if(pending, req->runtime_dir, "pending"),
+		{ rundir_if(pending, req->runtime_dir, "pending",
+			    "the records of instances kept for a later close"),
 		  LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
 	};
 	struct ll_beneath proc = { procid_proc_fd(), LL_READ_FILE | LL_READ_DIR };
@@ -391,13 +400,16 @@ int close_confine(const struct wire_request *req)
 		all[i] = rules[i];
 	all[ARRAY_SIZE(rules)] = proc;
 	r = landlock_confine(all, ARRAY_SIZE(all), true);
-	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
-		if (rules[i].fd >= 0)
-			(void)close(rules[i].fd);
+	if (rules[0].fd >= 0)
+		(void)close(rules[0].fd);
+	*shared_fd = rules[1].fd;
+	*pending_fd = rules[2].fd;
 	if (r == -EOPNOTSUPP) {
 		hlog_debug("the kernel has no Landlock: the close is confined by its filters "
 			   "and capabilities only");
 		r = 0;
+	} else if (r < 0) {
+		hlog(LOG_ERR, "entering the close's Landlock domain failed: %s", strerror(-r));
 	}
 	return r;
 }

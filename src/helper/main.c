@@ -31,6 +31,7 @@
 #include "shared.h"
 #include "test_hook.h"
 #include "tree.h"
+#include "util.h"
 #include "wire.h"
 
 #define SOCK WIRE_FD_SLOT
@@ -160,6 +161,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 static enum wire_status close_steps(const struct wire_request *req, struct child *tree)
 {
 	enum wire_status status = STATUS_OK;
+	_cleanup_close_ int shared = -1, pending = -1;
 	int r = 0;
 
 	if (req->n_unmount > 0) {
@@ -169,18 +171,19 @@ static enum wire_status close_steps(const struct wire_request *req, struct child
 	}
 	step_unneeded(CAP_BIT(CAP_SYS_ADMIN));
 	/* Nothing mounts from here on: Landlock can hold the rest of the close. */
-	if (r == 0)
-		r = close_confine(req);
+	if (r == 0 && close_confine(req, &shared, &pending) < 0)
+		return STATUS_SYSTEM_ERR; /* logged */
 
 	if (r == 0 && req->registry[0]) {
 		r = step_enter(STEP_CLOSE_REGISTRY);
-		if (r == 0 && shared_close(req) != STATUS_OK)
+		/* Without the registry (close_confine said why), the session stays counted. */
+		if (r == 0 && (shared < 0 || shared_close(req, take_fd(&shared), pending) != STATUS_OK))
 			status = STATUS_SESSION_ERR;
 	}
 
 	if (r == 0)
 		r = step_enter(STEP_CLEANUP);
-	if (r == 0 && close_session(req, tree) != STATUS_OK)
+	if (r == 0 && close_session(req, tree, pending) != STATUS_OK)
 		status = STATUS_SESSION_ERR;
 	if (r < 0) {
 		hlog(LOG_ERR, "changing capabilities or filters failed: %s", strerror(-r));

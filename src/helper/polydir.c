@@ -46,8 +46,12 @@ static int check_home_owner(const struct polydir_job *job, const struct polydir_
 
 	if (!job->plan.home_polydir)
 		return 0;
-	if (fstat(fd, &st) < 0)
-		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int ret = -errno;
+
+		hlog(LOG_ERR, "polydir %s: %s", job->plan.x.dir, strerror(-ret));
+		return ret;
+	}
 	if (st.st_uid != 0 && st.st_uid != env->uid) {
 		hlog(LOG_ERR, "polydir %s belongs to uid %u, neither the user nor root",
 		     job->plan.x.dir, (unsigned int)st.st_uid);
@@ -292,8 +296,11 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 	struct stat st;
 	int inst_fd = -1, ret;
 
-	if (fstat(poly->fd, &st) < 0)
-		return -errno;
+	if (fstat(poly->fd, &st) < 0) {
+		ret = -errno;
+		hlog(LOG_ERR, "polydir %s: %s", job->plan.x.dir, strerror(-ret));
+		return ret;
+	}
 	ret = label_instance(job, env, poly->fd);
 	if (ret < 0)
 		return ret;
@@ -309,8 +316,10 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 		ret = make_instance(job, pw.fd, base, &st, env, &inst_fd);
 		/* base now holds the real name (tmpdir) */
 		if (concat(job->instance, sizeof(job->instance),
-			   strcmp(parent, "/") ? parent : "", "/", base) < 0 && ret == 0)
+			   strcmp(parent, "/") ? parent : "", "/", base) < 0 && ret == 0) {
+			hlog(LOG_ERR, "instance path for %s is too long", job->plan.x.dir);
 			ret = -ENAMETOOLONG;
+		}
 	}
 	if (ret == 0) {
 		ret = mount_bind_fd(inst_fd, poly->fd);

@@ -29,36 +29,49 @@ static int reg_msg_send(int sock, const struct reg_msg *m, const int *fds, size_
 	return r < 0 ? r : channel_send(sock, &b, fds, n_fds);
 }
 
-/* Landlock: the registry, the pending records and /proc; no signal out of it. */
-static int confine(const struct wire_request *req)
+/*
+ * Landlock: the registry, the pending records and /proc; no signal out of
+ * it.  The registry and pending fds stay open for the step (*shared_fd,
+ * *pending_fd): what it reads is what was checked here.  0 or -errno, logged.
+ */
+static int confine(const struct wire_request *req, int *shared_fd, int *pending_fd)
 {
+	char why[RUNDIR_WHY_MAX];
 	struct ll_beneath rules[] = {
-		{ rundir_open(req->runtime_dir, "shared"),
+		{ rundir_open(req->runtime_dir, "shared", why, sizeof(why)),
 		  LL_READ_FILE | LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
-		{ rundir_open(req->runtime_dir, "pending"),
-		  LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
+		{ -1, LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
 		{ procid_proc_fd(), LL_READ_FILE | LL_READ_DIR },
 	};
-	int r = rules[0].fd < 0 ? rules[0].fd : rules[1].fd < 0 ? rules[1].fd : 0;
+	int r = rules[0].fd;
 
-	if (r < 0)
-		hlog(LOG_ERR, "cannot open the registry in %s: %s", req->runtime_dir,
-		     strerror(-r));
-	else
-		r = landlock_confine(rules, ARRAY_SIZE(rules), true);
-
-	for (size_t i = 0; i < 2; i++)
-		if (rules[i].fd >= 0)
-			(void)close(rules[i].fd);
+	if (r < 0) {
+		hlog(LOG_ERR, "cannot open the registry: %s", why);
+		return r;
+	}
+	rules[1].fd = r = rundir_open(req->runtime_dir, "pending", why, sizeof(why));
+	if (r < 0) {
+		hlog(LOG_ERR, "cannot open the registry's pending records: %s", why);
+		(void)close(rules[0].fd);
+		return r;
+	}
+	r = landlock_confine(rules, ARRAY_SIZE(rules), true);
 	if (r == -EOPNOTSUPP) {
 		hlog_debug("the kernel has no Landlock: the registry step is confined by its "
 			   "filter and capabilities only");
 		r = 0;
-	} else if (r < 0 && rules[0].fd >= 0 && rules[1].fd >= 0) {
+	} else if (r < 0) {
 		hlog(LOG_ERR, "entering the registry step's Landlock domain failed: %s",
 		     strerror(-r));
 	}
-	return r;
+	if (r < 0) {
+		(void)close(rules[0].fd);
+		(void)close(rules[1].fd);
+		return r;
+	}
+	*shared_fd = rules[0].fd;
+	*pending_fd = rules[1].fd;
+	return 0;
 }
 
 /* The child: the set named by the helper, looked up; the answer with its fds. */
@@ -69,7 +82,7 @@ static int registrar_main(int sock, void *arg)
 	const struct wire_request *req = arg;
 	struct reg_msg go = { 0 }, answer = { .plan = "", .key = "", .token = "" };
 	size_t n_fds;
-	int fds[MAKE_FDS];
+	int fds[MAKE_FDS], shared_fd = -1, pending_fd = -1;
 	ssize_t len = channel_recv(sock, msg, NULL, 0, &n_fds);
 	int r;
 
@@ -82,15 +95,15 @@ static int registrar_main(int sock, void *arg)
 	if (r < 0)
 		hlog(LOG_ERR, "opening /proc: %s", strerror(-r));
 	if (r == 0)
-		r = confine(req);
+		r = confine(req, &shared_fd, &pending_fd);
 	if (r == 0 && (r = step_enter(STEP_REGISTRY)) < 0)
 		hlog(LOG_ERR, "entering the registry step failed: %s", strerror(-r));
 	if (r < 0) {
 		answer.result = r; /* logged here: the helper does not log it again */
 		return reg_msg_send(sock, &answer, NULL, 0);
 	}
-	c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1, .caller = go.caller,
-				 .holder = { .pidfd = -1, .ctl = -1 } };
+	c = (struct shared_ctx){ .shared_fd = shared_fd, .lock_fd = -1, .pending_fd = pending_fd,
+				 .caller = go.caller, .holder = { .pidfd = -1, .ctl = -1 } };
 	(void)snprintf(c.key, sizeof(c.key), "%s", go.key);
 	(void)snprintf(c.plan, sizeof(c.plan), "%s", go.plan);
 	answer.result = shared_begin(req, &c);
@@ -132,17 +145,25 @@ static int same_dir(int fd, int at, const char *path)
 	return S_ISDIR(a.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino ? 0 : -EPERM;
 }
 
-/* A make answer's fds must be the registry and this key's lock, nothing else. */
-static int check_make_fds(const struct wire_request *req, const struct shared_ctx *c)
+/*
+ * A make answer's fds must be the registry and this key's lock, nothing
+ * else.  0, -EPERM (other directories), or -errno with why saying what
+ * could not be looked at.
+ */
+static int check_make_fds(const struct wire_request *req, const struct shared_ctx *c,
+			  char *why, size_t len)
 {
 	char lock[REG_KEY_MAX + 8];
-	_cleanup_close_ int shared = rundir_open(req->runtime_dir, "shared");
+	_cleanup_close_ int shared = rundir_open(req->runtime_dir, "shared", why, len);
 	int r = shared < 0 ? shared : same_dir(c->shared_fd, shared, ".");
 
 	if (r == 0 && (size_t)snprintf(lock, sizeof(lock), "%s.lock", c->key) >= sizeof(lock))
 		r = -ENAMETOOLONG;
 	if (r == 0)
 		r = same_dir(c->lock_fd, shared, lock);
+	if (r < 0 && shared >= 0)
+		(void)snprintf(why, len, "the registry child handed over fds that are not the "
+			       "registry's and the lock of %s (%s)", c->key, strerror(-r));
 	return r;
 }
 
@@ -155,14 +176,15 @@ static int take_answer(const struct reg_msg *m, const int *fds, size_t n_fds,
 	if (m->result < 0)
 		return n_fds ? -EBADMSG : m->result;
 	if (m->result == 0) {
+		char why[RUNDIR_WHY_MAX];
+
 		if (n_fds != MAKE_FDS || m->n_ns != 0)
 			return -EBADMSG;
 		c->shared_fd = fds[0];
 		c->lock_fd = fds[1];
-		r = check_make_fds(req, c);
+		r = check_make_fds(req, c, why, sizeof(why));
 		if (r < 0)
-			hlog(LOG_ERR, "the registry child handed over fds that are not the "
-			     "registry's and the lock of %s", c->key);
+			hlog(LOG_ERR, "the registry child's answer cannot be used: %s", why);
 		return r;
 	}
 	if (n_fds != 0 || reg_msg_join_ok(m, c->key, mask, sizeof(c->token)) < 0)

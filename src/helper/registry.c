@@ -16,7 +16,6 @@
 
 #include "hexname.h"
 #include "options.h"
-#include "rundir.h"
 #include "util.h"
 #include "walk.h"
 
@@ -47,11 +46,11 @@ static int find_owner(const char *name, void *ctx)
 }
 
 /*
- * The registry belongs to the pid namespace of the first helper that used it
- * (a "pidns.INO" directory beside the entries): process identities in it
- * mean nothing from any other, such as a su inside a session's pid namespace.
+ * A "pidns.INO" directory beside the entries says whose the registry is:
+ * process identities in it mean nothing from any other pid namespace, such
+ * as a su inside a session's.
  */
-static int claim(int fd)
+int reg_claim(int fd)
 {
 	char mine[32];
 	uint64_t ino = 0;
@@ -74,20 +73,6 @@ static int claim(int fd)
 		r = -errno;
 	(void)flock(fd, LOCK_UN);
 	return r;
-}
-
-int reg_open(const char *runtime_dir)
-{
-	int fd = rundir_open(runtime_dir, "shared"), r;
-
-	if (fd < 0)
-		return fd;
-	r = claim(fd);
-	if (r < 0) {
-		(void)close(fd);
-		return r;
-	}
-	return fd;
 }
 
 /* Every part of the registry: a root-owned directory only root may enter. */

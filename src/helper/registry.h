@@ -46,10 +46,11 @@ struct reg_entry {
 };
 
 /*
- * runtime_dir/shared, made if missing; checked root's and 0700, and ours:
- * -EXDEV when it was made from another pid namespace.  fd or -errno.
+ * Is the registry shared_fd (runtime_dir/shared, from rundir_open()) ours?
+ * It belongs to the pid namespace of the first helper that used it, which
+ * claimed it.  0; -EXDEV when it belongs to another pid namespace; -errno.
  */
-int reg_open(const char *runtime_dir);
+int reg_claim(int shared_fd);
 
 /* Lock KEY (waiting): fd of the lock, or -errno. */
 int reg_lock(int shared_fd, const char *key, bool wait);

@@ -210,12 +210,7 @@ int session_registry(const struct wire_request *req, struct session_state *st,
 
 int session_polydirs(const struct wire_request *req, struct session_state *st)
 {
-	int r = run_jobs(req, st);
-
-	if (r < 0)
-		hlog(LOG_ERR, "setting up polydirs for %s failed: %s", req->user.name,
-		     strerror(-r));
-	return r;
+	return run_jobs(req, st);
 }
 
 int session_sets(struct session_state *st,

@@ -46,7 +46,7 @@ int session_namespaces(const struct wire_request *req, unsigned int mask);
 int session_registry(const struct wire_request *req, struct session_state *st,
 		     unsigned int mask, struct child *registry);
 
-/* polydirs: every job.  0 or -errno. */
+/* polydirs: every job.  0 or -errno (logged, by polydir.c). */
 int session_polydirs(const struct wire_request *req, struct session_state *st);
 
 /*

@@ -25,7 +25,7 @@
 #define TMPDIR_PATH_MAX ((NAME_MAX - 2 * 20 - 2) / 2) /* 106 bytes */
 #define KEY_DIGEST 16 /* hex digits of the settings digest in a key */
 
-static void sweep_all(int shared_fd, const char *skip, const char *runtime_dir);
+static void sweep_all(int shared_fd, const char *skip, int pending_fd);
 
 bool shared_needed(const struct wire_request *req, unsigned int mask)
 {
@@ -58,15 +58,15 @@ static int make_key(const struct wire_request *req, unsigned int mask,
 }
 
 /*
- * The set is over: kill its holder (with it, a pid namespace's processes),
- * keep its tmpdir instances for removal once the mount namespace is empty,
- * remove the entry and the lock.  An entry whose holder may still run is
- * kept: a holder is never left without one.  lock_fd is closed.
+ * The set is over: record its tmpdir instances in pending_fd (runtime_dir/
+ * pending; -1 when it could not be opened, which was logged then) for
+ * removal once the mount namespace is empty, remove the entry and the lock;
+ * its holder ends with its entry.  lock_fd is closed.
  */
 static void release(int shared_fd, const char *key, int lock_fd, const struct reg_entry *e,
-		    const char *runtime_dir)
+		    int pending_fd)
 {
-	int pending;
+	int r;
 
 	/*
 	 * No signal: retiring the entry below is what ends a holder (it
@@ -77,27 +77,29 @@ static void release(int shared_fd, const char *key, int lock_fd, const struct re
 		     "does not end with its entry: it keeps the set's namespaces (and a pid "
 		     "namespace's processes) until it is killed or the host restarts",
 		     (int)e->holder.pid, key);
-	if (e->n_tmpdirs > 0 && (pending = cleanup_open_pending(runtime_dir)) >= 0) {
-		for (size_t i = 0; i < e->n_tmpdirs; i++)
-			if (cleanup_defer(pending, e->mntns, e->tmpdirs[i]) < 0)
-				hlog(LOG_ERR, "cannot record %s for removal", e->tmpdirs[i]);
-		(void)close(pending);
+	for (size_t i = 0; pending_fd >= 0 && i < e->n_tmpdirs; i++) {
+		r = cleanup_defer(pending_fd, e->mntns, e->tmpdirs[i]);
+		if (r < 0)
+			hlog(LOG_ERR, "cannot record %s for removal: %s", e->tmpdirs[i],
+			     strerror(-r));
 	}
-	if (reg_remove(shared_fd, key, lock_fd) < 0)
-		hlog(LOG_ERR, "cannot remove the registry entry %s", key);
+	r = reg_remove(shared_fd, key, lock_fd);
+	if (r < 0)
+		hlog(LOG_ERR, "cannot remove the registry entry %s: %s", key, strerror(-r));
 	hlog_debug("released the shared namespaces %s", key);
 }
 
-static int open_registry(const char *runtime_dir)
+/* The registry fd is ours (reg_claim()): 0, or -errno after saying why. */
+static int claim_registry(int shared_fd, const char *runtime_dir)
 {
-	int fd = reg_open(runtime_dir);
+	int r = reg_claim(shared_fd);
 
-	if (fd == -EXDEV)
+	if (r == -EXDEV)
 		hlog(LOG_ERR, "the registry in %s belongs to another pid namespace: shared "
 		     "sets cannot be used from inside a session's pid namespace", runtime_dir);
-	else if (fd < 0)
-		hlog(LOG_ERR, "cannot open the registry in %s: %s", runtime_dir, strerror(-fd));
-	return fd;
+	else if (r < 0)
+		hlog(LOG_ERR, "cannot open the registry in %s: %s", runtime_dir, strerror(-r));
+	return r;
 }
 
 static bool same_set(const struct made_ns *made, const struct reg_entry *e)
@@ -234,7 +236,7 @@ int shared_name(const struct wire_request *req, unsigned int mask, const char *p
 {
 	int pidfd = -1, r;
 
-	*c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1,
+	*c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1, .pending_fd = -1,
 				  .holder = { .pidfd = -1, .ctl = -1 } };
 	memcpy(c->plan, plan, sizeof(c->plan));
 	r = procid_open(getppid(), &c->caller, &pidfd);
@@ -249,18 +251,18 @@ int shared_name(const struct wire_request *req, unsigned int mask, const char *p
 
 int shared_begin(const struct wire_request *req, struct shared_ctx *c)
 {
-	int pidfd = -1;
+	int pidfd = -1, r = claim_registry(c->shared_fd, req->runtime_dir);
 
-	c->shared_fd = open_registry(req->runtime_dir);
-	if (c->shared_fd < 0)
-		return c->shared_fd;
-	/* Other keys' stale sets, while this step may still signal their holders. */
-	sweep_all(c->shared_fd, c->key, req->runtime_dir);
+	if (r < 0)
+		return r;
+	/* Other keys' stale sets first. */
+	sweep_all(c->shared_fd, c->key, c->pending_fd);
 	/* After releasing a stale set, another login may have made the next one. */
 	for (int round = 0; round < RELEASE_ROUNDS; round++) {
 		struct reg_sweep sw = { 0 };
-		int alive, r = lock_and_load(c);
+		int alive;
 
+		r = lock_and_load(c);
 		if (r < 0)
 			return r == -ENOENT ? 0 : r;
 		r = sweep(c->shared_fd, c->key, &sw);
@@ -281,7 +283,7 @@ int shared_begin(const struct wire_request *req, struct shared_ctx *c)
 			(void)close(pidfd);
 		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s (%s)", c->key,
 		     alive ? "no session left" : "holder gone");
-		release(c->shared_fd, c->key, c->lock_fd, &c->entry, req->runtime_dir);
+		release(c->shared_fd, c->key, c->lock_fd, &c->entry, c->pending_fd);
 		c->lock_fd = -1;
 	}
 	return -EBUSY;
@@ -359,7 +361,7 @@ int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tm
 struct sweep_ctx {
 	int shared_fd;
 	const char *skip;
-	const char *runtime_dir;
+	int pending_fd;
 	size_t keys;   /* counted in a first pass */
 	uint32_t seed; /* for the sample: which keys this helper looks at */
 };
@@ -404,7 +406,7 @@ static int sweep_key(const char *key, void *ctx)
 	if (e && reg_load(s->shared_fd, key, e) == 0 && same_pidns(e) &&
 	    sweep(s->shared_fd, key, &sw) == 0 && sw.live == 0 && sw.unknown == 0) {
 		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s", key);
-		release(s->shared_fd, key, lock, e, s->runtime_dir);
+		release(s->shared_fd, key, lock, e, s->pending_fd);
 	} else {
 		(void)close(lock);
 	}
@@ -412,9 +414,9 @@ static int sweep_key(const char *key, void *ctx)
 	return 0;
 }
 
-static void sweep_all(int shared_fd, const char *skip, const char *runtime_dir)
+static void sweep_all(int shared_fd, const char *skip, int pending_fd)
 {
-	struct sweep_ctx s = { shared_fd, skip, runtime_dir, 0, 2166136261U };
+	struct sweep_ctx s = { shared_fd, skip, pending_fd, 0, 2166136261U };
 
 	if (reg_each_key(shared_fd, count_key, &s) < 0)
 		return;
@@ -435,27 +437,32 @@ void shared_end(struct shared_ctx *c)
 	if (c->shared_fd >= 0)
 		(void)close(c->shared_fd);
 	c->shared_fd = -1;
+	if (c->pending_fd >= 0)
+		(void)close(c->pending_fd);
+	c->pending_fd = -1;
 	holder_forget(&c->holder);
 }
 
-enum wire_status shared_close(const struct wire_request *req)
+enum wire_status shared_close(const struct wire_request *req, int shared_fd, int pending_fd)
 {
 	static struct shared_ctx c;
 	const char *slash = strchr(req->registry, '/');
 	int r;
 
-	c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1,
+	c = (struct shared_ctx){ .shared_fd = shared_fd, .lock_fd = -1, .pending_fd = -1,
 				 .holder = { .pidfd = -1, .ctl = -1 } };
 	if (!slash || (size_t)(slash - req->registry) >= sizeof(c.key) ||
 	    !(strncmp(req->registry, "user-", 5) == 0 || strncmp(req->registry, "group-", 6) == 0 ||
 	      strncmp(req->registry, "session-", 8) == 0)) {
 		hlog(LOG_ERR, "close: '%s' names no shared set", req->registry);
+		shared_end(&c);
 		return STATUS_SESSION_ERR;
 	}
 	memcpy(c.key, req->registry, (size_t)(slash - req->registry));
-	c.shared_fd = open_registry(req->runtime_dir);
-	if (c.shared_fd < 0)
+	if (claim_registry(c.shared_fd, req->runtime_dir) < 0) {
+		shared_end(&c);
 		return STATUS_SESSION_ERR;
+	}
 	r = lock_and_load(&c);
 	if (r == 0) {
 		r = reg_session_remove(c.shared_fd, c.key, slash + 1);
@@ -465,7 +472,7 @@ enum wire_status shared_close(const struct wire_request *req)
 		int swept = sweep(c.shared_fd, c.key, &sw);
 
 		if (swept == 0 && sw.live == 0 && sw.unknown == 0) {
-			release(c.shared_fd, c.key, c.lock_fd, &c.entry, req->runtime_dir);
+			release(c.shared_fd, c.key, c.lock_fd, &c.entry, pending_fd);
 			c.lock_fd = -1;
 		} else if (swept < 0) {
 			r = swept;
@@ -476,7 +483,7 @@ enum wire_status shared_close(const struct wire_request *req)
 	}
 	if (r < 0)
 		hlog(LOG_ERR, "ending the session in %s failed: %s", c.key, strerror(-r));
-	sweep_all(c.shared_fd, c.key, req->runtime_dir);
+	sweep_all(c.shared_fd, c.key, pending_fd);
 	shared_end(&c);
 	return r < 0 ? STATUS_SESSION_ERR : STATUS_OK;
 }

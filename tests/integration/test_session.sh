@@ -162,6 +162,15 @@ echo "$S/ptmp $S/ptmp-inst/ user" >"$CONF"
 out=$(session polyns-alice conf -- sh -c "findmnt -n -o SOURCE $S/ptmp")
 grep -q "ptmp-inst/polyns-alice" <<<"$out" && ok session_with_polydir_gets_its_instance ||
 	not_ok session_with_polydir_gets_its_instance "$out"
+# A polydir that cannot be set up is said once, naming it and the reason.
+echo "$S/no-such-polydir $S/nsp-inst/ user" >"$CONF"
+log_mark
+out=$(session polyns-alice conf -- true)
+logs=$(log_since)
+grep -q '^open: Cannot' <<<"$out" &&
+	grep -q "helper: polydir $S/no-such-polydir: '$S/no-such-polydir': No such file or directory" <<<"$logs" &&
+	[ "$(grep -cE '^<8[0-4]>.* helper: ' <<<"$logs")" = 1 ] && ok session_says_once_why_a_polydir_failed ||
+	not_ok session_says_once_why_a_polydir_failed "$out" "$logs"
 echo "$S/ptmp $S/ptmp-inst/ user polyns-alice" >"$CONF"
 out=$(session polyns-alice conf -- true)
 grep -q '^open: Success' <<<"$out" && ok session_user_exempt_by_list_gets_no_polydir ||
