@@ -115,13 +115,21 @@ static void batch_add(struct batch *b, const char *path, bool ignore, const char
 static int batch_run(struct batch *b, struct child *tree)
 {
 	int fds[WIRE_MAX_POLYDIRS], results[WIRE_MAX_POLYDIRS] = { 0 };
-	size_t n = 0, failed = 0;
+	char why[CHILD_WHY_MAX];
+	size_t n = 0, failed = 0, first = 0;
 	int r;
 
 	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i].fd >= 0 && n++ == 0)
+			first = i;
+	for (size_t i = 0, k = 0; i < b->n; i++)
 		if (b->v[i].fd >= 0)
-			fds[n++] = b->v[i].fd;
-	r = n ? tree_empty(tree, fds, n, results) : 0;
+			fds[k++] = b->v[i].fd;
+	r = n ? tree_empty(tree, fds, n, results, why, sizeof(why)) : 0;
+	/* One line for the lot: the tree child emptied none of them. */
+	if (r < 0 && why[0])
+		hlog(LOG_ERR, "removing tmpdir instance %s%s failed: %s", b->v[first].path,
+		     n > 1 ? " and the others of this close" : "", why);
 	n = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const char *name = strrchr(b->v[i].path, '/') + 1;
@@ -132,7 +140,7 @@ static int batch_run(struct batch *b, struct child *tree)
 		if (b->v[i].result == 0 &&
 		    unlinkat(b->v[i].parent_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 			b->v[i].result = -errno;
-		if (b->v[i].result < 0)
+		if (b->v[i].result < 0 && r == 0)
 			hlog(LOG_ERR, "removing tmpdir instance %s failed: %s", b->v[i].path,
 			     strerror(-b->v[i].result));
 		else

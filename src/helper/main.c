@@ -99,6 +99,7 @@ static uint64_t unneeded_caps(const struct session_state *st)
  */
 static enum wire_status open_session(const struct wire_request *req, struct session_state *st)
 {
+	char why[CHILD_WHY_MAX];
 	enum wire_status status;
 	struct child plan, registry = { .pid = -1, .sock = -1 };
 	bool shared = shared_needed(req, req->ns_mask);
@@ -115,7 +116,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	if (r == 0 && shared)
 		r = registrar_start(req, &registry);
 	if (r < 0) {
-		(void)child_finish(&plan, "plan");
+		(void)child_finish(&plan, "plan", why, sizeof(why));
 		return STATUS_SYSTEM_ERR;
 	}
 	r = step_enter(STEP_NAMESPACES);
@@ -124,7 +125,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	status = planner_finish(&plan, st);
 	mask = session_mask(req, st);
 	if (status != STATUS_OK || mask == 0 || r < 0 || session_check(req, mask) < 0) {
-		(void)child_finish(&registry, "registry"); /* it exits without a question */
+		(void)child_finish(&registry, "registry", why, sizeof(why)); /* no question: it exits */
 		return status != STATUS_OK || mask == 0 ? status : STATUS_SESSION_ERR;
 	}
 	step_unneeded(unneeded_caps(st));
@@ -240,6 +241,8 @@ int main(int argc, char **argv)
 	if (req.op == OP_OPEN) {
 		st.reply.status = open_session(&req, &st);
 	} else {
+		char why[CHILD_WHY_MAX];
+
 		if (req.n_cleanup > 0 ||
 		    (req.sweep_pending && cleanup_pending_exist(req.runtime_dir))) {
 			r = tree_start(&tree);
@@ -247,7 +250,9 @@ int main(int argc, char **argv)
 				return fail("starting the tree child", r);
 		}
 		st.reply.status = close_steps(&req, &tree);
-		r = child_finish(&tree, "tree");
+		r = child_finish(&tree, "tree", why, sizeof(why));
+		if (r < 0 && why[0])
+			hlog(LOG_ERR, "%s", why);
 		if (r != 0 && st.reply.status == STATUS_OK)
 			st.reply.status = STATUS_SESSION_ERR;
 	}

@@ -74,6 +74,16 @@ static int confine(const struct wire_request *req, int *shared_fd, int *pending_
 	return 0;
 }
 
+/* In the child: the answer, or -errno after saying why (child_start()). */
+static int answer_helper(int sock, const struct reg_msg *m, const int *fds, size_t n_fds)
+{
+	int r = reg_msg_send(sock, m, fds, n_fds);
+
+	if (r < 0)
+		hlog(LOG_ERR, "the registry child cannot answer: %s", strerror(-r));
+	return r;
+}
+
 /* The child: the set named by the helper, looked up; the answer with its fds. */
 static int registrar_main(int sock, void *arg)
 {
@@ -88,8 +98,11 @@ static int registrar_main(int sock, void *arg)
 
 	if (len == -EPIPE)
 		return 0; /* the helper needs no set after all */
-	if (len < 0 || reg_msg_decode(msg, (size_t)len, &go) < 0)
+	if (len < 0 || reg_msg_decode(msg, (size_t)len, &go) < 0) {
+		hlog(LOG_ERR, "the registry child got no usable question: %s",
+		     strerror(len < 0 ? (int)-len : EBADMSG));
 		return -EBADMSG;
+	}
 	/* Our own /proc fd (child_start closed the helper's), in the same namespaces. */
 	r = procid_reopen();
 	if (r < 0)
@@ -100,7 +113,7 @@ static int registrar_main(int sock, void *arg)
 		hlog(LOG_ERR, "entering the registry step failed: %s", strerror(-r));
 	if (r < 0) {
 		answer.result = r; /* logged here: the helper does not log it again */
-		return reg_msg_send(sock, &answer, NULL, 0);
+		return answer_helper(sock, &answer, NULL, 0);
 	}
 	c = (struct shared_ctx){ .shared_fd = shared_fd, .lock_fd = -1, .pending_fd = pending_fd,
 				 .caller = go.caller, .holder = { .pidfd = -1, .ctl = -1 } };
@@ -113,14 +126,14 @@ static int registrar_main(int sock, void *arg)
 		answer.caller = c.entry.holder;
 		answer.n_ns = (uint32_t)c.entry.n_ns;
 		memcpy(answer.ns, c.entry.ns, sizeof(c.entry.ns[0]) * c.entry.n_ns);
-		r = reg_msg_send(sock, &answer, NULL, 0);
+		r = answer_helper(sock, &answer, NULL, 0);
 	} else if (answer.result == 0) {
 		fds[0] = c.shared_fd;
 		fds[1] = c.lock_fd;
-		r = reg_msg_send(sock, &answer, fds, MAKE_FDS);
+		r = answer_helper(sock, &answer, fds, MAKE_FDS);
 		return r; /* the lock stays with the helper's copy; no shared_end here */
 	} else {
-		r = reg_msg_send(sock, &answer, NULL, 0);
+		r = answer_helper(sock, &answer, NULL, 0);
 	}
 	shared_end(&c);
 	return r;
@@ -167,19 +180,18 @@ static int check_make_fds(const struct wire_request *req, const struct shared_ct
 	return r;
 }
 
+/* An answer: 1 joined, 0 make, or -errno after logging (here, or by the child). */
 static int take_answer(const struct reg_msg *m, const int *fds, size_t n_fds,
 		       const struct wire_request *req, unsigned int mask, struct shared_ctx *c,
 		       struct made_ns *made)
 {
 	int r;
 
-	if (m->result < 0)
-		return n_fds ? -EBADMSG : m->result;
-	if (m->result == 0) {
+	if (m->result < 0 && n_fds == 0)
+		return m->result; /* a refusal: the child said why */
+	if (m->result == 0 && n_fds == MAKE_FDS && m->n_ns == 0) {
 		char why[RUNDIR_WHY_MAX];
 
-		if (n_fds != MAKE_FDS || m->n_ns != 0)
-			return -EBADMSG;
 		c->shared_fd = fds[0];
 		c->lock_fd = fds[1];
 		r = check_make_fds(req, c, why, sizeof(why));
@@ -187,8 +199,11 @@ static int take_answer(const struct reg_msg *m, const int *fds, size_t n_fds,
 			hlog(LOG_ERR, "the registry child's answer cannot be used: %s", why);
 		return r;
 	}
-	if (n_fds != 0 || reg_msg_join_ok(m, c->key, mask, sizeof(c->token)) < 0)
+	if (m->result != 1 || n_fds != 0 || reg_msg_join_ok(m, c->key, mask, sizeof(c->token)) < 0) {
+		hlog(LOG_ERR, "the registry child's answer is malformed (result %d, %zu fds)",
+		     (int)m->result, n_fds);
 		return -EBADMSG;
+	}
 	c->entry.holder = m->caller;
 	c->entry.n_ns = m->n_ns;
 	memcpy(c->entry.ns, m->ns, sizeof(m->ns[0]) * m->n_ns);
@@ -203,9 +218,11 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 	const struct reg_msg go = { .mask = mask, .plan = c->plan, .key = c->key, .token = "",
 				    .caller = c->caller };
 	struct reg_msg answer = { 0 };
+	char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];
+	const char *failure = NULL;
 	int fds[WIRE_MAX_FDS];
 	size_t n_fds = 0;
-	int r = reg_msg_send(child->sock, &go, NULL, 0), told;
+	int r = reg_msg_send(child->sock, &go, NULL, 0), told, end;
 
 	if (r == 0) {
 		/* static: answer's strings point into it until the token is copied */
@@ -215,21 +232,23 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 
 		r = len < 0 ? (int)len : reg_msg_decode(msg, (size_t)len, &answer);
 	}
-	told = r == 0; /* an answer came: a refusal in it was logged by the child */
-	if (r == 0)
+	told = r == 0;
+	if (told)
 		r = take_answer(&answer, fds, n_fds, req, mask, c, made);
-	if (r == 0 || r == 1)
-		r = child_finish(child, "registry") < 0 ? -ECHILD : r;
-	else
-		(void)child_finish(child, "registry");
+	end = child_finish(child, "registry", why, sizeof(why));
+	if (!told) {
+		failure = child_failure(buf, sizeof(buf), r, end, why);
+	} else if (r >= 0 && end < 0) {
+		failure = child_failure(buf, sizeof(buf), -ECHILD, end, why);
+		r = -ECHILD;
+	}
+	if (failure)
+		hlog(LOG_ERR, "the registry child gave no usable answer: %s", failure);
 	if (r < 0) {
 		for (size_t i = 0; i < n_fds; i++)
 			(void)close(fds[i]);
 		c->shared_fd = c->lock_fd = -1;
 		made->n = 0;
-		if (!told || r == -EBADMSG || r == -ECHILD)
-			hlog(LOG_ERR, "the registry child gave no usable answer: %s",
-			     strerror(-r));
 	}
 	return r;
 }

@@ -199,7 +199,9 @@ int session_registry(const struct wire_request *req, struct session_state *st,
 	plan_digest(req, st, digest);
 	r = shared_name(req, mask, digest, &st->shared);
 	if (r < 0) {
-		(void)child_finish(registry, "registry");
+		char why[CHILD_WHY_MAX];
+
+		(void)child_finish(registry, "registry", why, sizeof(why)); /* no question: it exits */
 		return r;
 	}
 	r = registrar_ask(registry, req, mask, &st->shared, &st->made);
