@@ -184,6 +184,7 @@ UNIT_TESTS := test_options test_conf_lex test_conf_parse test_conf_expand \
 	test_walk test_step_table
 UNIT_BINS := $(addprefix $(BUILDDIR)/unit/,$(UNIT_TESTS))
 UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC) src/helper/hexname.c src/helper/procid.c src/helper/pending_name.c \
+	src/helper/registry.c src/helper/reg_wire.c \
 	src/common/walk.c src/helper/steps.c src/helper/privs.c src/helper/sandbox_rules.c
 
 $(BUILDDIR)/obj/pie/tests/%.o: tests/%.c

@@ -59,17 +59,25 @@ static void check_plan(const uint8_t *data, size_t size, struct wire_reader *rd)
 
 /*
  * A token the helper takes from its registry child goes into the reply: the
- * module must accept it there (the helper's keys are [a-z0-9-]).
+ * module must accept it there.  The helper's key (what comes before the '/',
+ * as the helper makes keys: [a-z0-9-]) is not in the answer; take the token's.
  */
 static void check_token(const struct reg_msg *m)
 {
 	static struct wire_reply reply;
 	struct wire_reply r = { .status = STATUS_OK, .registry = m->token };
+	char key[REG_KEY_MAX];
+	const char *slash = strchr(m->token, '/');
+	size_t len = slash ? (size_t)(slash - m->token) : 0;
 	struct wire_reader rd;
 	uint32_t type;
 
-	if (!m->key[0] || strspn(m->key, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(m->key) ||
-	    reg_msg_join_ok(m, m->key, POLYNS_NS_ALL, REG_KEY_MAX + 64) < 0)
+	if (len == 0 || len >= sizeof(key) ||
+	    strspn(m->token, "abcdefghijklmnopqrstuvwxyz0123456789-") != len)
+		return;
+	memcpy(key, m->token, len);
+	key[len] = '\0';
+	if (reg_msg_join_ok(m, key, POLYNS_NS_ALL, REG_KEY_MAX + 64) < 0)
 		return;
 	if (wire_encode_reply(&again, &r) < 0 || wire_open(again.data, again.len, &type, &rd) < 0 ||
 	    wire_decode_reply(&rd, &reply) < 0)

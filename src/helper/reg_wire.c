@@ -65,10 +65,12 @@ int reg_msg_join_ok(const struct reg_msg *m, const char *key, unsigned int mask,
 		    size_t token_size)
 {
 	size_t key_len = strlen(key);
+	struct procid session;
 
+	/* The session part is a session fact, as the registry names them, and nothing else. */
 	if (m->n_ns == 0 || m->caller.pid <= 0 || strncmp(m->token, key, key_len) != 0 ||
-	    strncmp(m->token + key_len, "/session.", 9) != 0 ||
-	    strchr(m->token + key_len + 1, '/') || strlen(m->token) >= token_size)
+	    m->token[key_len] != '/' || reg_parse_session(m->token + key_len + 1, &session) < 0 ||
+	    strlen(m->token) >= token_size)
 		return -EBADMSG;
 	for (uint32_t i = 0; i < m->n_ns; i++)
 		if (!(m->ns[i].ns_bit & mask) || (m->ns[i].ns_bit & (m->ns[i].ns_bit - 1)))

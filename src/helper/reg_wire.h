@@ -34,8 +34,8 @@ int reg_msg_decode(const uint8_t *msg, size_t len, struct reg_msg *m);
 
 /*
  * A join answer for the set key: namespaces recorded, each one of mask's
- * types, a holder, and a token "KEY/session...." (no other '/') shorter
- * than token_size.  0 or -EBADMSG.
+ * types, a holder, and a token "KEY/FACT" shorter than token_size, FACT a
+ * session fact's name (reg_parse_session()).  0 or -EBADMSG.
  */
 int reg_msg_join_ok(const struct reg_msg *m, const char *key, unsigned int mask,
 		    size_t token_size);

@@ -22,6 +22,8 @@
 #include "hexname.h"
 #include "pending_name.h"
 #include "procid.h"
+#include "reg_wire.h"
+#include "registry.h"
 #include "wire.h"
 
 static void hexname_round_trip(void **state)
@@ -144,6 +146,32 @@ static void pending_name_round_trip(void **state)
 	assert_int_equal(pending_name_parse("x.2.2f", 9, &pidns, &ino, path, sizeof(path)),
 			 -EINVAL);
 	assert_int_equal(pending_name_parse("1", 9, &pidns, &ino, path, sizeof(path)), -EINVAL);
+}
+
+/* The registry child's join token: what the helper takes, the module must take too. */
+static void registry_join_token_is_a_session_fact(void **state)
+{
+	static const char *const key = "user-1000-0123456789abcdef";
+	struct reg_msg m = { .result = 1, .caller = { 4100, 1 }, .n_ns = 1,
+			     .ns = { { 0x2, 4, 4026532180ULL } }, .plan = "", .key = "" };
+	static const char *const bad[] = {
+		"user-1000-0123456789abcdef/session.4242.123T567.4300", /* found by fuzz_wire */
+		"user-1000-0123456789abcdef/session.4242.1234567",
+		"user-1000-0123456789abcdef/session.4242.1234567.43/x",
+		"user-1000-0123456789abcdef/holder.4242.1234567",
+		"user-1000-0123456789abcdefX/session.4242.1234567.4300",
+		"user-1000-0123456789abcdef",
+	};
+
+	(void)state;
+	m.token = "user-1000-0123456789abcdef/session.4242.1234567.4300";
+	assert_int_equal(reg_msg_join_ok(&m, key, 0x2, 128), 0);
+	assert_int_equal(reg_msg_join_ok(&m, key, 0x1, 128), -EBADMSG); /* not our type */
+	assert_int_equal(reg_msg_join_ok(&m, key, 0x2, 20), -EBADMSG);  /* too long */
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m.token = bad[i];
+		assert_int_equal(reg_msg_join_ok(&m, key, 0x2, 128), -EBADMSG);
+	}
 }
 
 /* A reply whose only unusual field is the registry token. */
@@ -296,6 +324,7 @@ int main(void)
 		cmocka_unit_test(procid_stat_start_after_hostile_name),
 		cmocka_unit_test(pending_name_round_trip),
 		cmocka_unit_test(wire_registry_token),
+		cmocka_unit_test(registry_join_token_is_a_session_fact),
 		cmocka_unit_test(procid_alive_only_for_the_leader_with_its_start),
 		cmocka_unit_test(wire_live_query_and_answer),
 	};
