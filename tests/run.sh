@@ -71,21 +71,24 @@ seeds_current() {
 }
 step fuzz-wire-seeds-current seeds_current
 # Each target for a fixed number of inputs with seed 1, inputs capped as the
-# campaigns cap them (fuzz/Makefile), over its seeds and fixed crashes.
-# fuzz_config a quarter as many: its limit seeds (1,025 rules) cost about
-# 20 ms an input under ASan, and the run stays near 15 s like the others.
+# campaigns cap them (fuzz/Makefile), over its seeds and fixed crashes; then
+# the inputs at the limits (fuzz/limits), larger than the cap, once each whole.
 fuzz_var() { $MAKE -s -f fuzz/Makefile "print-$1"; }
-for target in $(fuzz_var TARGETS); do
-	name=${target#fuzz_}
-	runs=$FUZZ_RUNS
-	[ "$target" = fuzz_config ] && runs=$((FUZZ_RUNS / 4))
+fuzz_smoke() { # TARGET
+	local target=$1 name=${1#fuzz_} dict work seeds
 	dict=$(fuzz_var "DICT_$target")
 	work=build/fuzz/work/$target
 	seeds=("fuzz/corpus/$name")
 	[ -d "fuzz/regressions/$name" ] && seeds+=("fuzz/regressions/$name")
-	rm -rf "$work" && mkdir -p "$work"
-	step "fuzz-smoke-$target" "build/fuzz/libfuzzer/$target" -runs="$runs" -seed=1 \
-		${dict:+-dict="$dict"} -max_len="$(fuzz_var "MAXLEN_$target")" "$work" "${seeds[@]}"
+	rm -rf "$work" && mkdir -p "$work" &&
+		"build/fuzz/libfuzzer/$target" -runs="$FUZZ_RUNS" -seed=1 ${dict:+-dict="$dict"} \
+			-max_len="$(fuzz_var "MAXLEN_$target")" "$work" "${seeds[@]}" &&
+		if [ -d "fuzz/limits/$name" ]; then
+			"build/fuzz/libfuzzer/$target" "fuzz/limits/$name"/*
+		fi
+}
+for target in $(fuzz_var TARGETS); do
+	step "fuzz-smoke-$target" fuzz_smoke "$target"
 done
 for t in tests/integration/test_*.sh; do
 	name=$(basename "$t" .sh)
