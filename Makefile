@@ -92,18 +92,21 @@ HELPER_SRC := src/helper/main.c src/helper/hlog.c src/helper/timing.c src/helper
 	src/helper/mounts.c src/helper/polydir.c src/helper/cleanup.c \
 	src/helper/selinux_label.c src/helper/hexname.c src/helper/rundir.c \
 	src/helper/procid.c src/helper/holder.c src/helper/registry.c \
-	src/helper/shared.c src/helper/release.c src/helper/pending.c src/helper/relro.c \
+	src/helper/shared.c src/helper/release.c src/helper/pending.c src/helper/pending_name.c \
+	src/helper/reg_wire.c src/helper/relro.c \
 	$(CONF_SRC) $(COMMON_SRC)
 MODULE_SRC := src/module/pam_polyns.c src/module/preflight.c \
 	src/module/spawn.c src/module/vspawn.c src/module/converse.c src/module/join.c \
-	src/module/inits.c src/module/close_data.c src/module/secontext.c src/common/walk.c \
+	src/module/inits.c src/module/close_data.c src/module/request.c src/module/secontext.c \
+	src/common/walk.c \
 	$(COMMON_SRC)
 CHECK_SRC := src/check/polyns-check.c src/check/existing.c src/check/pamstack.c \
 	$(CONF_SRC) $(COMMON_SRC) src/common/walk.c
 # polyns-admin reads and releases sets with the helper's own registry code.
 ADMIN_SRC := src/admin/polyns-admin.c src/admin/report.c src/admin/confine.c \
 	src/helper/release.c src/helper/registry.c src/helper/procid.c src/helper/rundir.c \
-	src/helper/pending.c src/helper/hexname.c src/helper/hlog.c src/helper/privs.c \
+	src/helper/pending.c src/helper/pending_name.c src/helper/hexname.c src/helper/hlog.c \
+	src/helper/privs.c \
 	src/common/walk.c $(COMMON_SRC)
 
 obj = $(patsubst src/%.c,$(BUILDDIR)/obj/$(2)/%.o,$(1))
@@ -239,8 +242,8 @@ UNIT_TESTS := test_options test_conf_lex test_conf_parse test_conf_expand \
 UNIT_BINS := $(addprefix $(BUILDDIR)/unit/,$(UNIT_TESTS))
 UNIT_LIB_SRC := $(CONF_SRC) $(COMMON_SRC) src/helper/hexname.c src/helper/procid.c \
 	src/common/walk.c src/helper/steps.c src/helper/privs.c src/helper/sandbox_rules.c \
-	src/helper/release.c src/helper/registry.c src/helper/rundir.c src/helper/pending.c \
-	src/helper/hlog.c
+	src/helper/release.c src/helper/registry.c src/helper/reg_wire.c src/helper/rundir.c \
+	src/helper/pending.c src/helper/pending_name.c src/helper/hlog.c
 
 $(BUILDDIR)/obj/pie/tests/%.o: tests/%.c
 	$(call msg,CC,$@)

@@ -10,6 +10,7 @@
 
 #include "options.h"
 #include "plan_wire.h"
+#include "reg_wire.h"
 #include "wire.h"
 
 static struct wire_buf buf;
@@ -55,6 +56,18 @@ static struct plan_job jobs[2] = {
 	  .x = { "/var/tmp", "/var/tmp", "x" }, .mount_flags = 0xe,
 	  .mount_data = "size=1m,mode=0700" },
 };
+/* The registry child's question and its three kinds of answer. */
+static const struct reg_msg reg_ask = {
+	.mask = 0x9, .plan = "0123456789abcdef0123456789abcdef",
+	.key = "user-1000-0123456789abcdef", .token = "", .caller = { 4242, 1234567 },
+};
+static const struct reg_msg reg_join = {
+	.result = 1, .plan = "", .key = "",
+	.token = "user-1000-0123456789abcdef/session.4242.1234567.4300",
+	.caller = { 4100, 1200000 }, .n_ns = 2,
+	.ns = { { 0x1, 4, 4026532178ULL }, { 0x8, 4, 4026532180ULL } },
+};
+static const struct reg_msg reg_refused = { .result = -17, .plan = "", .key = "", .token = "" };
 static const struct wire_tree tree = { .n = 2, .result = { 0, -39 } };
 
 int main(int argc, char **argv)
@@ -82,6 +95,15 @@ int main(int argc, char **argv)
 	req.sweep_pending = 1;
 	req.registry = "user-1000-0123456789abcdef/session.42.1234.43";
 	r |= save(dir, "request_close", wire_encode_request(&buf, &req));
+	/* unmount_on_close, and instances a live namespace still uses */
+	req.n_unmount = 2;
+	req.unmount[0] = "/tmp";
+	req.unmount[1] = "/var/tmp";
+	req.mntns_ino = 4026532178ULL;
+	req.n_defer = 1;
+	req.defer[0] = "/tmp-inst/alice.2";
+	req.registry = "";
+	r |= save(dir, "request_close_defer", wire_encode_request(&buf, &req));
 	r |= save(dir, "log", wire_encode_log(&buf, &log));
 	r |= save(dir, "names", wire_encode_names(&buf, &names));
 	r |= save(dir, "answer", wire_encode_answer(&buf, &answer));
@@ -101,6 +123,9 @@ int main(int argc, char **argv)
 	plan_wire_put_job(&buf, &jobs[0]);
 	plan_wire_put_job(&buf, &jobs[1]);
 	r |= save(dir, "plan", wire_finish(&buf));
+	r |= save(dir, "registry_ask", reg_msg_encode(&buf, &reg_ask));
+	r |= save(dir, "registry_join", reg_msg_encode(&buf, &reg_join));
+	r |= save(dir, "registry_refused", reg_msg_encode(&buf, &reg_refused));
 	if (r)
 		(void)fprintf(stderr, "wire_seeds: cannot write the seeds in %s\n", dir);
 	return r ? 1 : 0;

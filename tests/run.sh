@@ -70,12 +70,25 @@ seeds_current() {
 		diff -r fuzz/corpus/wire build/fuzz/seeds
 }
 step fuzz-wire-seeds-current seeds_current
-for target in fuzz_config fuzz_args fuzz_wire; do
-	dict=fuzz/${target#fuzz_}.dict
+# Each target for a fixed number of inputs with seed 1, inputs capped as the
+# campaigns cap them (fuzz/Makefile), over its seeds and fixed crashes; then
+# the inputs at the limits (fuzz/limits), larger than the cap, once each whole.
+fuzz_var() { $MAKE -s -f fuzz/Makefile "print-$1"; }
+fuzz_smoke() { # TARGET
+	local target=$1 name=${1#fuzz_} dict work seeds
+	dict=$(fuzz_var "DICT_$target")
 	work=build/fuzz/work/$target
-	rm -rf "$work" && mkdir -p "$work"
-	step "fuzz-smoke-$target" build/fuzz/libfuzzer/$target -runs="$FUZZ_RUNS" -seed=1 \
-		-dict="$dict" -max_len=4096 "$work" "fuzz/corpus/${target#fuzz_}"
+	seeds=("fuzz/corpus/$name")
+	[ -d "fuzz/regressions/$name" ] && seeds+=("fuzz/regressions/$name")
+	rm -rf "$work" && mkdir -p "$work" &&
+		"build/fuzz/libfuzzer/$target" -runs="$FUZZ_RUNS" -seed=1 ${dict:+-dict="$dict"} \
+			-max_len="$(fuzz_var "MAXLEN_$target")" "$work" "${seeds[@]}" &&
+		if [ -d "fuzz/limits/$name" ]; then
+			"build/fuzz/libfuzzer/$target" "fuzz/limits/$name"/*
+		fi
+}
+for target in $(fuzz_var TARGETS); do
+	step "fuzz-smoke-$target" fuzz_smoke "$target"
 done
 for t in tests/integration/test_*.sh; do
 	name=$(basename "$t" .sh)

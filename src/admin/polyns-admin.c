@@ -27,6 +27,7 @@
 #include "procid.h"
 #include "release.h"
 #include "report.h"
+#include "rundir.h"
 #include "util.h"
 
 #ifndef POLYNS_VERSION
@@ -156,10 +157,38 @@ static void keys_free(struct keys *k)
 	*k = (struct keys){ 0 };
 }
 
-/* The registry as it is, or -ENOENT (not logged) when there is none. */
+/* The registry as it is, or -ENOENT (not logged) when there is none; else logged. */
 static int open_registry(const char *runtime_dir)
 {
-	return set_open_registry(runtime_dir, false);
+	char why[RUNDIR_WHY_MAX];
+	int fd = rundir_open_existing(runtime_dir, "shared", why, sizeof(why)), r;
+
+	if (fd < 0) {
+		if (fd != -ENOENT)
+			hlog(LOG_ERR, "cannot open the registry: %s", why);
+		return fd;
+	}
+	r = set_registry_ours(fd, runtime_dir, false);
+	if (r < 0) {
+		(void)close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/*
+ * The pending records, for a released set's tmpdir instances (made if
+ * missing, as a login does), or -1 after saying why: the set is released
+ * all the same.
+ */
+static int open_pending(const char *runtime_dir)
+{
+	char why[RUNDIR_WHY_MAX];
+	int fd = rundir_open(runtime_dir, "pending", why, sizeof(why));
+
+	if (fd < 0)
+		hlog(LOG_ERR, "cannot open the records of instances to remove: %s", why);
+	return fd < 0 ? -1 : fd;
 }
 
 static int cmd_list(const struct admin_args *a)
@@ -247,7 +276,7 @@ static void wait_holder(int pidfd, const struct set_view *v)
 static int cmd_release(const struct admin_args *a)
 {
 	static struct set_view v;
-	_cleanup_close_ int shared_fd = -1;
+	_cleanup_close_ int shared_fd = -1, pending_fd = -1;
 	int pidfd = -1, r;
 
 	if (!plausible_key(a->key)) {
@@ -262,7 +291,8 @@ static int cmd_release(const struct admin_args *a)
 				      "%s\n", a->key, a->runtime_dir);
 		return 1;
 	}
-	r = set_release_unused(shared_fd, a->key, a->runtime_dir, &v, &pidfd);
+	pending_fd = open_pending(a->runtime_dir);
+	r = set_release_unused(shared_fd, a->key, pending_fd, &v, &pidfd);
 	if (r == -ENOENT) {
 		(void)fprintf(stderr, PROG ": no shared set %s in %s (polyns-admin list shows "
 			      "the sets)\n", a->key, a->runtime_dir);

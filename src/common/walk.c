@@ -262,8 +262,7 @@ static const char *refusal(int r)
 	}
 }
 
-const char *walk_describe(char *buf, size_t len, const char *path, const struct walk *w,
-			  int r)
+const char *walk_reason(char *buf, size_t len, const char *path, const struct walk *w, int r)
 {
 	size_t n = strnlen(path, w->failed_len);
 	const char *prefix = path, *why = refusal(r);
@@ -273,8 +272,17 @@ const char *walk_describe(char *buf, size_t len, const char *path, const struct 
 		n = 1;
 	}
 	if (why)
-		(void)snprintf(buf, len, "%s: '%.*s' %s", path, (int)n, prefix, why);
+		(void)snprintf(buf, len, "'%.*s' %s", (int)n, prefix, why);
 	else
-		(void)snprintf(buf, len, "%s: '%.*s': %s", path, (int)n, prefix, strerror(-r));
+		(void)snprintf(buf, len, "'%.*s': %s", (int)n, prefix, strerror(-r));
+	return buf;
+}
+
+const char *walk_describe(char *buf, size_t len, const char *path, const struct walk *w,
+			  int r)
+{
+	char why[PATH_MAX + 128];
+
+	(void)snprintf(buf, len, "%s: %s", path, walk_reason(why, sizeof(why), path, w, r));
 	return buf;
 }

@@ -82,6 +82,9 @@ int walk_openat(int dir_fd, const char *path, unsigned int flags, mode_t mode,
 const char *walk_describe(char *buf, size_t len, const char *path, const struct walk *w,
 			  int r);
 
+/* The same without "PATH: " in front, for a message that names path itself. */
+const char *walk_reason(char *buf, size_t len, const char *path, const struct walk *w, int r);
+
 /* The trust predicates; every owner and mode check in the walk's callers is one of these. */
 
 /* Root's, and no one else may even enter it (runtime_dir, the registry): 0700 or less. */

@@ -69,6 +69,7 @@ struct conf_rule {
 struct conf {
 	struct conf_rule *rules;
 	size_t n_rules;
+	size_t rules_cap; /* room in rules (grows by doubling) */
 	char **files; /* names of the files read, in order */
 	size_t n_files;
 };

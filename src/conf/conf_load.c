@@ -178,20 +178,41 @@ static int list_dropins(int dfd, const char *dir, struct name_list *out,
 	return 0;
 }
 
+/*
+ * The drop-in directory, walked as every other path root trusts: one
+ * component at a time, a symlink followed only where no one but root could
+ * have put it (WALK_FOLLOW_SAFE), and what the walk ends at is the fd every
+ * later look (fstat, listing, openat of each file) goes through.  A relative
+ * path (polyns-check --config-dir) starts at the working directory.
+ */
+static int open_dropin_dir(const char *dir, struct walk *w)
+{
+	const unsigned int flags = WALK_FOLLOW_SAFE | WALK_DIRECTORY | WALK_READ;
+
+	if (dir[0] == '/')
+		return walk_open(dir, flags, 0, w);
+	return walk_openat(AT_FDCWD, dir, flags, 0, w);
+}
+
 static int load_dropins(struct conf *conf, const char *dir, bool ignore_errors,
 			struct diag_list *diags)
 {
-	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dfd = -1;
 	struct name_list names = { 0 };
+	struct walk w;
 	struct stat st;
-	int ret = 0;
+	int ret = open_dropin_dir(dir, &w);
 
-	if (dfd < 0 && errno == ENOENT)
+	if (ret == -ENOENT)
 		return 0; /* no namespace.d: no drop-ins, as with pam_namespace */
-	if (dfd < 0) {
-		diag_add(diags, DIAG_ERROR, dir, 0, "cannot open: %s", strerror(errno));
+	if (ret < 0) {
+		char why[CONF_PATH_MAX + 128];
+
+		diag_add(diags, DIAG_ERROR, dir, 0, "cannot open: %s",
+			 walk_reason(why, sizeof(why), dir, &w, ret));
 		return -EINVAL;
 	}
+	dfd = w.fd;
 	if (fstat(dfd, &st) < 0) {
 		diag_add(diags, DIAG_ERROR, dir, 0, "cannot stat: %s", strerror(errno));
 		return -EINVAL;

@@ -3,7 +3,8 @@
  * Reading namespace.conf and the namespace.d drop-ins from disk, in pam_namespace's
  * order: the main file (mandatory), then the drop-ins sorted by name in byte
  * order.  Each file must be a regular file owned by root and not writable by
- * group or others; so must the drop-in directory.
+ * group or others; so must the drop-in directory, which is walked (walk.h,
+ * WALK_FOLLOW_SAFE) and then read only through the fd the walk ends at.
  */
 #ifndef POLYNS_CONF_LOAD_H
 #define POLYNS_CONF_LOAD_H

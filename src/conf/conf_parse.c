@@ -425,11 +425,17 @@ static int add_rule(struct conf *conf, const struct conf_rule *r)
 
 	if (conf->n_rules >= CONF_MAX_RULES)
 		return -E2BIG;
-	rules = reallocarray(conf->rules, conf->n_rules + 1, sizeof(*rules));
-	if (!rules)
-		return -ENOMEM;
-	conf->rules = rules;
-	rules[conf->n_rules++] = *r;
+	/* Doubling: a configuration near the limit costs no quadratic copying. */
+	if (conf->n_rules == conf->rules_cap) {
+		size_t cap = conf->rules_cap ? 2 * conf->rules_cap : 16;
+
+		rules = reallocarray(conf->rules, cap, sizeof(*rules));
+		if (!rules)
+			return -ENOMEM;
+		conf->rules = rules;
+		conf->rules_cap = cap;
+	}
+	conf->rules[conf->n_rules++] = *r;
 	return 0;
 }
 

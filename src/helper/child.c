@@ -3,6 +3,7 @@
 #include "child.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -40,7 +41,7 @@ int child_start(struct child *c, int (*fn)(int sock, void *arg), void *arg)
 		if (close_all_but(sv[1]) < 0)
 			_exit(3);
 		hlog_init(sv[1], true); /* the parent forwards debug lines only with debug */
-		_exit(fn(sv[1], arg) < 0 ? 1 : 0);
+		_exit(fn(sv[1], arg) < 0 ? CHILD_SAID_WHY : 0);
 	}
 	(void)close(sv[1]);
 	if (pid < 0) {
@@ -122,23 +123,47 @@ ssize_t child_relay(struct child *c, uint32_t want, bool names_allowed, uint8_t 
 	}
 }
 
-int child_finish(struct child *c, const char *what)
+int child_finish(struct child *c, const char *what, char *why, size_t len)
 {
 	int status = 0;
 
+	if (len > 0)
+		why[0] = '\0';
 	if (c->sock >= 0)
 		(void)close(c->sock);
 	c->sock = -1;
 	if (c->pid <= 0)
 		return 0;
-	if (wait4(c->pid, &status, 0, NULL) < 0)
-		return -errno;
+	if (wait4(c->pid, &status, 0, NULL) < 0) {
+		int r = -errno;
+
+		(void)snprintf(why, len, "waiting for the %s child failed: %s", what, strerror(-r));
+		return r;
+	}
 	c->pid = -1;
 	if (WIFSIGNALED(status)) {
-		hlog(LOG_ERR, "the %s child was killed by signal %d (%s)%s", what,
-		     WTERMSIG(status), strsignal(WTERMSIG(status)),
-		     WTERMSIG(status) == SIGSYS ? ": a syscall outside its seccomp allowlist" : "");
+		(void)snprintf(why, len, "the %s child was killed by signal %d (%s)%s", what,
+			       WTERMSIG(status), strsignal(WTERMSIG(status)),
+			       WTERMSIG(status) == SIGSYS ? ": a syscall outside its seccomp "
+							    "allowlist" : "");
 		return -ECHILD;
 	}
-	return WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+	if (WEXITSTATUS(status) == 0)
+		return 0;
+	/* 1: it failed and said why itself (child_start); anything else, it could not. */
+	if (WEXITSTATUS(status) != CHILD_SAID_WHY)
+		(void)snprintf(why, len, "the %s child exited with status %d", what,
+			       WEXITSTATUS(status));
+	return -ECHILD;
+}
+
+const char *child_failure(char *buf, size_t len, int r, int end, const char *why)
+{
+	if (r != -ECHILD)
+		(void)snprintf(buf, len, "%s", strerror(-r));
+	else if (end < 0 && !why[0])
+		return NULL; /* it said why itself */
+	else
+		(void)snprintf(buf, len, "%s", end < 0 ? why : "the child ended without answering");
+	return buf;
 }

@@ -20,10 +20,17 @@ struct child {
 	int sock; /* the parent's end */
 };
 
+/* A child's exit status when it failed and logged why (see child_start()). */
+#define CHILD_SAID_WHY 1
+
+/* Room for what child_finish() says. */
+#define CHILD_WHY_MAX 160
+
 /*
- * Fork a child that runs fn(sock, arg) and exits with its return value.
- * In the child every fd but its socket is closed first (fd 3 included) and
- * hlog() goes to the socket.  0 or -errno.
+ * Fork a child that runs fn(sock, arg) and exits 0, or CHILD_SAID_WHY when
+ * fn returns -errno: fn returns -errno only after logging why, once (hlog()
+ * goes to the socket), so the parent need not say it again.  In the child
+ * every fd but its socket is closed first (fd 3 included).  0 or -errno.
  */
 int child_start(struct child *c, int (*fn)(int sock, void *arg), void *arg);
 
@@ -38,9 +45,19 @@ ssize_t child_relay(struct child *c, uint32_t want, bool names_allowed, uint8_t 
 		    int *fds, size_t max_fds, size_t *n_fds);
 
 /*
- * Close our end and reap the child.  0 if it exited with 0; -ECHILD if not
- * (a signal is logged, naming the child as what); -errno if it cannot be reaped.
+ * Close our end and reap the child.  0 if it exited with 0; -ECHILD if not,
+ * -errno if it cannot be reaped.  Never logs: on failure why (len bytes)
+ * says how the child, named by what, ended (a signal, an exit status), or
+ * is "" when the child said why itself (CHILD_SAID_WHY).
  */
-int child_finish(struct child *c, const char *what);
+int child_finish(struct child *c, const char *what, char *why, size_t len);
+
+/*
+ * Why a child gave nothing usable, for the caller's one log line, in buf:
+ * r is what reading its message gave (-ECHILD: it ended without sending
+ * it), end and why what child_finish() gave.  NULL when there is nothing
+ * to add: the child failed and said why itself.
+ */
+const char *child_failure(char *buf, size_t len, int r, int end, const char *why);
 
 #endif

@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/random.h>
@@ -16,11 +15,11 @@
 
 #include "channel.h"
 #include "conf.h"
-#include "hexname.h"
 #include "hlog.h"
 #include "landlock.h"
 #include "options.h"
 #include "pending.h"
+#include "pending_name.h"
 #include "polydir.h"
 #include "procid.h"
 #include "rundir.h"
@@ -47,7 +46,12 @@ struct batch {
 	} v[BATCH_MAX];
 };
 
-static int open_instance(const char *path, bool ignore_parent_mode, int *parent_fd, int *fd)
+/*
+ * The instance at path and its parent, for removal.  0, or -errno with why
+ * (len bytes) saying what is wrong when the walk to the parent failed.
+ */
+static int open_instance(const char *path, bool ignore_parent_mode, int *parent_fd, int *fd,
+			 char *why, size_t len)
 {
 	const char *slash = strrchr(path, '/');
 	char parent[CONF_PATH_MAX];
@@ -55,6 +59,7 @@ static int open_instance(const char *path, bool ignore_parent_mode, int *parent_
 	struct stat st;
 	int ret;
 
+	why[0] = '\0';
 	if (!slash || slash[1] == '\0' || strcmp(slash + 1, "..") == 0 ||
 	    strcmp(slash + 1, ".") == 0 || (size_t)(slash - path) >= sizeof(parent))
 		return -EINVAL;
@@ -63,15 +68,18 @@ static int open_instance(const char *path, bool ignore_parent_mode, int *parent_
 	if (ret < 0) {
 		char msg[512];
 
-		hlog(LOG_ERR, "cleanup of %s: instance parent %s", path,
-		     walk_describe(msg, sizeof(msg), parent, &w, ret));
+		(void)snprintf(why, len, "instance parent %s",
+			       walk_describe(msg, sizeof(msg), parent, &w, ret));
 		return ret;
 	}
 	/* Only inside a root-owned mode-000 parent, as at creation. */
-	if (fstat(w.fd, &st) < 0)
+	if (fstat(w.fd, &st) < 0) {
 		ret = -errno;
-	else if (!ignore_parent_mode && !root_sealed_dir(&st))
+	} else if (!ignore_parent_mode && !root_sealed_dir(&st)) {
+		(void)snprintf(why, len, "mode of instance parent %s is not 000 or its owner is "
+			       "not root", parent);
 		ret = -EPERM;
+	}
 	if (ret == 0) {
 		*fd = openat(w.fd, slash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		ret = *fd < 0 ? -errno : 0;
@@ -86,15 +94,17 @@ static int open_instance(const char *path, bool ignore_parent_mode, int *parent_
 /* record: the instance's pending record ("" if none). */
 static void batch_add(struct batch *b, const char *path, bool ignore, const char *record)
 {
+	char why[CONF_PATH_MAX + 128];
 	int parent_fd = -1, fd = -1, r;
 
 	if (b->n == BATCH_MAX)
 		return; /* the rest waits for a later close */
-	r = open_instance(path, ignore, &parent_fd, &fd);
+	r = open_instance(path, ignore, &parent_fd, &fd, why, sizeof(why));
 	if (r == -ENOENT && record[0]) {
 		fd = parent_fd = -1; /* gone already: the record goes */
 	} else if (r < 0) {
-		hlog(LOG_ERR, "removing tmpdir instance %s failed: %s", path, strerror(-r));
+		hlog(LOG_ERR, "removing tmpdir instance %s failed: %s", path,
+		     why[0] ? why : strerror(-r));
 		return;
 	}
 	(void)snprintf(b->v[b->n].path, sizeof(b->v[b->n].path), "%s", path);
@@ -109,13 +119,21 @@ static void batch_add(struct batch *b, const char *path, bool ignore, const char
 static int batch_run(struct batch *b, struct child *tree)
 {
 	int fds[BATCH_MAX], results[BATCH_MAX] = { 0 };
-	size_t n = 0, failed = 0;
+	char why[CHILD_WHY_MAX];
+	size_t n = 0, failed = 0, first = 0;
 	int r;
 
 	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i].fd >= 0 && n++ == 0)
+			first = i;
+	for (size_t i = 0, k = 0; i < b->n; i++)
 		if (b->v[i].fd >= 0)
-			fds[n++] = b->v[i].fd;
-	r = n ? tree_empty(tree, fds, n, results) : 0;
+			fds[k++] = b->v[i].fd;
+	r = n ? tree_empty(tree, fds, n, results, why, sizeof(why)) : 0;
+	/* One line for the lot: the tree child emptied none of them. */
+	if (r < 0 && why[0])
+		hlog(LOG_ERR, "removing tmpdir instance %s%s failed: %s", b->v[first].path,
+		     n > 1 ? " and the others of this close" : "", why);
 	n = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const char *name = strrchr(b->v[i].path, '/') + 1;
@@ -126,7 +144,7 @@ static int batch_run(struct batch *b, struct child *tree)
 		if (b->v[i].result == 0 &&
 		    unlinkat(b->v[i].parent_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 			b->v[i].result = -errno;
-		if (b->v[i].result < 0)
+		if (b->v[i].result < 0 && r == 0)
 			hlog(LOG_ERR, "removing tmpdir instance %s failed: %s", b->v[i].path,
 			     strerror(-b->v[i].result));
 		else
@@ -156,40 +174,13 @@ bool cleanup_pending_exist(const char *runtime_dir)
 	return any;
 }
 
-/*
- * "PIDNS.INO.HEX", or 0.3.0's "INO.HEX" (its hex starts with "2f", not a
- * digit run and a dot), taken as our own pid namespace's.
- */
-static int parse_record(const char *name, uint64_t own_pidns, uint64_t *pidns,
-			uint64_t *ino, char *path, size_t len)
-{
-	char *end;
-	uint64_t first = strtoull(name, &end, 10), second;
-	const char *rest = end + 1;
-
-	if (end == name || *end != '.')
-		return -EINVAL;
-	second = strtoull(rest, &end, 10);
-	if (end != rest && *end == '.') {
-		*pidns = first;
-		*ino = second;
-		rest = end + 1;
-	} else {
-		*pidns = own_pidns;
-		*ino = first;
-	}
-	if (hexname_decode(rest, path, len) < 0)
-		return -EINVAL;
-	return path[0] == '/' ? 0 : -EINVAL;
-}
-
 /* A record of ours (our pid namespace's), with its mount namespace and path. */
 static bool own_record(const char *name, uint64_t own_pidns, uint64_t *ino, char *path,
 		       size_t len)
 {
 	uint64_t pidns;
 
-	return name[0] != '.' && parse_record(name, own_pidns, &pidns, ino, path, len) == 0 &&
+	return name[0] != '.' && pending_name_parse(name, own_pidns, &pidns, ino, path, len) == 0 &&
 	       pidns == own_pidns;
 }
 
@@ -344,23 +335,23 @@ static void cleanup_own(struct batch *b, int pending, const struct wire_request 
 	char record[NAME_MAX + 1] = "";
 
 	if (pending >= 0 && req->mntns_ino != 0 &&
-	    (pending_name(req->mntns_ino, path, record, sizeof(record)) < 0 ||
+	    (pending_record_name(req->mntns_ino, path, record, sizeof(record)) < 0 ||
 	     pending_defer(pending, req->mntns_ino, path) < 0))
 		record[0] = '\0'; /* too long for a record: removed now or never */
 	batch_add(b, path, ignore, record);
 }
 
-enum wire_status close_session(const struct wire_request *req, struct child *tree)
+enum wire_status close_session(const struct wire_request *req, struct child *tree,
+			       int pending)
 {
 	static struct batch b;
 	bool ignore = req->flags & POLYNS_OPT_IGNORE_INSTANCE_PARENT_MODE;
-	int failed = 0, pending = -1;
+	int failed = 0;
 
 	b.n = 0;
-	if (req->n_cleanup > 0 || req->n_defer > 0 || req->sweep_pending) {
-		pending = pending_open(req->runtime_dir);
-		failed += pending < 0; /* the session's own instances still go below */
-	}
+	/* Without the records (close_confine said why), the session's own instances still go. */
+	if (req->n_cleanup > 0 || req->n_defer > 0 || req->sweep_pending)
+		failed += pending < 0;
 	for (uint32_t i = 0; i < req->n_cleanup; i++)
 		cleanup_own(&b, pending, req, req->cleanup[i], ignore);
 	for (uint32_t i = 0; pending >= 0 && i < req->n_defer; i++) {
@@ -386,8 +377,6 @@ enum wire_status close_session(const struct wire_request *req, struct child *tre
 		if (b.v[i].record[0] && (b.v[i].result == 0 || b.v[i].result == -ENOENT) &&
 		    pending_forget(pending, b.v[i].record, NULL) < 0)
 			hlog(LOG_ERR, "cannot drop the record of %s", b.v[i].path);
-	if (pending >= 0)
-		(void)close(pending);
 	return failed ? STATUS_SESSION_ERR : STATUS_OK;
 }
 
@@ -400,22 +389,28 @@ int close_unmount(const struct wire_request *req)
 	return failed;
 }
 
-/* runtime_dir/name made if missing and opened, or -1 (logged by rundir_open). */
-static int rundir_if(bool needed, const char *runtime_dir, const char *name)
+/* runtime_dir/name made if missing and opened, or -1 (not needed, or logged here). */
+static int rundir_if(bool needed, const char *runtime_dir, const char *name, const char *what)
 {
-	return needed ? rundir_open(runtime_dir, name) : -1;
+	char why[RUNDIR_WHY_MAX];
+	int fd = needed ? rundir_open(runtime_dir, name, why, sizeof(why)) : -1;
+
+	if (fd < 0 && needed)
+		hlog(LOG_ERR, "close: cannot open %s: %s", what, why);
+	return fd < 0 ? -1 : fd;
 }
 
-int close_confine(const struct wire_request *req)
+int close_confine(const struct wire_request *req, int *shared_fd, int *pending_fd)
 {
 	bool shared = req->registry[0],
 	     pending = shared || req->n_cleanup || req->n_defer || req->sweep_pending;
 	struct ll_beneath rules[] = {
 		/* the instances: found by O_PATH walks, listed, removed once empty */
 		{ open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), LL_READ_DIR | LL_REMOVE_DIR },
-		{ rundir_if(shared, req->runtime_dir, "shared"),
+		{ rundir_if(shared, req->runtime_dir, "shared", "the registry"),
 		  LL_READ_FILE | LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
-		{ rundir_if(pending, req->runtime_dir, "pending"),
+		{ rundir_if(pending, req->runtime_dir, "pending",
+			    "the records of instances kept for a later close"),
 		  LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
 	};
 	struct ll_beneath proc = { procid_proc_fd(), LL_READ_FILE | LL_READ_DIR };
@@ -426,13 +421,16 @@ int close_confine(const struct wire_request *req)
 		all[i] = rules[i];
 	all[ARRAY_SIZE(rules)] = proc;
 	r = landlock_confine(all, ARRAY_SIZE(all), true);
-	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
-		if (rules[i].fd >= 0)
-			(void)close(rules[i].fd);
+	if (rules[0].fd >= 0)
+		(void)close(rules[0].fd);
+	*shared_fd = rules[1].fd;
+	*pending_fd = rules[2].fd;
 	if (r == -EOPNOTSUPP) {
 		hlog_debug("the kernel has no Landlock: the close is confined by its filters "
 			   "and capabilities only");
 		r = 0;
+	} else if (r < 0) {
+		hlog(LOG_ERR, "entering the close's Landlock domain failed: %s", strerror(-r));
 	}
 	return r;
 }

@@ -23,25 +23,31 @@ bool cleanup_pending_exist(const char *runtime_dir);
 
 /*
  * Close: remove req->cleanup (each kept as a pending record until it is
- * gone), record req->defer (instances a live namespace still uses) under
- * runtime_dir, and with req->sweep_pending remove recorded instances whose
- * namespace the module says has no process any more (one MSG_LIVE_QUERY on
- * the module's socket, naming only the records' ones) and whose session's
- * caller, if the record names one, is gone (see pending.h).  The trees are
- * emptied by the tree child (tree.h); this removes each emptied instance from
- * its parent.  Logs what fails.  Wire status.
+ * gone), record req->defer (instances a live namespace still uses) in
+ * pending (runtime_dir/pending from close_confine(), or -1), and with
+ * req->sweep_pending remove recorded instances whose namespace the module
+ * says has no process any more (one MSG_LIVE_QUERY on the module's socket,
+ * naming only the records' ones) and whose session's caller, if the record
+ * names one, is gone (see pending.h).  The trees are emptied by the tree
+ * child (tree.h); this removes each emptied instance from its parent.  Logs
+ * what fails.  Wire status.
  */
-enum wire_status close_session(const struct wire_request *req, struct child *tree);
+enum wire_status close_session(const struct wire_request *req, struct child *tree,
+			       int pending);
 
 /*
  * After the close's last unmount: a Landlock domain in which the helper may
  * read and change only runtime_dir's registry and pending records and read
  * /proc; elsewhere it may only list directories and remove empty ones (the
  * instances the tree child emptied), and it cannot signal anything outside
- * it.  Without Landlock, 0 (a debug line).
- * 0 or -errno.
+ * it.  Without Landlock, 0 (a debug line).  The registry (with a shared
+ * set) and the pending records (with one, or anything to remove, defer or
+ * sweep) are opened first and handed over in *shared_fd and *pending_fd, -1
+ * where not needed or not opened (logged here: the close goes on without
+ * them).
+ * 0 or -errno (logged).
  */
-int close_confine(const struct wire_request *req);
+int close_confine(const struct wire_request *req, int *shared_fd, int *pending_fd);
 
 /* unmount_on_close: detach req->unmount.  The number that failed (logged). */
 int close_unmount(const struct wire_request *req);

@@ -32,6 +32,7 @@
 #include "test_hook.h"
 #include "timing.h"
 #include "tree.h"
+#include "util.h"
 #include "wire.h"
 
 #define SOCK WIRE_FD_SLOT
@@ -103,6 +104,7 @@ static uint64_t unneeded_caps(const struct session_state *st)
 static enum wire_status open_session(const struct wire_request *req, struct session_state *st,
 				     struct child *plan)
 {
+	char why[CHILD_WHY_MAX];
 	enum wire_status status;
 	struct child registry = { .pid = -1, .sock = -1 };
 	bool shared = shared_needed(req, req->ns_mask);
@@ -111,7 +113,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 
 	if ((req->flags & POLYNS_OPT_REQUIRE_SELINUX) && !se_get_ops()->enabled()) {
 		hlog(LOG_ERR, "require_selinux given and SELinux is disabled");
-		(void)child_finish(plan, "plan"); /* it ends at the closed socket */
+		(void)child_finish(plan, "plan", why, sizeof(why)); /* it ends at the closed socket */
 		return STATUS_SESSION_ERR;
 	}
 	if (!(req->ns_mask & POLYNS_NS_NET))
@@ -120,7 +122,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	if (r == 0 && shared)
 		r = registrar_start(req, &registry);
 	if (r < 0) {
-		(void)child_finish(plan, "plan");
+		(void)child_finish(plan, "plan", why, sizeof(why));
 		return STATUS_SYSTEM_ERR;
 	}
 	r = step_enter(STEP_NAMESPACES);
@@ -130,7 +132,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	timing_mark("plan");
 	mask = session_mask(req, st);
 	if (status != STATUS_OK || mask == 0 || r < 0 || session_check(req, mask) < 0) {
-		(void)child_finish(&registry, "registry"); /* it exits without a question */
+		(void)child_finish(&registry, "registry", why, sizeof(why)); /* no question: it exits */
 		return status != STATUS_OK || mask == 0 ? status : STATUS_SESSION_ERR;
 	}
 	step_unneeded(unneeded_caps(st));
@@ -148,7 +150,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 		if (r == 0)
 			r = step_enter(STEP_POLYDIRS);
 		if (r == 0)
-			r = session_polydirs(req, st);
+			r = session_polydirs(st);
 	}
 
 	/* Only a pid namespace's holder mounts anything after the polydirs. */
@@ -169,6 +171,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 static enum wire_status close_steps(const struct wire_request *req, struct child *tree)
 {
 	enum wire_status status = STATUS_OK;
+	_cleanup_close_ int shared = -1, pending = -1;
 	int r = 0;
 
 	if (req->n_unmount > 0) {
@@ -178,12 +181,13 @@ static enum wire_status close_steps(const struct wire_request *req, struct child
 	}
 	step_unneeded(CAP_BIT(CAP_SYS_ADMIN));
 	/* Nothing mounts from here on: Landlock can hold the rest of the close. */
-	if (r == 0)
-		r = close_confine(req);
+	if (r == 0 && close_confine(req, &shared, &pending) < 0)
+		return STATUS_SYSTEM_ERR; /* logged */
 
 	if (r == 0 && req->registry[0]) {
 		r = step_enter(STEP_CLOSE_REGISTRY);
-		if (r == 0 && shared_close(req) != STATUS_OK)
+		/* Without the registry (close_confine said why), the session stays counted. */
+		if (r == 0 && (shared < 0 || shared_close(req, take_fd(&shared), pending) != STATUS_OK))
 			status = STATUS_SESSION_ERR;
 	}
 
@@ -194,7 +198,7 @@ static enum wire_status close_steps(const struct wire_request *req, struct child
 	 */
 	if (r == 0 && (tree->pid > 0 || req->n_defer > 0)) {
 		r = step_enter(STEP_CLEANUP);
-		if (r == 0 && close_session(req, tree) != STATUS_OK)
+		if (r == 0 && close_session(req, tree, pending) != STATUS_OK)
 			status = STATUS_SESSION_ERR;
 	}
 	if (r < 0) {
@@ -278,6 +282,8 @@ int main(int argc, char **argv)
 	if (req.op == OP_OPEN) {
 		st.reply.status = open_session(&req, &st, &plan);
 	} else {
+		char why[CHILD_WHY_MAX];
+
 		if (req.n_cleanup > 0 ||
 		    (req.sweep_pending && cleanup_pending_exist(req.runtime_dir))) {
 			r = tree_start(&tree);
@@ -285,7 +291,9 @@ int main(int argc, char **argv)
 				return fail("starting the tree child", r);
 		}
 		st.reply.status = close_steps(&req, &tree);
-		r = child_finish(&tree, "tree");
+		r = child_finish(&tree, "tree", why, sizeof(why));
+		if (r < 0 && why[0])
+			hlog(LOG_ERR, "%s", why);
 		if (r != 0 && st.reply.status == STATUS_OK)
 			st.reply.status = STATUS_SESSION_ERR;
 	}

@@ -45,16 +45,36 @@ int mount_bind_fd(int source_fd, int target_fd)
 	return 0;
 }
 
-/* "key=value" or "key" into the filesystem context. */
-static int set_option(int fsfd, char *opt)
+int mount_options_each(const char *options, char *buf, size_t len,
+		       int (*fn)(const char *key, const char *value, void *ctx), void *ctx)
 {
-	char *eq = strchr(opt, '=');
+	size_t n = strlen(options);
+	char *save = NULL;
 
-	if (eq) {
-		*eq = '\0';
-		return fsconfig_set(fsfd, FSCONFIG_SET_STRING, opt, eq + 1);
+	if (n >= len)
+		return -E2BIG;
+	memcpy(buf, options, n + 1);
+	for (char *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(o, '=');
+		int r;
+
+		if (eq)
+			*eq++ = '\0';
+		r = fn(o, eq, ctx);
+		if (r < 0)
+			return r;
 	}
-	return fsconfig_set(fsfd, FSCONFIG_SET_FLAG, opt, NULL);
+	return 0;
+}
+
+/* One option into the filesystem context *ctx. */
+static int set_option(const char *key, const char *value, void *ctx)
+{
+	int fsfd = *(const int *)ctx;
+
+	if (fsconfig_set(fsfd, value ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, value) < 0)
+		return -errno;
+	return 0;
 }
 
 static unsigned int mount_attrs(unsigned long ms_flags)
@@ -89,22 +109,18 @@ int mount_tmpfs_fd(int target_fd, unsigned long ms_flags, const char *options,
 		   const char **bad_option)
 {
 	_cleanup_close_ int fsfd = fsopen_cloexec("tmpfs");
-	char *save = NULL;
 
 	*bad_option = NULL;
 	if (fsfd < 0)
 		return -errno;
 	if (options) {
 		static char opts[4096];
+		int r = mount_options_each(options, opts, sizeof(opts), set_option, &fsfd);
 
-		if (strlen(options) >= sizeof(opts))
-			return -E2BIG;
-		memcpy(opts, options, strlen(options) + 1);
-		for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-			if (set_option(fsfd, o) < 0) {
+		if (r < 0) {
+			if (r != -E2BIG)
 				*bad_option = options;
-				return -errno;
-			}
+			return r;
 		}
 	}
 	return attach_new(fsfd, mount_attrs(ms_flags), target_fd);

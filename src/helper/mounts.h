@@ -3,6 +3,8 @@
 #ifndef POLYNS_MOUNTS_H
 #define POLYNS_MOUNTS_H
 
+#include <stddef.h>
+
 /*
  * Bind the directory at source_fd (not recursive, like MS_BIND) onto the
  * directory at target_fd.  0 or -errno.
@@ -16,6 +18,16 @@ int mount_bind_fd(int source_fd, int target_fd);
  */
 int mount_tmpfs_fd(int target_fd, unsigned long ms_flags, const char *options,
 		   const char **bad_option);
+
+/*
+ * mntopts= options, split as mount_tmpfs_fd() hands them to the kernel: at
+ * each ',' (empty options skipped), then "key=value" at the first '=' or a
+ * flag "key" (value NULL).  buf (len bytes) holds the split copy.  fn's
+ * first error stops the walk and is returned; -E2BIG when options do not
+ * fit buf.  No system calls.
+ */
+int mount_options_each(const char *options, char *buf, size_t len,
+		       int (*fn)(const char *key, const char *value, void *ctx), void *ctx);
 
 /*
  * A new procfs of the caller's pid namespace (nosuid, nodev, noexec) on

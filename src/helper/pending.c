@@ -5,36 +5,20 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hexname.h"
-#include "rundir.h"
+#include "pending_name.h"
 #include "util.h"
 
-#define CALLER_PREFIX "caller."
-
-int pending_open(const char *runtime_dir)
-{
-	return rundir_open(runtime_dir, "pending");
-}
-
-int pending_name(uint64_t mntns, const char *path, char *name, size_t len)
+int pending_record_name(uint64_t mntns, const char *path, char *name, size_t len)
 {
 	uint64_t pidns = 0;
 	int r = procid_self_pidns(&pidns);
-	int n;
 
-	if (r < 0)
-		return r;
-	n = snprintf(name, len, "%" PRIu64 ".%" PRIu64 ".", pidns, mntns);
-	if (n < 0 || (size_t)n >= len)
-		return -ENAMETOOLONG;
-	return hexname_encode(path, name + n, len - (size_t)n);
+	return r < 0 ? r : pending_name(pidns, mntns, path, name, len);
 }
 
 /* fn(record_fd, fact) for every name in the record.  0 or -errno. */
@@ -73,9 +57,9 @@ static int remove_fact(int fd, const char *fact, void *ctx)
 static int record(int pending_fd, uint64_t mntns, const char *path,
 		  const struct procid *caller)
 {
-	char name[NAME_MAX + 1], fact[64], id[48];
+	char name[NAME_MAX + 1], fact[64];
 	_cleanup_close_ int fd = -1;
-	int r = pending_name(mntns, path, name, sizeof(name));
+	int r = pending_record_name(mntns, path, name, sizeof(name));
 
 	if (r < 0)
 		return r;
@@ -83,10 +67,9 @@ static int record(int pending_fd, uint64_t mntns, const char *path,
 		return -errno;
 	if (!caller)
 		return each_fact(pending_fd, name, remove_fact, NULL);
-	r = procid_format(caller, id, sizeof(id));
+	r = pending_caller_name(caller, fact, sizeof(fact));
 	if (r < 0)
 		return r;
-	(void)snprintf(fact, sizeof(fact), CALLER_PREFIX "%s", id);
 	fd = openat(pending_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || (mkdirat(fd, fact, 0700) < 0 && errno != EEXIST))
 		return -errno;
@@ -99,10 +82,6 @@ int pending_ahead(int pending_fd, uint64_t mntns, const char *path,
 	return record(pending_fd, mntns, path, caller);
 }
 
-/*
- * Only a close in the same pid namespace, whose /proc scan sees every
- * process that could use the mount namespace, may sweep the record.
- */
 int pending_defer(int pending_fd, uint64_t mntns, const char *path)
 {
 	return record(pending_fd, mntns, path, NULL);
@@ -111,15 +90,14 @@ int pending_defer(int pending_fd, uint64_t mntns, const char *path)
 /* Remove the fact naming caller from the record name. */
 static int remove_caller(int pending_fd, const char *name, const struct procid *caller)
 {
-	char fact[64], id[48];
+	char fact[64];
 	_cleanup_close_ int fd = openat(pending_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
 						  O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
-	if (procid_format(caller, id, sizeof(id)) < 0)
+	if (pending_caller_name(caller, fact, sizeof(fact)) < 0)
 		return -EINVAL;
-	(void)snprintf(fact, sizeof(fact), CALLER_PREFIX "%s", id);
 	return remove_fact(fd, fact, NULL);
 }
 
@@ -138,9 +116,7 @@ int pending_forget(int pending_fd, const char *name, const struct procid *caller
 static int find_caller(int fd, const char *fact, void *ctx)
 {
 	(void)fd;
-	if (strncmp(fact, CALLER_PREFIX, strlen(CALLER_PREFIX)) != 0)
-		return 0;
-	return procid_parse(fact + strlen(CALLER_PREFIX), ctx) < 0 ? -EINVAL : 1;
+	return pending_caller_parse(fact, ctx);
 }
 
 int pending_caller(int pending_fd, const char *name, struct procid *caller)

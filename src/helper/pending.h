@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Pending records: tmpdir instances to remove once no process is left in
- * the mount namespace that uses them.  runtime_dir/pending (root's, 0700)
- * holds one empty directory per instance:
- *
- *   PIDNS.MNTNS.HEX      the pid namespace whose /proc may judge it, the
- *                        mount namespace's id, the instance path in hex
- *     caller.PID.START   (optional) the caller of the session that made it,
- *                        while that session is being opened or used
+ * the mount namespace that uses them.  runtime_dir/pending (root's, 0700;
+ * opened with rundir_open() before a step is confined, and handed down
+ * here as pending_fd) holds one directory per instance, named as
+ * pending_name.h says, that may name the caller of the session that made
+ * it, while that session is being opened or used.
  *
  * The open records an instance, with its caller, before it makes it: no
  * helper, caller or close killed half-way can leave an instance nobody
@@ -17,7 +15,7 @@
  * instance at a later close once its namespace has no process, and one
  * whose record still names a caller once that caller is gone too (between
  * the open helper's exit and its caller's join, the namespace has no
- * process).
+ * process).  Nothing here logs: 0 or -errno, for the caller to say.
  */
 #ifndef POLYNS_PENDING_H
 #define POLYNS_PENDING_H
@@ -27,11 +25,11 @@
 
 #include "procid.h"
 
-/* runtime_dir/pending, made if missing (runtime_dir root's, 0700).  fd or -errno. */
-int pending_open(const char *runtime_dir);
-
-/* The record's name for path in mount namespace mntns, in our pid namespace. */
-int pending_name(uint64_t mntns, const char *path, char *name, size_t len);
+/*
+ * The record's name for path in mount namespace mntns, in our pid namespace.
+ * 0 or -errno (-ENAMETOOLONG: the path does not fit a record).
+ */
+int pending_record_name(uint64_t mntns, const char *path, char *name, size_t len);
 
 /*
  * Before an open makes path, in mount namespace mntns: record it, naming

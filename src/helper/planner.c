@@ -88,7 +88,10 @@ static int plan_main(int sock, void *arg)
 		     WIRE_MAX_MSG);
 		return r;
 	}
-	return channel_send(sock, &b, NULL, 0);
+	r = channel_send(sock, &b, NULL, 0);
+	if (r < 0)
+		hlog(LOG_ERR, "sending the plan failed: %s", strerror(-r));
+	return r;
 }
 
 static int take_plan(const uint8_t *msg, size_t len, enum wire_status *status,
@@ -133,15 +136,21 @@ enum wire_status planner_finish(struct child *c, struct session_state *st)
 {
 	static uint8_t msg[WIRE_MAX_MSG];
 	enum wire_status status = STATUS_SYSTEM_ERR;
+	char why[CHILD_WHY_MAX];
 	size_t n_fds;
 	ssize_t len = child_relay(c, MSG_PLAN, true, msg, NULL, 0, &n_fds);
 	int r = len < 0 ? (int)len : take_plan(msg, (size_t)len, &status, st);
+	int end = child_finish(c, "plan", why, sizeof(why));
 
-	if (child_finish(c, "plan") < 0 && r == 0)
+	if (end < 0 && r == 0)
 		r = -ECHILD;
 	if (r < 0) {
+		char buf[CHILD_WHY_MAX];
+		const char *failure = child_failure(buf, sizeof(buf), r, end, why);
+
 		st->n_jobs = 0;
-		hlog(LOG_ERR, "the plan child gave no usable plan: %s", strerror(-r));
+		if (failure)
+			hlog(LOG_ERR, "the plan child gave no usable plan: %s", failure);
 		return STATUS_SYSTEM_ERR;
 	}
 	return status;

@@ -47,8 +47,12 @@ static int check_home_owner(const struct polydir_job *job, const struct polydir_
 
 	if (!job->plan.home_polydir)
 		return 0;
-	if (fstat(fd, &st) < 0)
-		return -errno;
+	if (fstat(fd, &st) < 0) {
+		int ret = -errno;
+
+		hlog(LOG_ERR, "polydir %s: %s", job->plan.x.dir, strerror(-ret));
+		return ret;
+	}
 	if (st.st_uid != 0 && st.st_uid != env->uid) {
 		hlog(LOG_ERR, "polydir %s belongs to uid %u, neither the user nor root",
 		     job->plan.x.dir, (unsigned int)st.st_uid);
@@ -123,7 +127,7 @@ static int record_tmpdir(struct polydir_job *job, const struct polydir_env *env,
 
 	job->record[0] = '\0';
 	if (r == 0)
-		r = pending_name(env->mntns, path, job->record, sizeof(job->record));
+		r = pending_record_name(env->mntns, path, job->record, sizeof(job->record));
 	if (r == 0)
 		r = pending_ahead(env->pending_fd, env->mntns, path, env->caller);
 	if (r == -ENAMETOOLONG)
@@ -335,8 +339,11 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 	struct stat st;
 	int inst_fd = -1, ret;
 
-	if (fstat(poly->fd, &st) < 0)
-		return -errno;
+	if (fstat(poly->fd, &st) < 0) {
+		ret = -errno;
+		hlog(LOG_ERR, "polydir %s: %s", job->plan.x.dir, strerror(-ret));
+		return ret;
+	}
 	ret = label_instance(job, env, poly->fd);
 	if (ret < 0)
 		return ret;
@@ -352,8 +359,10 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 		ret = make_instance(job, pw.fd, parent, base, &st, env, &inst_fd);
 		/* base now holds the real name (tmpdir) */
 		if (concat(job->instance, sizeof(job->instance),
-			   strcmp(parent, "/") ? parent : "", "/", base) < 0 && ret == 0)
+			   strcmp(parent, "/") ? parent : "", "/", base) < 0 && ret == 0) {
+			hlog(LOG_ERR, "instance path for %s is too long", job->plan.x.dir);
 			ret = -ENAMETOOLONG;
+		}
 	}
 	if (ret == 0) {
 		ret = mount_bind_fd(inst_fd, poly->fd);

@@ -40,7 +40,10 @@ struct polydir_env {
 	const struct procid *caller; /* the session's caller */
 };
 
-/* 0, or -errno after logging what failed. */
+/*
+ * 0, or -errno after logging what failed, once: this polydir's setup is
+ * where its path and the reason are known, so its callers do not log again.
+ */
 int polydir_setup(struct polydir_job *job, const struct polydir_env *env);
 
 /*
@@ -49,7 +52,7 @@ int polydir_setup(struct polydir_job *job, const struct polydir_env *env);
  */
 int polydir_unmount_rdir(const struct polydir_job *job);
 
-/* Lazily unmount what is mounted on path (walked as above).  0 or -errno. */
+/* Lazily unmount what is mounted on path (walked as above).  0 or -errno (logged). */
 int polydir_detach(const char *path);
 
 /* Remove an empty tmpdir instance this helper made (after a later failure), and its record. */

@@ -39,22 +39,11 @@ int procid_proc_fd(void)
 	return proc_fd;
 }
 
-/* Field 22 of /proc/PID/stat; the comm field (2) may hold spaces and ')'. */
-static int read_start(pid_t pid, uint64_t *start)
+int procid_parse_stat(const char *stat, uint64_t *start)
 {
-	char path[32], buf[1024], *p, *end;
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
+	const char *p = strrchr(stat, ')');
+	char *end;
 
-	(void)snprintf(path, sizeof(path), "%d/stat", (int)pid);
-	fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return n < 0 ? -errno : -ESRCH;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
 	if (!p)
 		return -EINVAL;
 	p++;
@@ -67,9 +56,29 @@ static int read_start(pid_t pid, uint64_t *start)
 		if (!p)
 			return -EINVAL;
 	}
+	/* strtoull would take leading space or a sign: the kernel writes neither. */
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
 	errno = 0;
 	*start = strtoull(p, &end, 10);
-	return errno || end == p ? -EINVAL : 0;
+	return errno || (*end != ' ' && *end != '\n' && *end != '\0') ? -EINVAL : 0;
+}
+
+static int read_start(pid_t pid, uint64_t *start)
+{
+	char path[32], buf[1024];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	(void)snprintf(path, sizeof(path), "%d/stat", (int)pid);
+	fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return n < 0 ? -errno : -ESRCH;
+	buf[n] = '\0';
+	return procid_parse_stat(buf, start);
 }
 
 /*

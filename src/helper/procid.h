@@ -49,6 +49,13 @@ int procid_alive(const struct procid *id, int *pidfd);
  */
 int procid_self_pidns(uint64_t *ino);
 
+/*
+ * Field 22 (starttime) of the text of /proc/PID/stat.  Field 2, the process
+ * name in parentheses, is whatever the process called itself (spaces, ')',
+ * newlines): fields are counted from the last ')'.  0 or -EINVAL.
+ */
+int procid_parse_stat(const char *stat, uint64_t *start);
+
 /* "PID.START" and back; parse returns 0 or -EINVAL. */
 int procid_format(const struct procid *id, char *buf, size_t len);
 int procid_parse(const char *s, struct procid *id);

@@ -14,104 +14,73 @@
 #include "landlock.h"
 #include "options.h"
 #include "procid.h"
+#include "reg_wire.h"
 #include "rundir.h"
 #include "sandbox.h"
 #include "util.h"
 
 #define MAKE_FDS 2 /* the registry directory, the key's lock */
 
-/* What the helper tells the child, and what the child answers. */
-struct reg_msg {
-	int32_t result; /* answer: 1 joined, 0 make, -errno */
-	uint32_t mask;
-	const char *plan, *key, *token;
-	struct procid caller;
-	uint32_t n_ns;
-	struct wire_ns ns[WIRE_MAX_FDS];
-};
-
 static int reg_msg_send(int sock, const struct reg_msg *m, const int *fds, size_t n_fds)
 {
 	static struct wire_buf b;
-	int r;
+	int r = reg_msg_encode(&b, m);
 
-	wire_begin(&b, MSG_REGISTRY);
-	wire_put_u32(&b, (uint32_t)m->result);
-	wire_put_u32(&b, m->mask);
-	wire_put_str(&b, m->plan);
-	wire_put_str(&b, m->key);
-	wire_put_str(&b, m->token);
-	wire_put_u64(&b, (uint64_t)m->caller.pid);
-	wire_put_u64(&b, m->caller.start);
-	wire_put_u32(&b, m->n_ns);
-	for (uint32_t i = 0; i < m->n_ns; i++) {
-		wire_put_u32(&b, m->ns[i].ns_bit);
-		wire_put_u64(&b, m->ns[i].dev);
-		wire_put_u64(&b, m->ns[i].ino);
-	}
-	r = wire_finish(&b);
 	return r < 0 ? r : channel_send(sock, &b, fds, n_fds);
 }
 
-/* Decode; strings point into msg.  0 or -EBADMSG. */
-static int reg_msg_read(const uint8_t *msg, size_t len, struct reg_msg *m)
+/*
+ * Landlock: the registry, the pending records and /proc; no signal out of
+ * it.  The registry and pending fds stay open for the step (*shared_fd,
+ * *pending_fd): what it reads is what was checked here.  0 or -errno, logged.
+ */
+static int confine(const struct wire_request *req, int *shared_fd, int *pending_fd)
 {
-	struct wire_reader rd;
-	uint32_t type;
-
-	if (wire_open(msg, len, &type, &rd) < 0 || type != MSG_REGISTRY)
-		return -EBADMSG;
-	m->result = (int32_t)wire_get_u32(&rd);
-	m->mask = wire_get_u32(&rd);
-	m->plan = wire_get_str(&rd, true);
-	m->key = wire_get_str(&rd, true);
-	m->token = wire_get_str(&rd, true);
-	m->caller.pid = (pid_t)wire_get_u64(&rd);
-	m->caller.start = wire_get_u64(&rd);
-	m->n_ns = wire_get_u32(&rd);
-	if (m->n_ns > WIRE_MAX_FDS)
-		return -EBADMSG;
-	for (uint32_t i = 0; i < m->n_ns; i++) {
-		m->ns[i].ns_bit = wire_get_u32(&rd);
-		m->ns[i].dev = wire_get_u64(&rd);
-		m->ns[i].ino = wire_get_u64(&rd);
-	}
-	if (wire_done(&rd) < 0 || m->result > 1 || m->result < -4095 ||
-	    (m->mask & ~(uint32_t)POLYNS_NS_ALL) || strlen(m->key) >= REG_KEY_MAX ||
-	    strlen(m->plan) > REG_PLAN_LEN)
-		return -EBADMSG;
-	return 0;
-}
-
-/* Landlock: the registry, the pending records and /proc; no signal out of it. */
-static int confine(const struct wire_request *req)
-{
+	char why[RUNDIR_WHY_MAX];
 	struct ll_beneath rules[] = {
-		{ rundir_open(req->runtime_dir, "shared"),
+		{ rundir_open(req->runtime_dir, "shared", why, sizeof(why)),
 		  LL_READ_FILE | LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
-		{ rundir_open(req->runtime_dir, "pending"),
-		  LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
+		{ -1, LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
 		{ procid_proc_fd(), LL_READ_FILE | LL_READ_DIR },
 	};
-	int r = rules[0].fd < 0 ? rules[0].fd : rules[1].fd < 0 ? rules[1].fd : 0;
+	int r = rules[0].fd;
 
-	if (r < 0)
-		hlog(LOG_ERR, "cannot open the registry in %s: %s", req->runtime_dir,
-		     strerror(-r));
-	else
-		r = landlock_confine(rules, ARRAY_SIZE(rules), true);
-
-	for (size_t i = 0; i < 2; i++)
-		if (rules[i].fd >= 0)
-			(void)close(rules[i].fd);
+	if (r < 0) {
+		hlog(LOG_ERR, "cannot open the registry: %s", why);
+		return r;
+	}
+	rules[1].fd = r = rundir_open(req->runtime_dir, "pending", why, sizeof(why));
+	if (r < 0) {
+		hlog(LOG_ERR, "cannot open the registry's pending records: %s", why);
+		(void)close(rules[0].fd);
+		return r;
+	}
+	r = landlock_confine(rules, ARRAY_SIZE(rules), true);
 	if (r == -EOPNOTSUPP) {
 		hlog_debug("the kernel has no Landlock: the registry step is confined by its "
 			   "filter and capabilities only");
 		r = 0;
-	} else if (r < 0 && rules[0].fd >= 0 && rules[1].fd >= 0) {
+	} else if (r < 0) {
 		hlog(LOG_ERR, "entering the registry step's Landlock domain failed: %s",
 		     strerror(-r));
 	}
+	if (r < 0) {
+		(void)close(rules[0].fd);
+		(void)close(rules[1].fd);
+		return r;
+	}
+	*shared_fd = rules[0].fd;
+	*pending_fd = rules[1].fd;
+	return 0;
+}
+
+/* In the child: the answer, or -errno after saying why (child_start()). */
+static int answer_helper(int sock, const struct reg_msg *m, const int *fds, size_t n_fds)
+{
+	int r = reg_msg_send(sock, m, fds, n_fds);
+
+	if (r < 0)
+		hlog(LOG_ERR, "the registry child cannot answer: %s", strerror(-r));
 	return r;
 }
 
@@ -123,28 +92,31 @@ static int registrar_main(int sock, void *arg)
 	const struct wire_request *req = arg;
 	struct reg_msg go = { 0 }, answer = { .plan = "", .key = "", .token = "" };
 	size_t n_fds;
-	int fds[MAKE_FDS];
+	int fds[MAKE_FDS], shared_fd = -1, pending_fd = -1;
 	ssize_t len = channel_recv(sock, msg, NULL, 0, &n_fds);
 	int r;
 
 	if (len == -EPIPE)
 		return 0; /* the helper needs no set after all */
-	if (len < 0 || reg_msg_read(msg, (size_t)len, &go) < 0)
+	if (len < 0 || reg_msg_decode(msg, (size_t)len, &go) < 0) {
+		hlog(LOG_ERR, "the registry child got no usable question: %s",
+		     strerror(len < 0 ? (int)-len : EBADMSG));
 		return -EBADMSG;
+	}
 	/* Our own /proc fd (child_start closed the helper's), in the same namespaces. */
 	r = procid_reopen();
 	if (r < 0)
 		hlog(LOG_ERR, "opening /proc: %s", strerror(-r));
 	if (r == 0)
-		r = confine(req);
+		r = confine(req, &shared_fd, &pending_fd);
 	if (r == 0 && (r = step_enter(STEP_REGISTRY)) < 0)
 		hlog(LOG_ERR, "entering the registry step failed: %s", strerror(-r));
 	if (r < 0) {
 		answer.result = r; /* logged here: the helper does not log it again */
-		return reg_msg_send(sock, &answer, NULL, 0);
+		return answer_helper(sock, &answer, NULL, 0);
 	}
-	c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1, .caller = go.caller,
-				 .holder = { .pidfd = -1, .ctl = -1 } };
+	c = (struct shared_ctx){ .shared_fd = shared_fd, .lock_fd = -1, .pending_fd = pending_fd,
+				 .caller = go.caller, .holder = { .pidfd = -1, .ctl = -1 } };
 	(void)snprintf(c.key, sizeof(c.key), "%s", go.key);
 	(void)snprintf(c.plan, sizeof(c.plan), "%s", go.plan);
 	answer.result = shared_begin(req, &c);
@@ -154,14 +126,14 @@ static int registrar_main(int sock, void *arg)
 		answer.caller = c.entry.holder;
 		answer.n_ns = (uint32_t)c.entry.n_ns;
 		memcpy(answer.ns, c.entry.ns, sizeof(c.entry.ns[0]) * c.entry.n_ns);
-		r = reg_msg_send(sock, &answer, NULL, 0);
+		r = answer_helper(sock, &answer, NULL, 0);
 	} else if (answer.result == 0) {
 		fds[0] = c.shared_fd;
 		fds[1] = c.lock_fd;
-		r = reg_msg_send(sock, &answer, fds, MAKE_FDS);
+		r = answer_helper(sock, &answer, fds, MAKE_FDS);
 		return r; /* the lock stays with the helper's copy; no shared_end here */
 	} else {
-		r = reg_msg_send(sock, &answer, NULL, 0);
+		r = answer_helper(sock, &answer, NULL, 0);
 	}
 	shared_end(&c);
 	return r;
@@ -186,59 +158,52 @@ static int same_dir(int fd, int at, const char *path)
 	return S_ISDIR(a.st_mode) && a.st_dev == b.st_dev && a.st_ino == b.st_ino ? 0 : -EPERM;
 }
 
-/* A make answer's fds must be the registry and this key's lock, nothing else. */
-static int check_make_fds(const struct wire_request *req, const struct shared_ctx *c)
+/*
+ * A make answer's fds must be the registry and this key's lock, nothing
+ * else.  0, -EPERM (other directories), or -errno with why saying what
+ * could not be looked at.
+ */
+static int check_make_fds(const struct wire_request *req, const struct shared_ctx *c,
+			  char *why, size_t len)
 {
 	char lock[REG_KEY_MAX + 8];
-	_cleanup_close_ int shared = rundir_open(req->runtime_dir, "shared");
+	_cleanup_close_ int shared = rundir_open(req->runtime_dir, "shared", why, len);
 	int r = shared < 0 ? shared : same_dir(c->shared_fd, shared, ".");
 
 	if (r == 0 && (size_t)snprintf(lock, sizeof(lock), "%s.lock", c->key) >= sizeof(lock))
 		r = -ENAMETOOLONG;
 	if (r == 0)
 		r = same_dir(c->lock_fd, shared, lock);
+	if (r < 0 && shared >= 0)
+		(void)snprintf(why, len, "the registry child handed over fds that are not the "
+			       "registry's and the lock of %s (%s)", c->key, strerror(-r));
 	return r;
 }
 
-/* A join answer: the set's namespaces (of our types), no fds, and our token. */
-static int check_join(const struct reg_msg *m, size_t n_fds, unsigned int mask,
-		      const struct shared_ctx *c)
-{
-	size_t key_len = strlen(c->key);
-
-	if (n_fds != 0 || m->n_ns == 0 || m->caller.pid <= 0 ||
-	    strncmp(m->token, c->key, key_len) != 0 ||
-	    strncmp(m->token + key_len, "/session.", 9) != 0 || strchr(m->token + key_len + 1, '/') ||
-	    strlen(m->token) >= sizeof(c->token))
-		return -EBADMSG;
-	for (uint32_t i = 0; i < m->n_ns; i++)
-		if (!(m->ns[i].ns_bit & mask) || (m->ns[i].ns_bit & (m->ns[i].ns_bit - 1)))
-			return -EBADMSG;
-	return 0;
-}
-
+/* An answer: 1 joined, 0 make, or -errno after logging (here, or by the child). */
 static int take_answer(const struct reg_msg *m, const int *fds, size_t n_fds,
 		       const struct wire_request *req, unsigned int mask, struct shared_ctx *c,
 		       struct made_ns *made)
 {
 	int r;
 
-	if (m->result < 0)
-		return n_fds ? -EBADMSG : m->result;
-	if (m->result == 0) {
-		if (n_fds != MAKE_FDS || m->n_ns != 0)
-			return -EBADMSG;
+	if (m->result < 0 && n_fds == 0)
+		return m->result; /* a refusal: the child said why */
+	if (m->result == 0 && n_fds == MAKE_FDS && m->n_ns == 0) {
+		char why[RUNDIR_WHY_MAX];
+
 		c->shared_fd = fds[0];
 		c->lock_fd = fds[1];
-		r = check_make_fds(req, c);
+		r = check_make_fds(req, c, why, sizeof(why));
 		if (r < 0)
-			hlog(LOG_ERR, "the registry child handed over fds that are not the "
-			     "registry's and the lock of %s", c->key);
+			hlog(LOG_ERR, "the registry child's answer cannot be used: %s", why);
 		return r;
 	}
-	r = check_join(m, n_fds, mask, c);
-	if (r < 0)
-		return r;
+	if (m->result != 1 || n_fds != 0 || reg_msg_join_ok(m, c->key, mask, sizeof(c->token)) < 0) {
+		hlog(LOG_ERR, "the registry child's answer is malformed (result %d, %zu fds)",
+		     (int)m->result, n_fds);
+		return -EBADMSG;
+	}
 	c->entry.holder = m->caller;
 	c->entry.n_ns = m->n_ns;
 	memcpy(c->entry.ns, m->ns, sizeof(m->ns[0]) * m->n_ns);
@@ -253,9 +218,11 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 	const struct reg_msg go = { .mask = mask, .plan = c->plan, .key = c->key, .token = "",
 				    .caller = c->caller };
 	struct reg_msg answer = { 0 };
+	char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];
+	const char *failure = NULL;
 	int fds[WIRE_MAX_FDS];
 	size_t n_fds = 0;
-	int r = reg_msg_send(child->sock, &go, NULL, 0), told;
+	int r = reg_msg_send(child->sock, &go, NULL, 0), told, end;
 
 	if (r == 0) {
 		/* static: answer's strings point into it until the token is copied */
@@ -263,23 +230,25 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 		ssize_t len = child_relay(child, MSG_REGISTRY, false, msg, fds, WIRE_MAX_FDS,
 					  &n_fds);
 
-		r = len < 0 ? (int)len : reg_msg_read(msg, (size_t)len, &answer);
+		r = len < 0 ? (int)len : reg_msg_decode(msg, (size_t)len, &answer);
 	}
-	told = r == 0; /* an answer came: a refusal in it was logged by the child */
-	if (r == 0)
+	told = r == 0;
+	if (told)
 		r = take_answer(&answer, fds, n_fds, req, mask, c, made);
-	if (r == 0 || r == 1)
-		r = child_finish(child, "registry") < 0 ? -ECHILD : r;
-	else
-		(void)child_finish(child, "registry");
+	end = child_finish(child, "registry", why, sizeof(why));
+	if (!told) {
+		failure = child_failure(buf, sizeof(buf), r, end, why);
+	} else if (r >= 0 && end < 0) {
+		failure = child_failure(buf, sizeof(buf), -ECHILD, end, why);
+		r = -ECHILD;
+	}
+	if (failure)
+		hlog(LOG_ERR, "the registry child gave no usable answer: %s", failure);
 	if (r < 0) {
 		for (size_t i = 0; i < n_fds; i++)
 			(void)close(fds[i]);
 		c->shared_fd = c->lock_fd = -1;
 		made->n = 0;
-		if (!told || r == -EBADMSG || r == -ECHILD)
-			hlog(LOG_ERR, "the registry child gave no usable answer: %s",
-			     strerror(-r));
 	}
 	return r;
 }

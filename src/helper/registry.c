@@ -16,7 +16,6 @@
 
 #include "hexname.h"
 #include "options.h"
-#include "rundir.h"
 #include "util.h"
 #include "walk.h"
 
@@ -24,7 +23,6 @@
 #define NEW_SUFFIX ".new"
 #define DEAD_SUFFIX ".dead"
 
-static int parse_session(const char *name, struct procid *caller);
 static int each_name(int dirfd, int (*fn)(const char *name, void *ctx), void *ctx);
 static int check_dir_at(int dirfd, const char *name);
 
@@ -48,10 +46,10 @@ static int find_owner(const char *name, void *ctx)
 }
 
 /*
- * The registry belongs to the pid namespace of the first helper that used it
- * (a "pidns.INO" directory beside the entries): process identities in it
- * mean nothing from any other, such as a su inside a session's pid namespace.
- * With may_claim false (polyns-admin), an unclaimed registry stays so.
+ * A "pidns.INO" directory beside the entries says whose the registry is:
+ * process identities in it mean nothing from any other pid namespace, such
+ * as a su inside a session's.  With may_claim false (polyns-admin), an
+ * unclaimed registry stays so.
  */
 static int check_owner(int fd, bool may_claim)
 {
@@ -79,28 +77,14 @@ static int check_owner(int fd, bool may_claim)
 	return r;
 }
 
-static int open_checked(int fd, bool may_claim)
+int reg_claim(int shared_fd)
 {
-	int r;
-
-	if (fd < 0)
-		return fd;
-	r = check_owner(fd, may_claim);
-	if (r < 0) {
-		(void)close(fd);
-		return r;
-	}
-	return fd;
+	return check_owner(shared_fd, true);
 }
 
-int reg_open(const char *runtime_dir)
+int reg_check_owner(int shared_fd)
 {
-	return open_checked(rundir_open(runtime_dir, "shared"), true);
-}
-
-int reg_open_existing(const char *runtime_dir)
-{
-	return open_checked(rundir_open_existing(runtime_dir, "shared"), false);
+	return check_owner(shared_fd, false);
 }
 
 /* Every part of the registry: a root-owned directory only root may enter. */
@@ -236,17 +220,15 @@ static bool is_hex(const char *s, size_t len)
 	return n == len && s[n] == '\0';
 }
 
-/* One fact of an entry; an unknown or malformed name fails the whole entry. */
-static int parse_fact(const char *name, void *ctx)
+int reg_parse_fact(const char *name, struct reg_entry *e)
 {
-	struct reg_entry *e = ctx;
 	const char *rest;
 	struct procid unused;
 
 	if (strncmp(name, "holder.", 7) == 0)
 		return procid_parse(name + 7, &e->holder);
 	if (strncmp(name, "session.", 8) == 0)
-		return parse_session(name, &unused);
+		return reg_parse_session(name, &unused);
 	if (strncmp(name, "pidns.", 6) == 0)
 		return parse_u64(name + 6, &e->pidns, &rest) < 0 || *rest ? -EINVAL : 0;
 	if (strncmp(name, "mntns.", 6) == 0)
@@ -265,6 +247,11 @@ static int parse_fact(const char *name, void *ctx)
 		return hexname_decode(name + 7, e->tmpdirs[e->n_tmpdirs++],
 				      sizeof(e->tmpdirs[0]));
 	return -EINVAL;
+}
+
+static int parse_fact(const char *name, void *ctx)
+{
+	return reg_parse_fact(name, ctx);
 }
 
 struct checked {
@@ -329,7 +316,7 @@ int reg_session_name(const struct procid *caller, char *buf, size_t len)
 }
 
 /* "session.PID.START.N": the caller's identity, and the helper's pid N. */
-static int parse_session(const char *name, struct procid *caller)
+int reg_parse_session(const char *name, struct procid *caller)
 {
 	char id[48];
 	const char *dot = strrchr(name, '.');
@@ -435,7 +422,7 @@ int reg_session_remove(int shared_fd, const char *key, const char *name)
 
 	if (fd < 0)
 		return fd;
-	if (parse_session(name, &id) < 0)
+	if (reg_parse_session(name, &id) < 0)
 		return -EINVAL;
 	return unlinkat(fd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
 }
@@ -460,7 +447,7 @@ static int sweep_one(const char *name, void *ctx)
 
 	if (strncmp(name, "session.", 8) != 0)
 		return 0;
-	alive = parse_session(name, &id) < 0 ? -EINVAL : procid_alive(&id, NULL);
+	alive = reg_parse_session(name, &id) < 0 ? -EINVAL : procid_alive(&id, NULL);
 	if (alive == 0 && s->forget && unlinkat(s->fd, name, AT_REMOVEDIR) < 0)
 		alive = -errno;
 	if (alive == 1) {

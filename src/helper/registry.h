@@ -46,16 +46,17 @@ struct reg_entry {
 };
 
 /*
- * runtime_dir/shared, made if missing; checked root's and 0700, and ours:
- * -EXDEV when it was made from another pid namespace.  fd or -errno.
+ * Is the registry shared_fd (runtime_dir/shared, from rundir_open()) ours?
+ * It belongs to the pid namespace of the first helper that used it, which
+ * claimed it.  0; -EXDEV when it belongs to another pid namespace; -errno.
  */
-int reg_open(const char *runtime_dir);
+int reg_claim(int shared_fd);
 
 /*
- * The same checks, making and claiming nothing (polyns-admin): -ENOENT when
- * there is no registry yet, -EXDEV when another pid namespace claimed it.
+ * The same check, claiming nothing (polyns-admin): 0 when the registry is
+ * ours or nobody's yet, -EXDEV when another pid namespace claimed it.
  */
-int reg_open_existing(const char *runtime_dir);
+int reg_check_owner(int shared_fd);
 
 /* Lock KEY (waiting): fd of the lock, or -errno. */
 int reg_lock(int shared_fd, const char *key, bool wait);
@@ -69,6 +70,15 @@ int reg_create(int shared_fd, const char *key, const struct reg_entry *e,
 
 /* The name of a session's fact (and of its close token), for this helper. */
 int reg_session_name(const struct procid *caller, char *buf, size_t len);
+
+/*
+ * The names on disk, without the disk (what reg_load reads each fact
+ * with): one fact's name into e (0, or -EINVAL for a name not in the list
+ * above or malformed: the entry is then refused), and a session fact's
+ * caller (0 or -EINVAL).
+ */
+int reg_parse_fact(const char *name, struct reg_entry *e);
+int reg_parse_session(const char *name, struct procid *caller);
 
 /* Add or remove one session of KEY's entry.  0 or -errno. */
 int reg_session_add(int shared_fd, const char *key, const struct procid *s);

@@ -10,16 +10,16 @@
 #include "pending.h"
 #include "procid.h"
 
-int set_open_registry(const char *runtime_dir, bool make)
+int set_registry_ours(int shared_fd, const char *runtime_dir, bool claim)
 {
-	int fd = make ? reg_open(runtime_dir) : reg_open_existing(runtime_dir);
+	int r = claim ? reg_claim(shared_fd) : reg_check_owner(shared_fd);
 
-	if (fd == -EXDEV)
+	if (r == -EXDEV)
 		hlog(LOG_ERR, "the registry in %s belongs to another pid namespace: shared "
 		     "sets cannot be used from inside a session's pid namespace", runtime_dir);
-	else if (fd < 0 && !(fd == -ENOENT && !make))
-		hlog(LOG_ERR, "cannot open the registry in %s: %s", runtime_dir, strerror(-fd));
-	return fd;
+	else if (r < 0)
+		hlog(LOG_ERR, "cannot open the registry in %s: %s", runtime_dir, strerror(-r));
+	return r;
 }
 
 bool set_same_pidns(const struct reg_entry *e)
@@ -73,9 +73,9 @@ bool set_in_use(int holder_alive, const struct reg_sweep *sw)
 }
 
 int set_release(int shared_fd, const char *key, int lock_fd, const struct reg_entry *e,
-		const char *runtime_dir)
+		int pending_fd)
 {
-	int pending, r;
+	int r;
 
 	/*
 	 * No signal: retiring the entry below is what ends a holder (it
@@ -86,11 +86,11 @@ int set_release(int shared_fd, const char *key, int lock_fd, const struct reg_en
 		     "does not end with its entry: it keeps the set's namespaces (and a pid "
 		     "namespace's processes) until it is killed or the host restarts",
 		     (int)e->holder.pid, key);
-	if (e->n_tmpdirs > 0 && (pending = pending_open(runtime_dir)) >= 0) {
-		for (size_t i = 0; i < e->n_tmpdirs; i++)
-			if (pending_defer(pending, e->mntns, e->tmpdirs[i]) < 0)
-				hlog(LOG_ERR, "cannot record %s for removal", e->tmpdirs[i]);
-		(void)close(pending);
+	for (size_t i = 0; pending_fd >= 0 && i < e->n_tmpdirs; i++) {
+		r = pending_defer(pending_fd, e->mntns, e->tmpdirs[i]);
+		if (r < 0)
+			hlog(LOG_ERR, "cannot record %s for removal: %s", e->tmpdirs[i],
+			     strerror(-r));
 	}
 	r = reg_remove(shared_fd, key, lock_fd);
 	if (r < 0)
@@ -134,8 +134,8 @@ int set_inspect(int shared_fd, const char *key, struct set_view *v)
 	return r;
 }
 
-int set_release_unused(int shared_fd, const char *key, const char *runtime_dir,
-		       struct set_view *v, int *holder_pidfd)
+int set_release_unused(int shared_fd, const char *key, int pending_fd, struct set_view *v,
+		       int *holder_pidfd)
 {
 	int lock_fd = -1, pidfd = -1, r;
 
@@ -156,7 +156,7 @@ int set_release_unused(int shared_fd, const char *key, const char *runtime_dir,
 		(void)close(lock_fd);
 		return r;
 	}
-	r = set_release(shared_fd, key, lock_fd, &v->entry, runtime_dir);
+	r = set_release(shared_fd, key, lock_fd, &v->entry, pending_fd);
 	if (r == 0 && v->entry.watched)
 		*holder_pidfd = pidfd;
 	else if (pidfd >= 0)

@@ -22,11 +22,12 @@
 #include "registry.h"
 
 /*
- * runtime_dir's registry, checked as registry.h says (make: made and claimed
- * if missing, as a login does; else -ENOENT, not logged, when there is none).
- * fd or -errno (logged).
+ * Is the registry shared_fd (runtime_dir/shared, opened with rundir_open()
+ * or rundir_open_existing()) ours, as registry.h says?  claim: claimed if it
+ * is nobody's yet, as a login or a close does; else only looked at
+ * (polyns-admin).  0 or -errno (logged).
  */
-int set_open_registry(const char *runtime_dir, bool make);
+int set_registry_ours(int shared_fd, const char *runtime_dir, bool claim);
 
 /*
  * Was e made from our pid namespace?  Process identities only mean something
@@ -56,11 +57,13 @@ int set_sessions(int shared_fd, const char *key, bool forget, struct reg_sweep *
 bool set_in_use(int holder_alive, const struct reg_sweep *sw);
 
 /*
- * End the set (see above); lock_fd is closed.  0, or -errno when the entry
- * could not be removed (logged).
+ * End the set (see above); lock_fd is closed.  Its tmpdir instances are
+ * recorded in pending_fd (runtime_dir/pending, from rundir_open(); -1 when
+ * it could not be opened, which whoever tried said).  0, or -errno when the
+ * entry could not be removed (logged).
  */
 int set_release(int shared_fd, const char *key, int lock_fd, const struct reg_entry *e,
-		const char *runtime_dir);
+		int pending_fd);
 
 /* A set as polyns-admin shows it. */
 struct set_view {
@@ -78,14 +81,14 @@ int set_inspect(int shared_fd, const char *key, struct set_view *v);
 
 /*
  * polyns-admin's release: under KEY's lock, release the set unless it is in
- * use.  0: released (*holder_pidfd, when not -1, is a pidfd of the holder
+ * use (pending_fd as set_release).  0: released (*holder_pidfd, when not -1, is a pidfd of the holder
  * that was still running, to wait for its end); -EBUSY: in use, nothing
  * changed (v says why); -ENOENT, -EPERM, -EXDEV as set_inspect; another
  * -errno when the entry could not be removed.  With an
  * entry of pam_polyns 0.4.0, whose holder does not end with it, the release
  * is done and logged as a warning, as a login does.
  */
-int set_release_unused(int shared_fd, const char *key, const char *runtime_dir,
-		       struct set_view *v, int *holder_pidfd);
+int set_release_unused(int shared_fd, const char *key, int pending_fd, struct set_view *v,
+		       int *holder_pidfd);
 
 #endif

@@ -3,16 +3,24 @@
 #ifndef POLYNS_RUNDIR_H
 #define POLYNS_RUNDIR_H
 
-/*
- * runtime_dir/name, both made if missing; refused (-EPERM, logged) unless
- * each is a root-owned directory that no one else may enter.  fd or -errno.
- */
-int rundir_open(const char *runtime_dir, const char *name);
+#include <stddef.h>
+
+/* Room for a reason rundir_open() gives: a path and what is wrong with it. */
+#define RUNDIR_WHY_MAX 512
 
 /*
- * The same checks, making nothing (polyns-admin): -ENOENT, not logged, when
- * runtime_dir/name does not exist.  fd or -errno.
+ * runtime_dir/name, both made if missing; refused (-EPERM) unless each is
+ * a root-owned directory that no one else may enter.  fd, or -errno with why
+ * (len bytes, always written on failure) naming the path and what is wrong
+ * with it.  Never logs.
  */
-int rundir_open_existing(const char *runtime_dir, const char *name);
+int rundir_open(const char *runtime_dir, const char *name, char *why, size_t len);
+
+/*
+ * The same checks, making nothing (polyns-admin): -ENOENT when runtime_dir
+ * or runtime_dir/name does not exist (why says which; the caller decides
+ * whether that is worth a word).  fd or -errno with why, as above.
+ */
+int rundir_open_existing(const char *runtime_dir, const char *name, char *why, size_t len);
 
 #endif

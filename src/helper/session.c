@@ -13,9 +13,9 @@
 #include "hlog.h"
 #include "names.h"
 #include "options.h"
-#include "pending.h"
 #include "procid.h"
 #include "registrar.h"
+#include "rundir.h"
 #include "shared.h"
 #include "util.h"
 
@@ -86,6 +86,7 @@ enum wire_status session_plan(int sock, const struct wire_request *req, struct p
 
 int session_prepare_polydirs(const struct wire_request *req, struct session_state *st)
 {
+	char why[RUNDIR_WHY_MAX];
 	_cleanup_close_ int mnt = -1;
 	bool tmpdirs = false;
 	int pidfd = -1, r;
@@ -107,17 +108,19 @@ int session_prepare_polydirs(const struct wire_request *req, struct session_stat
 	r = mnt < 0 ? -errno : ns_mntns_id(mnt, &st->env.mntns);
 	if (r == 0)
 		r = procid_open(getppid(), &st->caller, &pidfd);
-	if (r == 0) {
-		(void)close(pidfd);
-		st->env.pending_fd = pending_open(req->runtime_dir); /* logs why not */
-		return st->env.pending_fd < 0 ? st->env.pending_fd : 0;
+	if (r < 0) {
+		hlog(LOG_ERR, "cannot record the tmpdir instances of %s: %s", req->user.name,
+		     strerror(-r));
+		return r;
 	}
-	hlog(LOG_ERR, "cannot record the tmpdir instances of %s: %s", req->user.name,
-	     strerror(-r));
-	return r;
+	(void)close(pidfd);
+	st->env.pending_fd = rundir_open(req->runtime_dir, "pending", why, sizeof(why));
+	if (st->env.pending_fd < 0)
+		hlog(LOG_ERR, "cannot record the tmpdir instances of %s: %s", req->user.name, why);
+	return st->env.pending_fd < 0 ? st->env.pending_fd : 0;
 }
 
-static int run_jobs(struct session_state *st)
+int session_polydirs(struct session_state *st)
 {
 	int ret = 0;
 
@@ -131,7 +134,6 @@ static int run_jobs(struct session_state *st)
 	}
 	return ret; /* on failure session_sets() undoes the tmpdirs made so far */
 }
-
 
 static void fill_reply(struct session_state *st, bool shared)
 {
@@ -230,22 +232,14 @@ int session_registry(const struct wire_request *req, struct session_state *st,
 	plan_digest(req, st, digest);
 	r = shared_name(req, mask, digest, &st->shared);
 	if (r < 0) {
-		(void)child_finish(registry, "registry");
+		char why[CHILD_WHY_MAX];
+
+		(void)child_finish(registry, "registry", why, sizeof(why)); /* no question: it exits */
 		return r;
 	}
 	r = registrar_ask(registry, req, mask, &st->shared, &st->made);
 	if (r != 0)
 		shared_end(&st->shared); /* joined, or failed: nothing more to record */
-	return r;
-}
-
-int session_polydirs(const struct wire_request *req, struct session_state *st)
-{
-	int r = run_jobs(st);
-
-	if (r < 0)
-		hlog(LOG_ERR, "setting up polydirs for %s failed: %s", req->user.name,
-		     strerror(-r));
 	return r;
 }
 

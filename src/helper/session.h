@@ -51,13 +51,14 @@ int session_registry(const struct wire_request *req, struct session_state *st,
 /*
  * namespaces, before polydirs: what the jobs need to know of the session,
  * and for tmpdir instances, which are recorded before they are made
- * (pending.h), the pending records, the session's mount namespace (ours
- * now) and its caller (our parent).  0 or -errno (logged).
+ * (pending.h), the pending records (opened here, before the polydirs step
+ * is entered), the session's mount namespace (ours now) and its caller (our
+ * parent).  0 or -errno (logged).
  */
 int session_prepare_polydirs(const struct wire_request *req, struct session_state *st);
 
-/* polydirs: every job.  0 or -errno. */
-int session_polydirs(const struct wire_request *req, struct session_state *st);
+/* polydirs: every job.  0 or -errno (logged, by polydir.c). */
+int session_polydirs(struct session_state *st);
 
 /*
  * sets: with r == 0, record the shared set (holder, entry) or open our own

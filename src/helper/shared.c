@@ -25,7 +25,7 @@
 #define TMPDIR_PATH_MAX ((NAME_MAX - 2 * 20 - 2) / 2) /* 106 bytes */
 #define KEY_DIGEST 16 /* hex digits of the settings digest in a key */
 
-static void sweep_all(int shared_fd, const char *skip, const char *runtime_dir);
+static void sweep_all(int shared_fd, const char *skip, int pending_fd);
 
 bool shared_needed(const struct wire_request *req, unsigned int mask)
 {
@@ -143,7 +143,7 @@ int shared_name(const struct wire_request *req, unsigned int mask, const char *p
 {
 	int pidfd = -1, r;
 
-	*c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1,
+	*c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1, .pending_fd = -1,
 				  .holder = { .pidfd = -1, .ctl = -1 } };
 	memcpy(c->plan, plan, sizeof(c->plan));
 	r = procid_open(getppid(), &c->caller, &pidfd);
@@ -158,18 +158,18 @@ int shared_name(const struct wire_request *req, unsigned int mask, const char *p
 
 int shared_begin(const struct wire_request *req, struct shared_ctx *c)
 {
-	int pidfd = -1;
+	int pidfd = -1, r = set_registry_ours(c->shared_fd, req->runtime_dir, true);
 
-	c->shared_fd = set_open_registry(req->runtime_dir, true);
-	if (c->shared_fd < 0)
-		return c->shared_fd;
+	if (r < 0)
+		return r;
 	/* Other keys' stale sets first. */
-	sweep_all(c->shared_fd, c->key, req->runtime_dir);
+	sweep_all(c->shared_fd, c->key, c->pending_fd);
 	/* After releasing a stale set, another login may have made the next one. */
 	for (int round = 0; round < RELEASE_ROUNDS; round++) {
 		struct reg_sweep sw = { 0 };
-		int alive, r = set_lock_and_load(c->shared_fd, c->key, &c->lock_fd, &c->entry);
+		int alive;
 
+		r = set_lock_and_load(c->shared_fd, c->key, &c->lock_fd, &c->entry);
 		if (r < 0)
 			return r == -ENOENT ? 0 : r;
 		r = set_sessions(c->shared_fd, c->key, true, &sw);
@@ -189,7 +189,7 @@ int shared_begin(const struct wire_request *req, struct shared_ctx *c)
 			(void)close(pidfd);
 		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s (%s)", c->key,
 		     alive ? "no session left" : "holder gone");
-		(void)set_release(c->shared_fd, c->key, c->lock_fd, &c->entry, req->runtime_dir);
+		(void)set_release(c->shared_fd, c->key, c->lock_fd, &c->entry, c->pending_fd);
 		c->lock_fd = -1;
 	}
 	return -EBUSY;
@@ -267,7 +267,7 @@ int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tm
 struct sweep_ctx {
 	int shared_fd;
 	const char *skip;
-	const char *runtime_dir;
+	int pending_fd;
 	size_t keys;   /* counted in a first pass */
 	uint32_t seed; /* for the sample: which keys this helper looks at */
 };
@@ -322,7 +322,7 @@ static int sweep_key(const char *key, void *ctx)
 	} else if (r == 0 && set_same_pidns(e) && set_sessions(s->shared_fd, key, true, &sw) == 0 &&
 		   !set_in_use(procid_alive(&e->holder, NULL), &sw)) {
 		hlog(LOG_NOTICE, "releasing the stale shared namespaces %s", key);
-		(void)set_release(s->shared_fd, key, lock, e, s->runtime_dir);
+		(void)set_release(s->shared_fd, key, lock, e, s->pending_fd);
 	} else {
 		(void)close(lock);
 	}
@@ -330,9 +330,9 @@ static int sweep_key(const char *key, void *ctx)
 	return 0;
 }
 
-static void sweep_all(int shared_fd, const char *skip, const char *runtime_dir)
+static void sweep_all(int shared_fd, const char *skip, int pending_fd)
 {
-	struct sweep_ctx s = { shared_fd, skip, runtime_dir, 0, 2166136261U };
+	struct sweep_ctx s = { shared_fd, skip, pending_fd, 0, 2166136261U };
 
 	if (reg_each_key(shared_fd, count_key, &s) < 0)
 		return;
@@ -353,27 +353,32 @@ void shared_end(struct shared_ctx *c)
 	if (c->shared_fd >= 0)
 		(void)close(c->shared_fd);
 	c->shared_fd = -1;
+	if (c->pending_fd >= 0)
+		(void)close(c->pending_fd);
+	c->pending_fd = -1;
 	holder_forget(&c->holder);
 }
 
-enum wire_status shared_close(const struct wire_request *req)
+enum wire_status shared_close(const struct wire_request *req, int shared_fd, int pending_fd)
 {
 	static struct shared_ctx c;
 	const char *slash = strchr(req->registry, '/');
 	int r;
 
-	c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1,
+	c = (struct shared_ctx){ .shared_fd = shared_fd, .lock_fd = -1, .pending_fd = -1,
 				 .holder = { .pidfd = -1, .ctl = -1 } };
 	if (!slash || (size_t)(slash - req->registry) >= sizeof(c.key) ||
 	    !(strncmp(req->registry, "user-", 5) == 0 || strncmp(req->registry, "group-", 6) == 0 ||
 	      strncmp(req->registry, "session-", 8) == 0)) {
 		hlog(LOG_ERR, "close: '%s' names no shared set", req->registry);
+		shared_end(&c);
 		return STATUS_SESSION_ERR;
 	}
 	memcpy(c.key, req->registry, (size_t)(slash - req->registry));
-	c.shared_fd = set_open_registry(req->runtime_dir, true);
-	if (c.shared_fd < 0)
+	if (set_registry_ours(c.shared_fd, req->runtime_dir, true) < 0) {
+		shared_end(&c);
 		return STATUS_SESSION_ERR;
+	}
 	r = set_lock_and_load(c.shared_fd, c.key, &c.lock_fd, &c.entry);
 	if (r == 0) {
 		r = reg_session_remove(c.shared_fd, c.key, slash + 1);
@@ -383,7 +388,7 @@ enum wire_status shared_close(const struct wire_request *req)
 		int swept = set_sessions(c.shared_fd, c.key, true, &sw);
 
 		if (swept == 0 && !set_in_use(procid_alive(&c.entry.holder, NULL), &sw)) {
-			(void)set_release(c.shared_fd, c.key, c.lock_fd, &c.entry, req->runtime_dir);
+			(void)set_release(c.shared_fd, c.key, c.lock_fd, &c.entry, pending_fd);
 			c.lock_fd = -1;
 		} else if (swept < 0) {
 			r = swept;
@@ -394,7 +399,7 @@ enum wire_status shared_close(const struct wire_request *req)
 	}
 	if (r < 0)
 		hlog(LOG_ERR, "ending the session in %s failed: %s", c.key, strerror(-r));
-	sweep_all(c.shared_fd, c.key, req->runtime_dir);
+	sweep_all(c.shared_fd, c.key, pending_fd);
 	shared_end(&c);
 	return r < 0 ? STATUS_SESSION_ERR : STATUS_OK;
 }

@@ -16,6 +16,7 @@
 
 struct shared_ctx {
 	int shared_fd, lock_fd;
+	int pending_fd; /* runtime_dir/pending, for a released set's tmpdirs; -1 */
 	char key[REG_KEY_MAX];
 	char plan[REG_PLAN_LEN + 1];
 	struct procid caller;
@@ -37,12 +38,15 @@ int shared_name(const struct wire_request *req, unsigned int mask, const char *p
 		struct shared_ctx *c);
 
 /*
- * In the registry child, with c from shared_name(): release other keys'
- * stale sets (release.h has the rule), lock the set's key and look at its entry.  1: joined a live
- * set (the session is recorded; c->token names it, c->entry the holder and
- * its namespaces), 0: the caller makes a new set (c->shared_fd and
- * c->lock_fd hold the registry and the key's lock) and then calls
- * shared_create(), -errno: refused (logged).
+ * In the registry child, with c from shared_name() and c->shared_fd,
+ * c->pending_fd the registry and runtime_dir/pending (rundir_open(), before
+ * the step was confined; shared_end() closes them): check the registry is
+ * ours, release other keys' stale sets (release.h has the rule), lock the
+ * set's key and look at its entry.  1: joined a live set (the session is
+ * recorded; c->token names it, c->entry the holder and its namespaces), 0:
+ * the caller makes a new set (c->shared_fd and c->lock_fd hold the registry
+ * and the key's lock) and then calls shared_create(), -errno: refused
+ * (logged).
  */
 int shared_begin(const struct wire_request *req, struct shared_ctx *c);
 
@@ -68,7 +72,12 @@ int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tm
  */
 void shared_end(struct shared_ctx *c);
 
-/* Close: end the session named by req->registry; release the set if last. */
-enum wire_status shared_close(const struct wire_request *req);
+/*
+ * Close: end the session named by req->registry; release the set if last.
+ * shared_fd is the registry (rundir_open(); closed here), pending_fd
+ * runtime_dir/pending or -1 (a released set's tmpdirs are then not recorded;
+ * whoever failed to open it said so).  Failures are logged.
+ */
+enum wire_status shared_close(const struct wire_request *req, int shared_fd, int pending_fd);
 
 #endif

@@ -98,8 +98,10 @@ static int tree_main(int sock, void *arg)
 	(void)arg;
 	if (len == -EPIPE)
 		return 0; /* nothing to remove this time */
-	if (len < 0)
+	if (len < 0) {
+		hlog(LOG_ERR, "the tree child got no instances: %s", strerror((int)-len));
 		return (int)len;
+	}
 	for (size_t i = 0; i < n; i++)
 		rules[i] = (struct ll_beneath){ fds[i], LL_READ_DIR | LL_REMOVE_DIR |
 							     LL_REMOVE_FILE };
@@ -119,7 +121,11 @@ static int tree_main(int sock, void *arg)
 	for (size_t i = 0; i < n; i++)
 		t.result[i] = empty_one(fds[i]);
 	r = wire_encode_tree(&b, &t);
-	return r < 0 ? r : channel_send(sock, &b, NULL, 0);
+	if (r == 0)
+		r = channel_send(sock, &b, NULL, 0);
+	if (r < 0)
+		hlog(LOG_ERR, "the tree child cannot answer: %s", strerror(-r));
+	return r;
 }
 
 int tree_start(struct child *c)
@@ -127,28 +133,35 @@ int tree_start(struct child *c)
 	return child_start(c, tree_main, NULL);
 }
 
-int tree_empty(struct child *c, const int *fds, size_t n, int *results)
+int tree_empty(struct child *c, const int *fds, size_t n, int *results, char *why,
+	       size_t len)
 {
 	static uint8_t msg[WIRE_MAX_MSG];
 	static struct wire_buf b;
 	struct wire_tree t = { .n = (uint32_t)n };
 	struct wire_reader rd;
+	char how[CHILD_WHY_MAX];
 	uint32_t type;
 	size_t n_fds;
-	ssize_t len;
-	int r = wire_encode_tree(&b, &t);
+	ssize_t got = 0;
+	int r = wire_encode_tree(&b, &t), end;
 
 	if (r == 0)
 		r = channel_send(c->sock, &b, fds, n);
-	if (r < 0)
-		return r;
-	len = child_relay(c, MSG_TREE, false, msg, NULL, 0, &n_fds);
-	if (len < 0)
-		return (int)len;
-	if (wire_open(msg, (size_t)len, &type, &rd) < 0 || wire_decode_tree(&rd, &t) < 0 ||
-	    t.n != n)
-		return -EBADMSG;
-	for (size_t i = 0; i < n; i++)
-		results[i] = t.result[i];
-	return 0;
+	if (r == 0) {
+		got = child_relay(c, MSG_TREE, false, msg, NULL, 0, &n_fds);
+		r = got < 0 ? (int)got : 0;
+	}
+	if (r == 0 && (wire_open(msg, (size_t)got, &type, &rd) < 0 ||
+		       wire_decode_tree(&rd, &t) < 0 || t.n != n))
+		r = -EBADMSG;
+	if (r == 0) {
+		for (size_t i = 0; i < n; i++)
+			results[i] = t.result[i];
+		return 0;
+	}
+	end = child_finish(c, "tree", how, sizeof(how));
+	if (!child_failure(why, len, r, end, how) && len > 0)
+		why[0] = '\0';
+	return r;
 }

@@ -21,8 +21,11 @@ int tree_start(struct child *c);
 /*
  * Have the tree child empty the directories open at fds[0..n) (n at most
  * WIRE_MAX_POLYDIRS; each stays within its filesystem).  results[i] is 0
- * or -errno.  The child ends after one batch.  0 or -errno.
+ * or -errno.  The child ends after one batch.  0, or -errno when it gave no
+ * results: then it has been reaped and why (len bytes) says what happened,
+ * or is "" when the child said why itself.
  */
-int tree_empty(struct child *c, const int *fds, size_t n, int *results);
+int tree_empty(struct child *c, const int *fds, size_t n, int *results, char *why,
+	       size_t len);
 
 #endif

@@ -20,6 +20,7 @@
 #include "converse.h"
 #include "spawn.h"
 #include "options.h"
+#include "request.h"
 #include "util.h"
 
 #define DATA_KEY "pam_polyns:close_data"
@@ -314,13 +315,7 @@ static void close_request(pam_handle_t *pamh, const struct polyns_options *opts,
 	const void *user = NULL;
 
 	(void)pam_get_item(pamh, PAM_USER, &user);
-	*req = (struct wire_request){
-		.op = OP_CLOSE, .flags = opts->flags, .config = opts->config,
-		.config_dir = opts->config_dir, .init = opts->init,
-		.runtime_dir = opts->runtime_dir, .service = "", .context = "",
-		.user = { user ? user : "?", 0, 0, "" },
-		.ruser = { user ? user : "?", 0, 0, "" }, .registry = "",
-	};
+	request_close(opts, user, req);
 }
 
 void close_data_discard(pam_handle_t *pamh, struct conv_state *st,

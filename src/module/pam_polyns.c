@@ -26,6 +26,7 @@
 #include "join.h"
 #include "options.h"
 #include "preflight.h"
+#include "request.h"
 #include "secontext.h"
 #include "spawn.h"
 #include "util.h"
@@ -137,23 +138,11 @@ static void fill_request(pam_handle_t *pamh, const struct polyns_options *o,
 			 const struct users *u, struct wire_request *req)
 {
 	const void *service = NULL;
-
 	mode_t mask = umask(0);
 
 	(void)umask(mask);
 	(void)pam_get_item(pamh, PAM_SERVICE, &service);
-	*req = (struct wire_request){
-		.op = OP_OPEN, .flags = o->flags, .unmnt = o->unmnt,
-		.share = o->share, .ns_mask = o->ns_mask, .config = o->config,
-		.config_dir = o->config_dir, .init = o->init,
-		.runtime_dir = o->runtime_dir, .service = service ? service : "",
-		.registry = "",
-		/* Behind su the umask is the user's: never looser than 022 for root's dirs. */
-		.context = "", .umask = (mask | 022) & 0777,
-		.user = { u->user.pw_name, u->user.pw_uid, u->user.pw_gid, u->user.pw_dir },
-		.ruser = { u->ruser.pw_name, u->ruser.pw_uid, u->ruser.pw_gid,
-			   u->ruser.pw_dir },
-	};
+	request_open(o, &u->user, &u->ruser, service, mask, req);
 }
 
 static int status_to_pam(uint32_t status)

@@ -33,6 +33,36 @@ out=$(session polyns-alice close -- true)
 grep -q '^open: Cannot' <<<"$out" && [ "$(count)" = 0 ] && ok failed_open_leaves_no_tmpdir_instance ||
 	not_ok failed_open_leaves_no_tmpdir_instance "$out" "$(ls -la "$S/vt-inst")"
 
+# What a close cannot do is said once, by the helper, with the path and the
+# reason; the module adds only that the close was incomplete.
+helper_errors() { grep -cE '^<8[0-4]>.* helper: ' <<<"$1"; } # at LOG_WARNING or above
+echo "$S/vt $S/vt-inst/ tmpdir" >"$CONF"
+log_mark
+out=$(session polyns-alice close -- sh -c "chmod 0755 $S/vt-inst")
+logs=$(log_since)
+chmod 000 "$S/vt-inst"
+grep -q "helper: removing tmpdir instance $S/vt-inst/.* failed: mode of instance parent $S/vt-inst is not 000 or its owner is not root" <<<"$logs" &&
+	[ "$(helper_errors "$logs")" = 1 ] && ok close_says_once_why_an_instance_stays ||
+	not_ok close_says_once_why_an_instance_stays "$out" "$logs"
+find "$S/vt-inst" -mindepth 1 -maxdepth 1 -exec rmdir {} +
+log_mark
+out=$(session polyns-alice close -- sh -c "rm -rf $RT/pending; touch $RT/pending")
+logs=$(log_since)
+rm -f "$RT/pending"
+grep -q "helper: close: cannot open the records of instances kept for a later close: runtime directory $RT: pending: 'pending' is not a directory" <<<"$logs" &&
+	[ "$(helper_errors "$logs")" = 1 ] && [ "$(count)" = 0 ] &&
+	ok close_without_pending_records_says_so_once_and_removes_its_own ||
+	not_ok close_without_pending_records_says_so_once_and_removes_its_own "$out" "$logs" "$(count)"
+pam_conf closeshared "share=user ns=ipc runtime_dir=$RT"
+log_mark
+out=$(session polyns-alice closeshared -- sh -c "chmod 0755 $RT/shared")
+logs=$(log_since)
+chmod 0700 "$RT/shared"
+grep -q "helper: close: cannot open the registry: $RT/shared must be root's, mode 0700" <<<"$logs" &&
+	[ "$(helper_errors "$logs")" = 1 ] && ok close_without_registry_says_so_once ||
+	not_ok close_without_registry_says_so_once "$out" "$logs"
+session polyns-alice closeshared -- true >/dev/null # the set, released
+
 # unmount_on_close: the polydirs are unmounted in the caller's namespace.
 mkdir -p "$S/ut" && chmod 1777 "$S/ut"
 echo "$S/ut $S/ut-inst/ user" >"$CONF"

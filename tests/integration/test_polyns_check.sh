@@ -174,6 +174,11 @@ else
 	not_ok check_reads_dropins_in_byte_order "$out"
 fi
 
+# The drop-in directory is walked: a symlink below /tmp (anyone's) is not followed.
+ln -s "$T/d" "$T/link.d"
+expect_error check_refuses_dropin_dir_behind_symlink_below_tmp manual.conf "$T/link.d: cannot open: '$T/link.d' is a symlink where none may be followed" "$T/link.d"
+expect_error check_refuses_dot_dot_in_dropin_dir manual.conf "$T/d/..: cannot open: '$T/d/..' is refused" "$T/d/.."
+
 expect_error check_rejects_missing_main_file nonexistent.conf "$T/nonexistent.conf: cannot open: No such file or directory"
 
 conf writable.conf <<'X'

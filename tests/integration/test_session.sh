@@ -162,6 +162,15 @@ echo "$S/ptmp $S/ptmp-inst/ user" >"$CONF"
 out=$(session polyns-alice conf -- sh -c "findmnt -n -o SOURCE $S/ptmp")
 grep -q "ptmp-inst/polyns-alice" <<<"$out" && ok session_with_polydir_gets_its_instance ||
 	not_ok session_with_polydir_gets_its_instance "$out"
+# A polydir that cannot be set up is said once, naming it and the reason.
+echo "$S/no-such-polydir $S/nsp-inst/ user" >"$CONF"
+log_mark
+out=$(session polyns-alice conf -- true)
+logs=$(log_since)
+grep -q '^open: Cannot' <<<"$out" &&
+	grep -q "helper: polydir $S/no-such-polydir: '$S/no-such-polydir': No such file or directory" <<<"$logs" &&
+	[ "$(grep -cE '^<8[0-4]>.* helper: ' <<<"$logs")" = 1 ] && ok session_says_once_why_a_polydir_failed ||
+	not_ok session_says_once_why_a_polydir_failed "$out" "$logs"
 echo "$S/ptmp $S/ptmp-inst/ user polyns-alice" >"$CONF"
 out=$(session polyns-alice conf -- true)
 grep -q '^open: Success' <<<"$out" && ok session_user_exempt_by_list_gets_no_polydir ||
@@ -291,6 +300,30 @@ for sc in execve ptrace socket open_by_handle_at unshare_user mount_bind open_no
 	hook sandboxed "syscall=$sc"
 	expect_refused "seccomp_kills_helper_on_$sc" "helper killed by signal 31" fault
 done
+# A child of the helper that dies or quits: one line, the helper's, saying how.
+child_fault() { # NAME SERVICE HOOK PATTERN
+	local out logs
+	hook $3
+	log_mark
+	out=$(session polyns-alice "$2" -- true)
+	logs=$(log_since)
+	unhook
+	grep -q -- "$4" <<<"$logs" && [ "$(grep -cE '^<8[0-4]>.* helper: ' <<<"$logs")" = 1 ] &&
+		ok "$1" || not_ok "$1" "$out" "$logs"
+}
+child_fault plan_child_killed_is_said_once fault "plan syscall=ptrace" \
+	"helper: the plan child gave no usable plan: the plan child was killed by signal 31"
+child_fault plan_child_quitting_is_said_once fault "plan exit" \
+	"helper: the plan child gave no usable plan: the child ended without answering"
+pam_conf faultreg "share=user ns=ipc runtime_dir=$S/fault-rt"
+child_fault registry_child_killed_is_said_once faultreg "registry syscall=ptrace" \
+	"helper: the registry child gave no usable answer: the registry child was killed by signal 31"
+mkdir -p "$S/ft" && chmod 1777 "$S/ft"
+echo "$S/ft $S/ft-inst/ tmpdir" >"$CONF"
+child_fault tree_child_killed_is_said_once fault "tree syscall=ptrace" \
+	"helper: removing tmpdir instance $S/ft-inst/.* failed: the tree child was killed by signal 31"
+find "$S/ft-inst" -mindepth 1 -maxdepth 1 -exec rmdir {} +
+echo "# no polydirs" >"$CONF"
 unhook
 
 # The running helper's privileges at every step: test_steps.sh.

@@ -287,13 +287,16 @@ hostile() { # NAME SETUP-COMMAND PATTERN
 	log_mark
 	out=$(session polyns-alice hostile -- true)
 	logs=$(log_since)
-	grep -q '^open: Cannot' <<<"$out" && grep -q -- "$3" <<<"$logs" && ok "$name" ||
+	# said once, by the helper, naming the path and the reason
+	grep -q '^open: Cannot' <<<"$out" && grep -q -- "$3" <<<"$logs" &&
+		[ "$(grep -cE '^<8[0-4]>.* helper: ' <<<"$logs")" = 1 ] && ok "$name" ||
 		not_ok "$name" "$out" "$logs" "$(ls -laR "$S/hrt" 2>&1 | head -20)"
 }
 hostile registry_shared_as_symlink_is_refused 'mkdir -m 700 "$S/elsewhere"; ln -s "$S/elsewhere" "$S/hrt/shared"' "cannot open the registry"
 hostile registry_shared_as_file_is_refused 'touch "$S/hrt/shared"' "cannot open the registry"
 hostile registry_shared_open_to_others_is_refused 'mkdir -m 755 "$S/hrt/shared"' "shared must be root's, mode 0700"
 hostile registry_owned_by_user_is_refused 'mkdir -m 700 "$S/hrt/shared"; chown polyns-alice "$S/hrt/shared"' "shared must be root's, mode 0700"
+hostile registry_pending_as_file_is_refused 'touch "$S/hrt/pending"' "cannot open the registry's pending records: runtime directory $S/hrt: pending: 'pending' is not a directory"
 hostile registry_of_another_pid_namespace_is_refused 'mkdir -m 700 "$S/hrt/shared" "$S/hrt/shared/pidns.1"' "belongs to another pid namespace"
 
 # A runtime_dir a user could swap: a symlink in a world-writable directory.
@@ -304,6 +307,7 @@ log_mark
 out=$(session polyns-alice hostile -- true)
 logs=$(log_since)
 grep -q '^open: Cannot' <<<"$out" && grep -q "runtime directory" <<<"$logs" && [ -z "$(ls -A "$S/real-rt")" ] &&
+	[ "$(grep -cE '^<8[0-4]>.* helper: ' <<<"$logs")" = 1 ] &&
 	ok runtime_dir_behind_users_symlink_is_refused ||
 	not_ok runtime_dir_behind_users_symlink_is_refused "$out" "$logs"
 

@@ -300,11 +300,70 @@ static void load_dropin_dir_that_is_a_file_is_error(void **state)
 	assert_int_equal(load(f, false), -EINVAL);
 	assert_int_equal(f->diags.n, 1);
 	assert_int_equal(f->diags.n_errors, 1);
-	(void)snprintf(expect, sizeof(expect), "%s: cannot open: Not a directory",
-		       f->dropins);
+	(void)snprintf(expect, sizeof(expect), "%s: cannot open: '%s' is not a directory",
+		       f->dropins, f->dropins);
 	assert_string_equal(f->diags.v[0].text, expect);
 	/* The main file's rule is still there. */
 	assert_int_equal(f->conf.n_rules, 1);
+}
+
+/*
+ * The drop-in directory is walked: a symlink is followed only where no one
+ * but root could have put it.  The fixture lives below /tmp (sticky, so
+ * anyone's): a symlink there is refused, not followed.
+ */
+static void load_refuses_symlinked_dropin_dir_below_tmp(void **state)
+{
+	struct fixture *f = *state;
+	char real[160], expect[PATH_MAX + 256];
+
+	write_main(f, "/main /i/ user\n");
+	(void)snprintf(real, sizeof(real), "%s/real.d", f->dir);
+	assert_int_equal(mkdir(real, 0755), 0);
+	assert_int_equal(symlink(real, f->dropins), 0);
+	assert_int_equal(load(f, false), -EINVAL);
+	assert_int_equal(f->diags.n, 1);
+	(void)snprintf(expect, sizeof(expect), "%s: cannot open: '%s' is a symlink where none "
+		       "may be followed, or a symlink loop", f->dropins, f->dropins);
+	assert_string_equal(f->diags.v[0].text, expect);
+	assert_int_equal(f->conf.n_rules, 1);
+}
+
+/* Relative to a root-only working directory, the same symlink is root's: followed. */
+static void load_follows_symlinked_dropin_dir_in_root_only_dir(void **state)
+{
+	struct fixture *f = *state;
+	char real[160], cwd[PATH_MAX];
+
+	write_main(f, "/main /i/ user\n");
+	(void)snprintf(real, sizeof(real), "%s/real.d", f->dir);
+	assert_int_equal(mkdir(real, 0755), 0);
+	assert_int_equal(chmod(real, 0755), 0);
+	write_file_owned(strcat(real, "/a.conf"), "/a /i/ user\n", 12, 0644, 0);
+	assert_int_equal(symlink("real.d", f->dropins), 0);
+	assert_int_equal(chmod(f->dir, 0700), 0);
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(f->dir), 0);
+	assert_int_equal(conf_load(&f->conf, f->main, "namespace.d", false, &f->diags), 0);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(f->diags.n, 0);
+	assert_int_equal(f->conf.n_rules, 2);
+}
+
+static void load_refuses_dot_dot_in_dropin_dir(void **state)
+{
+	struct fixture *f = *state;
+	char dir[512], expect[2048];
+
+	write_main(f, "/main /i/ user\n");
+	make_dropin_dir(f);
+	(void)snprintf(dir, sizeof(dir), "%s/../%s", f->dropins, strrchr(f->dropins, '/') + 1);
+	assert_int_equal(conf_load(&f->conf, f->main, dir, false, &f->diags), -EINVAL);
+	assert_int_equal(f->diags.n, 1);
+	(void)snprintf(expect, sizeof(expect), "%s: cannot open: '%s/..' is refused: the path "
+		       "must be absolute (or relative to a directory), name something below "
+		       "it, and hold no '.' or '..'", dir, f->dropins);
+	assert_string_equal(f->diags.v[0].text, expect);
 }
 
 static void load_refuses_untrusted_dropin_dir(void **state)
@@ -628,6 +687,9 @@ int main(void)
 		T(load_ignores_non_conf_and_dot_files),
 		T(load_accepts_trusted_modes),
 		T(load_dropin_dir_that_is_a_file_is_error),
+		T(load_refuses_symlinked_dropin_dir_below_tmp),
+		T(load_follows_symlinked_dropin_dir_in_root_only_dir),
+		T(load_refuses_dot_dot_in_dropin_dir),
 		T(load_refuses_untrusted_dropin_dir),
 		T(load_fifo_dropin_does_not_hang),
 		T(load_fifo_main_does_not_hang),

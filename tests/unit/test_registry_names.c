@@ -20,7 +20,10 @@
 #include <unistd.h>
 
 #include "hexname.h"
+#include "pending_name.h"
 #include "procid.h"
+#include "reg_wire.h"
+#include "registry.h"
 #include "wire.h"
 
 static void hexname_round_trip(void **state)
@@ -93,6 +96,100 @@ static void procid_parse_refuses_malformed(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(procid_parse(bad[i], &id), -EINVAL);
+}
+
+/* The process name is the process's own: spaces, parentheses and newlines. */
+static void procid_stat_start_after_hostile_name(void **state)
+{
+	static const char *const names[] = {
+		"sh", "a b", ") 9 9 9", "((", "x)\n1 2 3 4", ")", "a) R 1 2 3 4 5 6 7 8 9 10",
+	};
+	char stat[512];
+	uint64_t start = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		(void)snprintf(stat, sizeof(stat), "42 (%s) S 1 42 42 0 -1 4194560 100 0 0 0 "
+			       "0 0 0 0 20 0 1 0 123456789 2000 300 18446744073709551615\n",
+			       names[i]);
+		start = 0;
+		assert_int_equal(procid_parse_stat(stat, &start), 0);
+		assert_true(start == 123456789);
+	}
+	assert_int_equal(procid_parse_stat("42 (sh S 1 2", &start), -EINVAL);
+	assert_int_equal(procid_parse_stat("42 (sh) S 1 2 3", &start), -EINVAL);
+	/* field 22 must be a number as the kernel writes it */
+	assert_int_equal(procid_parse_stat("1 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 -5 1",
+					   &start), -EINVAL);
+	assert_int_equal(procid_parse_stat("1 (a) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5x 1",
+					   &start), -EINVAL);
+}
+
+/* A pending record's name and back; 0.3.0's form is our pid namespace's. */
+static void pending_name_round_trip(void **state)
+{
+	char name[256], path[64];
+	uint64_t pidns = 0, ino = 0;
+
+	(void)state;
+	assert_int_equal(pending_name(4026531836ULL, 77, "/tmp-inst/a", name, sizeof(name)), 0);
+	assert_string_equal(name, "4026531836.77.2f746d702d696e73742f61");
+	assert_int_equal(pending_name_parse(name, 1, &pidns, &ino, path, sizeof(path)), 0);
+	assert_true(pidns == 4026531836ULL && ino == 77);
+	assert_string_equal(path, "/tmp-inst/a");
+	assert_int_equal(pending_name_parse("77.2f61", 9, &pidns, &ino, path, sizeof(path)), 0);
+	assert_true(pidns == 9 && ino == 77);
+	assert_string_equal(path, "/a");
+	assert_int_equal(pending_name(1, 2, "/abc", name, 8), -ENAMETOOLONG);
+	assert_int_equal(pending_name_parse("1.2.61", 9, &pidns, &ino, path, sizeof(path)),
+			 -EINVAL); /* not absolute */
+	assert_int_equal(pending_name_parse("x.2.2f", 9, &pidns, &ino, path, sizeof(path)),
+			 -EINVAL);
+	assert_int_equal(pending_name_parse("1", 9, &pidns, &ino, path, sizeof(path)), -EINVAL);
+}
+
+/* The caller a pending record names, and back; other names in a record are not callers. */
+static void pending_caller_round_trip(void **state)
+{
+	const struct procid caller = { 4242, 1234567 };
+	struct procid back = { 0, 0 };
+	char name[64];
+
+	(void)state;
+	assert_int_equal(pending_caller_name(&caller, name, sizeof(name)), 0);
+	assert_string_equal(name, "caller.4242.1234567");
+	assert_int_equal(pending_caller_parse(name, &back), 1);
+	assert_true(back.pid == 4242 && back.start == 1234567);
+	assert_int_equal(pending_caller_name(&caller, name, 10), -ENAMETOOLONG);
+	assert_int_equal(pending_caller_parse("other.4242.1234567", &back), 0);
+	assert_int_equal(pending_caller_parse("caller.4242", &back), -EINVAL);
+	assert_int_equal(pending_caller_parse("caller.x.1", &back), -EINVAL);
+}
+
+/* The registry child's join token: what the helper takes, the module must take too. */
+static void registry_join_token_is_a_session_fact(void **state)
+{
+	static const char *const key = "user-1000-0123456789abcdef";
+	struct reg_msg m = { .result = 1, .caller = { 4100, 1 }, .n_ns = 1,
+			     .ns = { { 0x2, 4, 4026532180ULL } }, .plan = "", .key = "" };
+	static const char *const bad[] = {
+		"user-1000-0123456789abcdef/session.4242.123T567.4300", /* found by fuzz_wire */
+		"user-1000-0123456789abcdef/session.4242.1234567",
+		"user-1000-0123456789abcdef/session.4242.1234567.43/x",
+		"user-1000-0123456789abcdef/holder.4242.1234567",
+		"user-1000-0123456789abcdefX/session.4242.1234567.4300",
+		"user-1000-0123456789abcdef",
+	};
+
+	(void)state;
+	m.token = "user-1000-0123456789abcdef/session.4242.1234567.4300";
+	assert_int_equal(reg_msg_join_ok(&m, key, 0x2, 128), 0);
+	assert_int_equal(reg_msg_join_ok(&m, key, 0x1, 128), -EBADMSG); /* not our type */
+	assert_int_equal(reg_msg_join_ok(&m, key, 0x2, 20), -EBADMSG);  /* too long */
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m.token = bad[i];
+		assert_int_equal(reg_msg_join_ok(&m, key, 0x2, 128), -EBADMSG);
+	}
 }
 
 /* A reply whose only unusual field is the registry token. */
@@ -242,7 +339,11 @@ int main(void)
 		cmocka_unit_test(hexname_decode_refuses_malformed),
 		cmocka_unit_test(procid_format_and_parse),
 		cmocka_unit_test(procid_parse_refuses_malformed),
+		cmocka_unit_test(procid_stat_start_after_hostile_name),
+		cmocka_unit_test(pending_name_round_trip),
+		cmocka_unit_test(pending_caller_round_trip),
 		cmocka_unit_test(wire_registry_token),
+		cmocka_unit_test(registry_join_token_is_a_session_fact),
 		cmocka_unit_test(procid_alive_only_for_the_leader_with_its_start),
 		cmocka_unit_test(wire_live_query_and_answer),
 	};
