@@ -1,5 +1,5 @@
 # pam_polyns: see README.md.  `make`, `make check`, `make demo`, `make install`.
-VERSION := 0.5.0
+VERSION := 0.6.0
 
 CC ?= gcc
 PKG_CONFIG ?= pkg-config

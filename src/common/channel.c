@@ -141,3 +141,17 @@ int channel_ask(int sock, const struct wire_buf *b, uint8_t *msg, uint32_t want,
 		return -EBADMSG;
 	return 0;
 }
+
+int channel_recv_request(int sock, uint8_t *msg, struct wire_request *req)
+{
+	struct wire_reader rd;
+	uint32_t type;
+	size_t n_fds;
+	ssize_t len = channel_recv(sock, msg, NULL, 0, &n_fds);
+
+	if (len < 0)
+		return (int)len;
+	if (wire_open(msg, (size_t)len, &type, &rd) < 0 || type != MSG_REQUEST)
+		return -EBADMSG;
+	return wire_decode_request(&rd, req);
+}

@@ -28,4 +28,12 @@ ssize_t channel_recv(int sock, uint8_t *buf, int *fds, size_t max_fds,
 int channel_ask(int sock, const struct wire_buf *b, uint8_t *msg, uint32_t want,
 		struct wire_reader *rd);
 
+/*
+ * Receive one MSG_REQUEST, without fds, into msg (WIRE_MAX_MSG bytes) and
+ * decode it into req, whose strings then point into msg: the helper's from
+ * the module, the plan child's from the helper.  0, -EBADMSG (another type,
+ * or malformed), -EPIPE (the peer closed), or -errno.
+ */
+int channel_recv_request(int sock, uint8_t *msg, struct wire_request *req);
+
 #endif

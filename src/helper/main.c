@@ -61,20 +61,6 @@ static int reply(enum step s, const struct wire_reply *reply, const struct made_
 	return r;
 }
 
-static int read_request(uint8_t *msg, struct wire_request *req)
-{
-	struct wire_reader rd;
-	uint32_t type;
-	size_t n_fds;
-	ssize_t len = channel_recv(SOCK, msg, NULL, 0, &n_fds);
-
-	if (len < 0)
-		return (int)len;
-	if (wire_open(msg, (size_t)len, &type, &rd) < 0 || type != MSG_REQUEST)
-		return -EBADMSG;
-	return wire_decode_request(&rd, req);
-}
-
 static int fail(const char *what, int r)
 {
 	static const struct made_ns none;
@@ -268,7 +254,7 @@ int main(int argc, char **argv)
 	if (r < 0)
 		return fail("entering the sandbox", r);
 	test_hook("sandboxed", SOCK);
-	r = read_request(msg, &req);
+	r = channel_recv_request(SOCK, msg, &req);
 	if (r < 0)
 		return fail("reading the request", r);
 	hlog_init(SOCK, req.flags & POLYNS_OPT_DEBUG);

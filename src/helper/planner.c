@@ -34,21 +34,6 @@ static int confine(const struct wire_request *req)
 	return r;
 }
 
-/* The request, as the parent passed it on (the module's, decoded and encoded again). */
-static int take_request(int sock, uint8_t *msg, struct wire_request *req)
-{
-	struct wire_reader rd;
-	uint32_t type;
-	size_t n_fds;
-	ssize_t len = channel_recv(sock, msg, NULL, 0, &n_fds);
-
-	if (len < 0)
-		return (int)len;
-	if (wire_open(msg, (size_t)len, &type, &rd) < 0 || type != MSG_REQUEST)
-		return -EBADMSG;
-	return wire_decode_request(&rd, req);
-}
-
 /*
  * The child, started before the helper's setup: its step first (no
  * capability, its own program), then the request, then its Landlock domain
@@ -66,7 +51,8 @@ static int plan_main(int sock, void *arg)
 	if (r == 0) {
 		static uint8_t msg[WIRE_MAX_MSG];
 
-		r = take_request(sock, msg, &req);
+		/* the module's request, decoded and encoded again by the helper */
+		r = channel_recv_request(sock, msg, &req);
 		if (r == -EPIPE)
 			return 0; /* the helper ended before a request: nothing to plan */
 	}
