@@ -286,15 +286,17 @@ int close_data_answer_live(pam_handle_t *pamh, int sock, struct wire_reader *rd,
 	return r < 0 ? r : channel_send(sock, out, NULL, 0);
 }
 
+/* The helper at close; *exec_at: when it was exec'd (for the debug timing line). */
 static void run_close_helper(pam_handle_t *pamh, struct conv_state *st,
 			     const struct polyns_options *o, const struct wire_request *req,
-			     int mntns_fd)
+			     int mntns_fd, uint64_t *exec_at)
 {
 	struct helper_proc h;
 	struct helper_result res;
 	struct spawn_fail fail;
 	int r = helper_spawn_in(o->helper, mntns_fd, &h, &fail);
 
+	*exec_at = monotonic_us();
 	if (r < 0) {
 		char msg[512];
 
@@ -323,6 +325,7 @@ void close_data_discard(pam_handle_t *pamh, struct conv_state *st,
 			int mnt_fd)
 {
 	struct wire_request *req = &st->close_req;
+	uint64_t exec_at;
 
 	close_request(pamh, opts, req);
 	/* The instances' pending records name the session's mount namespace. */
@@ -331,7 +334,7 @@ void close_data_discard(pam_handle_t *pamh, struct conv_state *st,
 	for (uint32_t i = 0; i < reply->n_tmpdirs; i++)
 		req->cleanup[req->n_cleanup++] = reply->tmpdirs[i];
 	req->registry = reply->registry;
-	run_close_helper(pamh, st, opts, req, -1);
+	run_close_helper(pamh, st, opts, req, -1, &exec_at);
 }
 
 bool close_data_kept(pam_handle_t *pamh, int *proc_fd)
@@ -353,6 +356,7 @@ void close_data_cleanup(pam_handle_t *pamh, struct conv_state *st,
 	struct close_data *cd;
 	bool unmount = opts->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE;
 	int others = 0; /* other processes in our mount namespace; -1: unknown */
+	uint64_t t[4] = { monotonic_us(), 0, 0, 0 }; /* start, helper started, exec'd, end */
 	int proc, r;
 
 	if (pam_get_data(pamh, DATA_KEY, &data) != PAM_SUCCESS || !data)
@@ -396,10 +400,17 @@ void close_data_cleanup(pam_handle_t *pamh, struct conv_state *st,
 	 * After unmount_on_close the instance paths are plain again in the
 	 * session's namespace; otherwise work from the one we started in.
 	 */
+	t[1] = t[2] = monotonic_us();
 	if (req->n_unmount || req->n_cleanup || req->n_defer || req->registry[0])
-		run_close_helper(pamh, st, opts, req, req->n_unmount ? -1 : cd->mntns_fd);
+		run_close_helper(pamh, st, opts, req, req->n_unmount ? -1 : cd->mntns_fd, &t[2]);
 	cd->scan_fd = -1;
 	if (proc >= 0)
 		(void)close(proc);
 	(void)pam_set_data(pamh, DATA_KEY, NULL, NULL);
+	t[3] = monotonic_us();
+	if (opts->flags & POLYNS_OPT_DEBUG)
+		pam_syslog(pamh, LOG_DEBUG, "timing of close (us): before the helper %llu, "
+			   "spawn %llu, helper %llu, total %llu",
+			   (unsigned long long)(t[1] - t[0]), (unsigned long long)(t[2] - t[1]),
+			   (unsigned long long)(t[3] - t[2]), (unsigned long long)(t[3] - t[0]));
 }

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "close_data.h"
@@ -157,15 +156,6 @@ static int status_to_pam(uint32_t status)
 	default:
 		return PAM_SESSION_ERR;
 	}
-}
-
-static uint64_t monotonic_us(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000U + (uint64_t)ts.tv_nsec / 1000U;
 }
 
 /* t: spawn started, helper exec'd, helper reaped after its reply, session entered. */

@@ -387,6 +387,17 @@ elif [ -z "$m" ] || [ "$((sum))" -gt "$total" ]; then
 else
 	ok debug_logs_where_the_open_time_went
 fi
+# A close that starts the helper (a shared set's) says the same.
+pam_conf timing_close "debug share=user runtime_dir=$S/rt-timing"
+log_mark
+session polyns-alice timing_close -- true >/dev/null 2>&1
+logs=$(log_since)
+if grep -q 'helper: timing of close (us after main): setup [0-9]*, request [0-9]*, close-registry [0-9]*' <<<"$logs" &&
+	grep -q 'timing of close (us): before the helper [0-9]*, spawn [0-9]*, helper [0-9]*, total [0-9]*' <<<"$logs"; then
+	ok debug_logs_where_the_close_time_went
+else
+	not_ok debug_logs_where_the_close_time_went "$logs"
+fi
 pam_conf quiet ""
 log_mark
 session polyns-alice quiet -- true >/dev/null 2>&1
