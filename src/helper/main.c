@@ -77,8 +77,7 @@ static uint64_t unneeded_caps(const struct session_state *st)
 	uint64_t caps = 0;
 
 	if (st->n_jobs == 0)
-		caps |= CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_FSETID) |
-			CAP_BIT(CAP_DAC_OVERRIDE);
+		caps |= CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_DAC_OVERRIDE);
 	return caps;
 }
 

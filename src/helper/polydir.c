@@ -61,6 +61,21 @@ static int check_home_owner(const struct polydir_job *job, const struct polydir_
 	return 0;
 }
 
+/*
+ * A mode without its set-user-ID and set-group-ID bits, said once if it had
+ * them: the polydirs step may never set them (its filter refuses, since
+ * fchmod of a root program is all a compromised step would need to make a
+ * set-id root program), so neither a new instance nor a created polydir
+ * gets them.
+ */
+static mode_t without_set_ids(const char *path, mode_t mode)
+{
+	if (mode & (S_ISUID | S_ISGID))
+		hlog(LOG_NOTICE, "%s: mode %04o without its set-user-ID and set-group-ID bits",
+		     path, (unsigned int)(mode & 07777));
+	return mode & 01777;
+}
+
 /* The polydir, created (with create=) only when missing; an fd to mount on. */
 static int open_polydir(const struct polydir_job *job, const struct polydir_env *env,
 			struct walk *w)
@@ -79,7 +94,8 @@ static int open_polydir(const struct polydir_job *job, const struct polydir_env 
 	}
 	if (!w->created)
 		return check_home_owner(job, env, w->fd);
-	if (fchmod(w->fd, p->create_mode) < 0 || fchown(w->fd, p->create_uid, p->create_gid) < 0) {
+	if (fchmod(w->fd, without_set_ids(p->x.dir, p->create_mode)) < 0 ||
+	    fchown(w->fd, p->create_uid, p->create_gid) < 0) {
 		ret = -errno;
 		hlog(LOG_ERR, "polydir %s: setting up the new directory failed: %m", p->x.dir);
 		return ret;
@@ -177,8 +193,8 @@ static int make_tmpdir(struct polydir_job *job, const struct polydir_env *env, i
 	return -EEXIST;
 }
 
-/* New instances copy the polydir's owner, group and mode (with set-id bits). */
-static int shape_new_instance(int fd, const struct stat *poly)
+/* New instances copy the polydir's owner, group and mode (less set-id bits). */
+static int shape_new_instance(const char *path, int fd, const struct stat *poly)
 {
 	struct stat st;
 
@@ -187,7 +203,7 @@ static int shape_new_instance(int fd, const struct stat *poly)
 	if ((st.st_uid != poly->st_uid || st.st_gid != poly->st_gid) &&
 	    fchown(fd, poly->st_uid, poly->st_gid) < 0)
 		return -errno;
-	if (fchmod(fd, poly->st_mode & 07777) < 0)
+	if (fchmod(fd, without_set_ids(path, poly->st_mode)) < 0)
 		return -errno;
 	return 0;
 }
@@ -229,7 +245,7 @@ static int make_instance(struct polydir_job *job, int parent_fd, const char *par
 		ret = -errno;
 		hlog(LOG_ERR, "instance %s is not a directory we can use: %m", job->instance);
 	} else if (job->newdir) {
-		ret = shape_new_instance(*inst_fd, poly);
+		ret = shape_new_instance(job->instance, *inst_fd, poly);
 		if (ret == 0 && job->label)
 			ret = se_get_ops()->set_file_context(*inst_fd, job->label);
 		if (ret < 0)

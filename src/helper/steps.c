@@ -17,7 +17,6 @@
 #define NET_ADMIN CAP_BIT(CAP_NET_ADMIN)
 #define DAC_OVERRIDE CAP_BIT(CAP_DAC_OVERRIDE)
 #define FOWNER CAP_BIT(CAP_FOWNER)
-#define FSETID CAP_BIT(CAP_FSETID)
 #define CHOWN CAP_BIT(CAP_CHOWN)
 
 /*
@@ -56,7 +55,7 @@ static const struct step_info steps[STEP_COUNT] = {
 		"or lock the key for the helper to make it (registry and lock fds go to "
 		"the helper, which checks them)" },
 	[STEP_POLYDIRS] = {
-		"polydirs", SYS_ADMIN | DAC_OVERRIDE | FOWNER | FSETID | CHOWN, B(SETS), true,
+		"polydirs", SYS_ADMIN | DAC_OVERRIDE | FOWNER | CHOWN, B(SETS), true,
 		"root", "-",
 		"walk polydirs, make instance parents and instances, mount them" },
 	[STEP_SETS] = {

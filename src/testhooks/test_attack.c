@@ -199,6 +199,8 @@ void test_attack(const char *op, long arg)
 		r = attack_fchmod(0777);
 	else if (strcmp(op, "setuid") == 0)
 		r = attack_fchmod(04777);
+	else if (strcmp(op, "setgid") == 0)
+		r = attack_fchmod(02777);
 	else if (strcmp(op, "fchown") == 0)
 		r = attack_fchown((uid_t)arg);
 	else if (strcmp(op, "rename") == 0)

@@ -20,7 +20,7 @@ ip link set lo up
 
 RT=$S/run-polyns
 ALICE_UID=4001
-OPS="read chmod setuid fchown rename unlink mkdir overmount umount propagation netlink kill"
+OPS="read chmod setuid setgid fchown rename unlink mkdir overmount umount propagation netlink kill"
 ALL="$OPS"
 HOST="overmount umount propagation netlink"
 
@@ -32,8 +32,8 @@ STEPS=${STEPS:-"setup plain kill
 plan plain $ALL
 namespaces plain kill
 registry shared $ALL
-polydirs plain setuid unlink $HOST kill
-sets shared chmod setuid fchown unlink $HOST kill
+polydirs plain setuid setgid unlink $HOST kill
+sets shared chmod setuid setgid fchown unlink $HOST kill
 reply plain $ALL
 unmount unm kill
 close-registry shared $ALL
@@ -81,7 +81,7 @@ fresh_targets() {
 effect() {
 	case $1 in
 	read) grep -q TOPSECRET <<<"$LOGS" && echo "the secret reached the log" ;;
-	chmod | setuid) [ "$(stat -c %a /run/decoy/victim)" = 600 ] || echo "mode $(stat -c %a /run/decoy/victim)" ;;
+	chmod | setuid | setgid) [ "$(stat -c %a /run/decoy/victim)" = 600 ] || echo "mode $(stat -c %a /run/decoy/victim)" ;;
 	fchown) [ "$(stat -c %u /run/decoy/victim)" = 0 ] || echo "owner $(stat -c %u /run/decoy/victim)" ;;
 	rename) [ "$(cat /run/decoy/victim 2>&1)" = victim ] || echo "victim replaced" ;;
 	unlink) [ -e /run/decoy/victim2 ] || echo "victim2 unlinked" ;;

@@ -405,6 +405,24 @@ session polyns-alice quiet -- true >/dev/null 2>&1
 	not_ok timing_not_logged_without_debug "$(log_since)"
 echo "# empty" >"$CONF"
 
+# --- set-id bits: never given (the filter would refuse them), said at LOG_NOTICE ---
+mkdir -p "$S/sgid" && chmod 3777 "$S/sgid"
+echo "$S/sgid $S/sgid-inst/ user:noinit
+$S/made $S/made-inst/ user:create=06755,root,root:noinit" >"$CONF"
+pam_conf setid "debug"
+log_mark
+out=$(session polyns-alice setid -- stat -c '%a' "$S/sgid" "$S/made" 2>&1)
+logs=$(log_since)
+modes=$(grep -E '^[0-7]+$' <<<"$out" | tr '\n' ' ')
+if [ "$modes" = "1777 755 " ] && [ "$(stat -c %a "$S/made")" = 755 ] &&
+	grep -q "sgid-inst/polyns-alice: mode 3777 without its set-user-ID and set-group-ID bits" <<<"$logs" &&
+	grep -q "$S/made: mode 6755 without its set-user-ID and set-group-ID bits" <<<"$logs"; then
+	ok instances_and_created_polydirs_never_get_set_id_bits
+else
+	not_ok instances_and_created_polydirs_never_get_set_id_bits "modes: $modes" "$out" "$logs"
+fi
+echo "# empty" >"$CONF"
+
 # --- the helper's command line: its operation, and nothing else ---
 out=$("$BUILD/polyns-helper" 2>&1 3>&-)
 rc=$?

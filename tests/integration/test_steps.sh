@@ -30,8 +30,8 @@ caps() {
 	done
 	printf '%016x' "$bits"
 }
-ALL=$(caps chown dac_override fowner fsetid net_admin sys_admin)
-POLY=$(caps chown dac_override fowner fsetid sys_admin)
+ALL=$(caps chown dac_override fowner net_admin sys_admin)
+POLY=$(caps chown dac_override fowner sys_admin)
 NONE=$(caps)
 
 # status_at STEP SERVICE: /proc/PID/status of our helper parked at STEP.
