@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "walk.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -285,4 +286,27 @@ const char *walk_describe(char *buf, size_t len, const char *path, const struct 
 
 	(void)snprintf(buf, len, "%s: %s", path, walk_reason(why, sizeof(why), path, w, r));
 	return buf;
+}
+
+int walk_each_name(int dir_fd, int (*fn)(int dir_fd, const char *name, void *ctx), void *ctx)
+{
+	int own = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+	struct dirent *de;
+	DIR *d;
+
+	if (own < 0)
+		return -errno;
+	d = fdopendir(own);
+	if (!d) {
+		r = -errno;
+		(void)close(own);
+		return r;
+	}
+	while (r == 0 && (errno = 0, de = readdir(d)))
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			r = fn(dir_fd, de->d_name, ctx);
+	if (r == 0 && errno)
+		r = -errno;
+	(void)closedir(d);
+	return r;
 }

@@ -83,6 +83,14 @@ const char *walk_describe(char *buf, size_t len, const char *path, const struct 
 			  int r);
 
 /* The same without "PATH: " in front, for a message that names path itself. */
+/*
+ * fn(dir_fd, name, ctx) for every name in dir_fd but "." and "..", listed
+ * through an open file description of its own (a dup() would share the
+ * directory offset with dir_fd, and every other listing of it).  Stops at
+ * fn's first error and returns it; 0, or -errno of the listing.
+ */
+int walk_each_name(int dir_fd, int (*fn)(int dir_fd, const char *name, void *ctx), void *ctx);
+
 const char *walk_reason(char *buf, size_t len, const char *path, const struct walk *w, int r);
 
 /* The trust predicates; every owner and mode check in the walk's callers is one of these. */

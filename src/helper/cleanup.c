@@ -184,29 +184,6 @@ static bool own_record(const char *name, uint64_t own_pidns, uint64_t *ino, char
 	       pidns == own_pidns;
 }
 
-/* Every name in pending_fd to fn.  0 or -errno. */
-static int each_record(int pending_fd, void (*fn)(const char *name, void *ctx), void *ctx)
-{
-	/* A new open file description each pass: a dup() would share the offset. */
-	int own = openat(pending_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = own < 0 ? NULL : fdopendir(own);
-	struct dirent *de;
-	int r = 0;
-
-	if (!d) {
-		r = -errno;
-		if (own >= 0)
-			(void)close(own);
-		return r;
-	}
-	while ((errno = 0, de = readdir(d)))
-		fn(de->d_name, ctx);
-	if (errno)
-		r = -errno;
-	(void)closedir(d);
-	return r;
-}
-
 struct pending_sweep {
 	int fd; /* runtime_dir/pending */
 	uint64_t own_pidns;
@@ -239,23 +216,25 @@ static int query_index(const struct wire_live_query *q, uint64_t ino)
  * than one query holds, a uniform random sample (reservoir), so that no
  * pile of records, however large, keeps the others from being looked at.
  */
-static void collect_id(const char *name, void *ctx)
+static int collect_id(int dir_fd, const char *name, void *ctx)
 {
 	struct pending_sweep *p = ctx;
 	char path[CONF_PATH_MAX];
 	uint64_t ino, slot;
 
+	(void)dir_fd; /* p->fd */
 	if (!own_record(name, p->own_pidns, &ino, path, sizeof(path)) ||
 	    query_index(&p->q, ino) >= 0)
-		return;
+		return 0;
 	p->seen++;
 	if (p->q.n < WIRE_MAX_LIVE) {
 		p->q.ids[p->q.n++] = ino;
-		return;
+		return 0;
 	}
 	slot = next_random(p) % p->seen;
 	if (slot < WIRE_MAX_LIVE)
 		p->q.ids[slot] = ino;
+	return 0;
 }
 
 /*
@@ -263,7 +242,7 @@ static void collect_id(const char *name, void *ctx)
  * session's caller (if it names one) is gone: into the batch.  A caller that
  * still runs may be about to join the namespace (or to undo a failed open).
  */
-static void collect_dead(const char *name, void *ctx)
+static int collect_dead(int dir_fd, const char *name, void *ctx)
 {
 	struct pending_sweep *p = ctx;
 	char path[CONF_PATH_MAX];
@@ -271,15 +250,17 @@ static void collect_dead(const char *name, void *ctx)
 	uint64_t ino;
 	int i, named;
 
+	(void)dir_fd; /* p->fd */
 	if (p->b->n == BATCH_MAX || !own_record(name, p->own_pidns, &ino, path, sizeof(path)))
-		return;
+		return 0;
 	i = query_index(&p->q, ino);
 	if (i < 0 || p->a.live[i])
-		return;
+		return 0;
 	named = pending_caller(p->fd, name, &caller);
 	if (named < 0 || (named == 1 && procid_alive(&caller, NULL) != 0))
-		return;
+		return 0;
 	batch_add(p->b, path, p->ignore_parent_mode, name);
+	return 0;
 }
 
 /* Ask the module which of q's mount namespaces have a process. */
@@ -317,11 +298,11 @@ static int collect_pending(int pending_fd, bool ignore, struct batch *b)
 		r = errno ? -errno : -EIO;
 	p.state |= 1; /* xorshift never leaves 0 */
 	if (r == 0)
-		r = each_record(pending_fd, collect_id, &p);
+		r = walk_each_name(pending_fd, collect_id, &p);
 	if (r < 0 || p.q.n == 0)
 		return r;
 	r = ask_live(&p.q, &p.a);
-	return r < 0 ? r : each_record(pending_fd, collect_dead, &p);
+	return r < 0 ? r : walk_each_name(pending_fd, collect_dead, &p);
 }
 
 /*

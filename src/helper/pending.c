@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "pending.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,6 +11,7 @@
 
 #include "pending_name.h"
 #include "util.h"
+#include "walk.h"
 
 int pending_record_name(uint64_t mntns, const char *path, char *name, size_t len)
 {
@@ -25,26 +25,10 @@ int pending_record_name(uint64_t mntns, const char *path, char *name, size_t len
 static int each_fact(int pending_fd, const char *name,
 		     int (*fn)(int fd, const char *fact, void *ctx), void *ctx)
 {
-	int fd = openat(pending_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct dirent *de;
-	DIR *d;
-	int r = 0;
+	_cleanup_close_ int fd =
+		openat(pending_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		r = -errno;
-		(void)close(fd);
-		return r;
-	}
-	while (r == 0 && (errno = 0, de = readdir(d)))
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			r = fn(dirfd(d), de->d_name, ctx);
-	if (r == 0 && errno)
-		r = -errno;
-	(void)closedir(d);
-	return r;
+	return fd < 0 ? -errno : walk_each_name(fd, fn, ctx);
 }
 
 static int remove_fact(int fd, const char *fact, void *ctx)

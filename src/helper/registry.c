@@ -23,7 +23,6 @@
 #define NEW_SUFFIX ".new"
 #define DEAD_SUFFIX ".dead"
 
-static int each_name(int dirfd, int (*fn)(const char *name, void *ctx), void *ctx);
 static int check_dir_at(int dirfd, const char *name);
 
 struct owner {
@@ -31,10 +30,11 @@ struct owner {
 	bool seen_mine, seen_other;
 };
 
-static int find_owner(const char *name, void *ctx)
+static int find_owner(int dir_fd, const char *name, void *ctx)
 {
 	struct owner *o = ctx;
 
+	(void)dir_fd;
 	if (strncmp(name, "pidns.", 6) == 0 && name[6] &&
 	    strspn(name + 6, "0123456789") == strlen(name + 6)) {
 		if (strcmp(name, o->mine) == 0)
@@ -67,7 +67,7 @@ static int check_owner(int fd, bool may_claim)
 	/* Look and claim in one step: two first helpers of two pid namespaces. */
 	if (flock(fd, LOCK_EX) < 0)
 		return -errno;
-	r = each_name(fd, find_owner, &o);
+	r = walk_each_name(fd, find_owner, &o);
 	if (r == 0 && o.seen_other)
 		r = -EXDEV;
 	if (r == 0 && !o.seen_mine && may_claim && mkdirat(fd, mine, 0700) < 0 &&
@@ -153,31 +153,6 @@ int reg_lock(int shared_fd, const char *key, bool wait)
 	return -EDEADLK;
 }
 
-/* Call fn for every name in dirfd but "." and "..".  First error wins. */
-static int each_name(int dirfd, int (*fn)(const char *name, void *ctx), void *ctx)
-{
-	/* A new open file description: a dup() would share (and keep) the offset. */
-	int dup = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
-	struct dirent *de;
-	DIR *d;
-
-	if (dup < 0)
-		return -errno;
-	d = fdopendir(dup);
-	if (!d) {
-		r = -errno;
-		(void)close(dup);
-		return r;
-	}
-	while (r == 0 && (errno = 0, de = readdir(d)))
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			r = fn(de->d_name, ctx);
-	if (r == 0 && errno)
-		r = -errno;
-	(void)closedir(d);
-	return r;
-}
-
 static int parse_u64(const char *s, uint64_t *v, const char **rest)
 {
 	char *end;
@@ -255,24 +230,23 @@ static int parse_fact(const char *name, void *ctx)
 }
 
 struct checked {
-	int fd;
 	int (*fn)(const char *name, void *ctx);
 	void *ctx;
 };
 
-static int check_then(const char *name, void *ctx)
+static int check_then(int dir_fd, const char *name, void *ctx)
 {
 	struct checked *c = ctx;
 
-	return check_dir_at(c->fd, name) < 0 ? -EPERM : c->fn(name, c->ctx);
+	return check_dir_at(dir_fd, name) < 0 ? -EPERM : c->fn(name, c->ctx);
 }
 
-/* each_name over a checked entry dir, every fact checked too. */
+/* walk_each_name over a checked entry dir, every fact checked too. */
 static int each_fact(int entry_fd, int (*fn)(const char *, void *), void *ctx)
 {
-	struct checked c = { entry_fd, fn, ctx };
+	struct checked c = { fn, ctx };
 
-	return each_name(entry_fd, check_then, &c);
+	return walk_each_name(entry_fd, check_then, &c);
 }
 
 int reg_load(int shared_fd, const char *key, struct reg_entry *e)
@@ -513,12 +487,13 @@ struct keys {
  * Every entry, and every lock without one: what a helper killed half-way
  * left of a key (its lock, KEY.new, KEY.dead) is found through the lock.
  */
-static int key_only(const char *name, void *ctx)
+static int key_only(int dir_fd, const char *name, void *ctx)
 {
 	struct keys *k = ctx;
 	const char *dot = strchr(name, '.');
 	char key[REG_KEY_MAX];
 
+	(void)dir_fd; /* k->shared_fd */
 	if (!dot)
 		return k->fn(name, k->ctx);
 	if (strcmp(dot, ".lock") != 0 || (size_t)(dot - name) >= sizeof(key))
@@ -531,7 +506,7 @@ int reg_each_key(int shared_fd, int (*fn)(const char *key, void *ctx), void *ctx
 {
 	struct keys k = { shared_fd, fn, ctx };
 
-	return each_name(shared_fd, key_only, &k);
+	return walk_each_name(shared_fd, key_only, &k);
 }
 
 bool reg_has_entry(int shared_fd, const char *key)
