@@ -184,12 +184,10 @@ static __attribute__((noreturn)) void holder_main(bool mount_proc, const char *k
 	holder_wait(entry_fd);
 }
 
-int holder_start(bool mount_proc, const char *key, struct holder *h)
+int holder_spawn(bool mount_proc, const char *key, struct holder *h)
 {
 	int sv[2], pidfd = -1;
 	pid_t pid;
-	char c = 0;
-	int r;
 
 	*h = (struct holder){ .pidfd = -1, .ctl = -1 };
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -200,21 +198,31 @@ int holder_start(bool mount_proc, const char *key, struct holder *h)
 		(void)close(sv[0]);
 		holder_main(mount_proc, key, sv[1]);
 	}
-	r = pid < 0 ? -errno : 0;
 	(void)close(sv[1]);
-	if (r == 0 && recv(sv[0], &c, 1, 0) != 1)
-		r = -ECHILD;
-	if (r == 0 && c != MSG_READY)
-		r = -EPROTO;
+	if (pid < 0) {
+		int e = errno;
+
+		(void)close(sv[0]);
+		return -e;
+	}
+	h->id.pid = pid;
 	h->pidfd = pidfd;
 	h->ctl = sv[0];
-	if (r == 0)
-		r = procid_of(pid, pidfd, &h->id);
-	if (r < 0) {
-		holder_forget(h);
-		return r;
-	}
 	return 0;
+}
+
+int holder_ready(struct holder *h)
+{
+	char c = 0;
+	int r = recv(h->ctl, &c, 1, 0) == 1 ? 0 : -ECHILD;
+
+	if (r == 0 && c != MSG_READY)
+		r = -EPROTO;
+	if (r == 0)
+		r = procid_of(h->id.pid, h->pidfd, &h->id);
+	if (r < 0)
+		holder_forget(h);
+	return r;
 }
 
 int holder_commit(struct holder *h, int entry_fd)

@@ -2,8 +2,8 @@
 /*
  * The holder: the one process that keeps a shared namespace set alive.
  *
- * Forked by the helper after it made the set (so it is a member of every
- * namespace; of a new pid namespace it is PID 1, which mounts that
+ * Forked by the helper after it made the set's namespaces (so it is a member
+ * of every one; of a new pid namespace it is PID 1, which mounts that
  * namespace's /proc and reaps orphans).  It keeps no capability and no fd,
  * stacks a filter of its own on the helper's, and waits.  It ends when its
  * registry entry is retired (a helper released the set), or at once if the
@@ -31,11 +31,20 @@ struct holder {
 void holder_keep_cmdline(int argc, char **argv);
 
 /*
- * Fork the holder of the set key and wait until it is ready: with
- * mount_proc (a new pid namespace in a new mount namespace) it has mounted
- * /proc.  0 or -errno.
+ * Fork the holder of the set key (h->id.pid is set; the rest by
+ * holder_ready()).  It readies itself while the caller goes on; with
+ * mount_proc (a new pid namespace in a new mount namespace) it mounts
+ * /proc first, so it is forked only after the last path walk of the
+ * helper's.  0 or -errno.
  */
-int holder_start(bool mount_proc, const char *key, struct holder *h);
+int holder_spawn(bool mount_proc, const char *key, struct holder *h);
+
+/*
+ * Wait until the holder forked by holder_spawn() is ready (its /proc
+ * mounted, its own step entered, open to the helper's /proc/PID/ns) and
+ * record which process it is.  0, or -errno with the holder forgotten.
+ */
+int holder_ready(struct holder *h);
 
 /*
  * The registry entry is written: the holder may outlive us.  It gets the

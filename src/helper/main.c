@@ -117,17 +117,20 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	timing_mark("plan");
 	mask = session_mask(req, st);
 	if (status != STATUS_OK || mask == 0 || r < 0 || session_check(req, mask) < 0) {
+		(void)planner_end(plan);
 		(void)child_finish(&registry, "registry", why, sizeof(why)); /* no question: it exits */
 		return status != STATUS_OK || mask == 0 ? status : STATUS_SESSION_ERR;
 	}
 	step_unneeded(unneeded_caps(st));
 
 	if (shared) {
-		r = session_registry(req, st, mask, &registry);
+		r = session_registry(req, st, mask, plan, &registry);
 		if (r == 1) {
 			session_fill_reply(req, st, true, true);
 			return STATUS_OK;
 		}
+		if (r == 0)
+			r = shared_spawn_holder(&st->shared, mask);
 	}
 
 	if (r == 0 && st->n_jobs) {
@@ -137,6 +140,15 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 		if (r == 0)
 			r = session_polydirs(st);
 	}
+
+	/*
+	 * The plan child (unless reaped before the registry was asked) and the
+	 * registry child (if it said make) ended meanwhile: their status counts.
+	 */
+	if (planner_end(plan) < 0 && r == 0)
+		r = -ECHILD;
+	if (registrar_end(&registry) < 0 && r == 0)
+		r = -ECHILD;
 
 	/* Only a pid namespace's holder mounts anything after the polydirs. */
 	if (!(mask & POLYNS_NS_PID))

@@ -126,18 +126,30 @@ enum wire_status planner_finish(struct child *c, struct session_state *st)
 	size_t n_fds;
 	ssize_t len = child_relay(c, MSG_PLAN, true, msg, NULL, 0, &n_fds);
 	int r = len < 0 ? (int)len : take_plan(msg, (size_t)len, &status, st);
-	int end = child_finish(c, "plan", why, sizeof(why));
+	int end;
 
-	if (end < 0 && r == 0)
-		r = -ECHILD;
-	if (r < 0) {
+	/* A usable plan: the child exits while the helper goes on (planner_end()). */
+	if (r == 0)
+		return status;
+	end = child_finish(c, "plan", why, sizeof(why));
+	{
 		char buf[CHILD_WHY_MAX];
 		const char *failure = child_failure(buf, sizeof(buf), r, end, why);
 
 		st->n_jobs = 0;
 		if (failure)
 			hlog(LOG_ERR, "the plan child gave no usable plan: %s", failure);
-		return STATUS_SYSTEM_ERR;
 	}
-	return status;
+	return STATUS_SYSTEM_ERR;
+}
+
+int planner_end(struct child *c)
+{
+	char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];
+	int end = child_finish(c, "plan", why, sizeof(why));
+	const char *failure = end < 0 ? child_failure(buf, sizeof(buf), -ECHILD, end, why) : NULL;
+
+	if (failure)
+		hlog(LOG_ERR, "the plan child failed after its plan: %s", failure);
+	return end < 0 ? -ECHILD : 0;
 }

@@ -84,7 +84,11 @@ static int answer_helper(int sock, const struct reg_msg *m, const int *fds, size
 	return r;
 }
 
-/* The child: the set named by the helper, looked up; the answer with its fds. */
+/*
+ * The child: confined at once, while the helper makes the namespaces and
+ * waits for the plan; then the set the helper names, looked up; the answer
+ * with its fds.
+ */
 static int registrar_main(int sock, void *arg)
 {
 	static uint8_t msg[WIRE_MAX_MSG];
@@ -93,9 +97,17 @@ static int registrar_main(int sock, void *arg)
 	struct reg_msg go = { 0 }, answer = { .plan = "", .key = "", .token = "" };
 	size_t n_fds;
 	int fds[MAKE_FDS], shared_fd = -1, pending_fd = -1;
-	ssize_t len = channel_recv(sock, msg, NULL, 0, &n_fds);
-	int r;
+	/* Our own /proc fd (child_start closed the helper's), in the same namespaces. */
+	int r = procid_reopen();
+	ssize_t len;
 
+	if (r < 0)
+		hlog(LOG_ERR, "opening /proc: %s", strerror(-r));
+	if (r == 0)
+		r = confine(req, &shared_fd, &pending_fd);
+	if (r == 0 && (r = step_enter(STEP_REGISTRY)) < 0)
+		hlog(LOG_ERR, "entering the registry step failed: %s", strerror(-r));
+	len = channel_recv(sock, msg, NULL, 0, &n_fds);
 	if (len == -EPIPE)
 		return 0; /* the helper needs no set after all */
 	if (len < 0 || reg_msg_decode(msg, (size_t)len, &go) < 0) {
@@ -103,14 +115,6 @@ static int registrar_main(int sock, void *arg)
 		     strerror(len < 0 ? (int)-len : EBADMSG));
 		return -EBADMSG;
 	}
-	/* Our own /proc fd (child_start closed the helper's), in the same namespaces. */
-	r = procid_reopen();
-	if (r < 0)
-		hlog(LOG_ERR, "opening /proc: %s", strerror(-r));
-	if (r == 0)
-		r = confine(req, &shared_fd, &pending_fd);
-	if (r == 0 && (r = step_enter(STEP_REGISTRY)) < 0)
-		hlog(LOG_ERR, "entering the registry step failed: %s", strerror(-r));
 	if (r < 0) {
 		answer.result = r; /* logged here: the helper does not log it again */
 		return answer_helper(sock, &answer, NULL, 0);
@@ -235,6 +239,9 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 	told = r == 0;
 	if (told)
 		r = take_answer(&answer, fds, n_fds, req, mask, c, made);
+	/* To make the set: the child ends while the polydirs are made (registrar_end()). */
+	if (r == 0)
+		return 0;
 	end = child_finish(child, "registry", why, sizeof(why));
 	if (!told) {
 		failure = child_failure(buf, sizeof(buf), r, end, why);
@@ -251,4 +258,15 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 		made->n = 0;
 	}
 	return r;
+}
+
+int registrar_end(struct child *child)
+{
+	char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];
+	int end = child_finish(child, "registry", why, sizeof(why));
+	const char *failure = end < 0 ? child_failure(buf, sizeof(buf), -ECHILD, end, why) : NULL;
+
+	if (failure)
+		hlog(LOG_ERR, "the registry child failed after its answer: %s", failure);
+	return end < 0 ? -ECHILD : 0;
 }

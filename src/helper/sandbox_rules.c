@@ -84,7 +84,8 @@ struct rule {
 #define PATH_OPENERS (S(SETUP) | S(PLAN) | S(NAMESPACES) | S(REGISTRY) | S(POLYDIRS) |        \
 		      S(SETS) | S(UNMOUNT) | S(CLOSE_REGISTRY) | S(CLEANUP))
 #define DIR_LISTERS (S(PLAN) | S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY) | S(CLEANUP) | S(TREE))
-#define CHILDREN_MADE (S(SETUP) | S(SETS)) /* registry, tree children; the holder */
+/* registry, tree children; the holder (in namespaces, or in sets for a pid namespace) */
+#define CHILDREN_MADE (S(SETUP) | S(NAMESPACES) | S(SETS))
 
 static const struct rule rules[] = {
 	/* process lifetime */
@@ -118,10 +119,10 @@ static const struct rule rules[] = {
 	ALLOW(landlock_restrict_self, ENTRY | S(PLAN), "enter the Landlock domain"),
 
 	/* the conversation: module on fd 3, children on their socketpair */
-	ALLOW(recvmsg, S(SETUP) | S(NAMESPACES) | S(PLAN) | S(CLEANUP) | S(HOLDER),
-	      "the request; names answers; the plan (taken in namespaces); the registry "
-	      "child's question and the tree child's instances (before their steps); the "
-	      "tree child's answer; the holder's entry fd, at commit"),
+	ALLOW(recvmsg, S(SETUP) | S(NAMESPACES) | S(PLAN) | S(REGISTRY) | S(CLEANUP) |
+	      S(HOLDER), "the request; names answers; the plan (taken in namespaces); the "
+	      "registry child's question (in its step); the tree child's instances (before "
+	      "its step); the tree child's answer; the holder's entry fd, at commit"),
 	ALLOW(sendmsg, EVERY & ~S(HOLDER), "logs, queries, the plan and the reply with fds"),
 
 	/* files: read-only opens and metadata */
@@ -195,7 +196,8 @@ static const struct rule rules[] = {
 		 ARG_EQ(1, SOCK_SEQPACKET | SOCK_CLOEXEC)),
 	ALLOW_IF(clone, CHILDREN_MADE, "fork a child: plain, with a pidfd, nothing shared",
 		 ARG_EQ(0, CLONE_PIDFD | SIGCHLD)),
-	ALLOW_IF(wait4, S(NAMESPACES) | S(CLEANUP), "reap the plan, registry or tree child",
+	ALLOW_IF(wait4, S(NAMESPACES) | S(POLYDIRS) | S(CLEANUP), "reap the plan, registry "
+		 "(after the polydirs are made, when it said make) or tree child",
 		 ARG_EQ(2, 0)),
 	ALLOW_IF(wait4, S(HOLDER), "the holder reaps orphans, never blocking",
 		 ARG_EQ(2, WNOHANG)),
@@ -209,9 +211,9 @@ static const struct rule rules[] = {
 		 "a mount namespace's 64-bit id (tmpdirs' pending records); the kernel reads the "
 		 "command's low 32 bits, which musl's ioctl() passes sign-extended",
 		 ARG_MASKED_EQ(1, 0xffffffffU, NS_GET_MNTNS_ID)),
-	ALLOW(close_range, S(SETUP) | S(SETS),
+	ALLOW(close_range, CHILDREN_MADE,
 	      "children keep no fd of the helper's but their channel"),
-	ALLOW(rt_sigprocmask, S(SETS), "the holder blocks every signal (before its step)"),
+	ALLOW(rt_sigprocmask, S(NAMESPACES) | S(SETS), "the holder blocks every signal (before its step)"),
 	ALLOW_IF(inotify_init1, S(HOLDER), "the holder watches its registry entry",
 		 ARG_EQ(0, IN_CLOEXEC)),
 	ALLOW_IF(inotify_add_watch, S(HOLDER), "the holder ends when its entry is retired",
@@ -219,8 +221,8 @@ static const struct rule rules[] = {
 	ALLOW_IF(signalfd4, S(HOLDER), "the holder waits for SIGCHLD beside its watch",
 		 ARG_EQ(3, SFD_CLOEXEC | SFD_NONBLOCK)),
 	ALLOW(ppoll, S(HOLDER), "the holder waits for its entry to go, or a child"),
-	ALLOW_IF(prctl, S(SETS), "the holder's name", ARG_EQ(0, PR_SET_NAME)),
-	ALLOW_IF2(prctl, S(SETS), "the holder's /proc/PID/ns is open to the next helper",
+	ALLOW_IF(prctl, S(NAMESPACES) | S(SETS), "the holder's name", ARG_EQ(0, PR_SET_NAME)),
+	ALLOW_IF2(prctl, S(NAMESPACES) | S(SETS), "the holder's /proc/PID/ns is open to the next helper",
 		  ARG_EQ(0, PR_SET_DUMPABLE), ARG_EQ(1, 1)),
 };
 

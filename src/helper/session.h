@@ -41,12 +41,14 @@ int session_check(const struct wire_request *req, unsigned int mask);
 int session_namespaces(const struct wire_request *req, unsigned int mask);
 
 /*
- * registry: name the set and ask the registry child (registrar.h) about it,
- * then reap the child.  1 joined a live set (st->made holds it), 0 make one
- * (st->shared holds the registry and the key's lock), -errno.
+ * registry: name the set, reap the plan child (its exit status counts
+ * before any set is joined or made), and ask the registry child
+ * (registrar.h) about the set.  1 joined a live set (st->made holds it;
+ * the registry child is reaped), 0 make one (st->shared holds the registry
+ * and the key's lock; registrar_end() reaps the child), -errno.
  */
 int session_registry(const struct wire_request *req, struct session_state *st,
-		     unsigned int mask, struct child *registry);
+		     unsigned int mask, struct child *plan, struct child *registry);
 
 /*
  * namespaces, before polydirs: what the jobs need to know of the session,

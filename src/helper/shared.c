@@ -229,11 +229,27 @@ static int commit(struct shared_ctx *c)
 	return r;
 }
 
+int shared_spawn_holder(struct shared_ctx *c, unsigned int mask)
+{
+	int r;
+
+	if (mask & POLYNS_NS_PID)
+		return 0;
+	r = holder_spawn(false, c->key, &c->holder);
+	if (r < 0)
+		hlog(LOG_ERR, "making the shared namespaces %s failed at starting the holder: %s",
+		     c->key, strerror(-r));
+	return r;
+}
+
 int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tmpdirs,
 		  size_t n_tmpdirs, struct made_ns *made)
 {
 	const char *step = "starting the holder";
-	int r = holder_start(mask & POLYNS_NS_PID, c->key, &c->holder);
+	int r = c->holder.ctl >= 0 ? 0 : holder_spawn(mask & POLYNS_NS_PID, c->key, &c->holder);
+
+	if (r == 0)
+		r = holder_ready(&c->holder);
 
 	if (r == 0) {
 		test_hook("holder-started", WIRE_FD_SLOT);

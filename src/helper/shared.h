@@ -58,8 +58,17 @@ int shared_begin(const struct wire_request *req, struct shared_ctx *c);
 int shared_open_joined(const struct shared_ctx *c, unsigned int mask, struct made_ns *made);
 
 /*
+ * After shared_begin() said 0 (a new set), before the polydirs are made:
+ * fork the set's holder now, so that it readies itself (drops its fds, takes
+ * its own step) while they are made.  Not for a pid namespace: its holder
+ * mounts /proc, and the polydirs step still resolves /proc/self paths; that
+ * holder is forked by shared_create().  0 or -errno (logged).
+ */
+int shared_spawn_holder(struct shared_ctx *c, unsigned int mask);
+
+/*
  * In the new namespaces (capabilities of the polydir phase still held):
- * start the holder, open the set's fds from it, write the entry with the
+ * start the holder (or wait for the one shared_spawn_holder() forked), open the set's fds from it, write the entry with the
  * tmpdir instances made, and let the holder live on.  0 or -errno (logged;
  * the holder is gone again).
  */

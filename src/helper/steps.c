@@ -41,11 +41,12 @@ static const struct step_info steps[STEP_COUNT] = {
 		"take the request; parse namespace.conf and namespace.d, resolve names "
 		"through the parent, plan the session; the plan goes to the parent" },
 	[STEP_NAMESPACES] = {
-		"namespaces", SYS_ADMIN | NET_ADMIN, B(POLYDIRS), false,
+		"namespaces", SYS_ADMIN | NET_ADMIN, B(POLYDIRS) | B(HOLDER), false,
 		"root", "-",
 		"unshare every requested namespace and always a mount namespace, "
 		"set its propagation, bring up lo; nothing later touches the host's; "
-		"then take the plan, name the set and ask the registry child" },
+		"then take the plan, name the set and ask the registry child; for a "
+		"new set without a pid namespace, fork its holder" },
 	[STEP_REGISTRY] = {
 		"registry", 0, 0, true,
 		"root, no capabilities, own process", "Landlock: read and change beneath "
@@ -61,7 +62,8 @@ static const struct step_info steps[STEP_COUNT] = {
 	[STEP_SETS] = {
 		"sets", SYS_ADMIN | DAC_OVERRIDE, B(HOLDER) | B(REPLY), true,
 		"root", "-",
-		"start the holder (it mounts a pid namespace's /proc), record the set, "
+		"start the holder of a pid namespace (it mounts its /proc) or wait for "
+		"the one forked in namespaces, record the set, "
 		"open the namespace fds; undo tmpdirs on failure" },
 	[STEP_HOLDER] = {
 		"holder", 0, 0, true,

@@ -9,7 +9,8 @@
  * child that outlives the helper.
  *
  * Open:  setup -> namespaces -> registry -> polydirs -> sets -> reply
- *   \-> plan (child, forked before setup)        \-> holder (child)
+ *   \-> plan (child, forked before setup)
+ *                    \-> holder (child, of a new set; in sets for a pid ns)
  * Close: setup -> unmount -> close-registry -> cleanup -> close-reply
  *          \-> tree (child)
  *
