@@ -102,7 +102,8 @@ ssize_t child_relay(struct child *c, uint32_t want, bool names_allowed, uint8_t 
 		ssize_t len = channel_recv(c->sock, buf, fds, max_fds, n_fds);
 		int r;
 
-		if (len == -EPIPE)
+		/* Its end: closed, or closed with our last message unread. */
+		if (len == -EPIPE || len == -ECONNRESET)
 			return -ECHILD;
 		if (len < 0)
 			return len;

@@ -228,7 +228,11 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 	size_t n_fds = 0;
 	int r = reg_msg_send(child->sock, &go, NULL, 0), told, end;
 
-	if (r == 0) {
+	/*
+	 * A child that ended before the question (it enters its step first)
+	 * may have said why: its lines are read, then its end (-ECHILD).
+	 */
+	if (r == 0 || r == -EPIPE || r == -ECONNRESET) {
 		/* static: answer's strings point into it until the token is copied */
 		static uint8_t msg[WIRE_MAX_MSG];
 		ssize_t len = child_relay(child, MSG_REGISTRY, false, msg, fds, WIRE_MAX_FDS,
