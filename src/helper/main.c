@@ -58,6 +58,8 @@ static int reply(enum step s, const struct wire_reply *reply, const struct made_
 	r = wire_encode_reply(&b, reply);
 	if (r == 0)
 		r = channel_send(SOCK, &b, made->fds, made->n);
+	if (r == 0)
+		test_hook("replied", SOCK);
 	return r;
 }
 

@@ -243,9 +243,9 @@ static void fail_conversation(struct conv *c, int r)
 			   strerror(-r));
 }
 
-int converse(pam_handle_t *pamh, struct conv_state *st, struct helper_proc *h,
-	     const struct wire_request *req, unsigned int timeout_sec,
-	     struct helper_result *res)
+int converse_reply(pam_handle_t *pamh, struct conv_state *st, struct helper_proc *h,
+		   const struct wire_request *req, unsigned int timeout_sec,
+		   struct helper_result *res)
 {
 	struct conv c = { .pamh = pamh, .st = st, .h = h, .timeout_sec = timeout_sec };
 	int r;
@@ -261,9 +261,29 @@ int converse(pam_handle_t *pamh, struct conv_state *st, struct helper_proc *h,
 	if (r < 0) {
 		fail_conversation(&c, r);
 		memset(res, 0, sizeof(*res));
-		return r;
 	}
-	r = reap_clean_exit(&c);
+	return r;
+}
+
+int converse_end(pam_handle_t *pamh, struct helper_proc *h, unsigned int timeout_sec)
+{
+	struct conv c = { .pamh = pamh, .h = h, .timeout_sec = timeout_sec };
+
+	if (h->pid <= 0)
+		return 0; /* reaped already */
+	(void)clock_gettime(CLOCK_MONOTONIC, &c.deadline);
+	c.deadline.tv_sec += timeout_sec;
+	return reap_clean_exit(&c);
+}
+
+int converse(pam_handle_t *pamh, struct conv_state *st, struct helper_proc *h,
+	     const struct wire_request *req, unsigned int timeout_sec,
+	     struct helper_result *res)
+{
+	int r = converse_reply(pamh, st, h, req, timeout_sec, res);
+
+	if (r == 0)
+		r = converse_end(pamh, h, timeout_sec);
 	if (r < 0)
 		helper_result_close(res);
 	return r;

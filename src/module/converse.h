@@ -44,6 +44,17 @@ int converse(pam_handle_t *pamh, struct conv_state *st, struct helper_proc *h,
 	     const struct wire_request *req, unsigned int timeout_sec,
 	     struct helper_result *res);
 
+/*
+ * converse() in two halves, so that the caller can work while the helper
+ * exits: converse_reply() until the reply (a failure reaps the helper, as
+ * converse() does); then converse_end(), which reaps it and fails unless it
+ * exited 0 (nothing to do if it was reaped).  Both 0 or -errno, logged.
+ */
+int converse_reply(pam_handle_t *pamh, struct conv_state *st, struct helper_proc *h,
+		   const struct wire_request *req, unsigned int timeout_sec,
+		   struct helper_result *res);
+int converse_end(pam_handle_t *pamh, struct helper_proc *h, unsigned int timeout_sec);
+
 void helper_result_close(struct helper_result *res);
 
 #endif

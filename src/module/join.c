@@ -59,14 +59,21 @@ static int check_fd(pam_handle_t *pamh, int fd, const struct wire_ns *id)
 		return 0;
 	owner_fd = ioctl(fd, NS_GET_USERNS);
 	if (owner_fd < 0 || fstat(owner_fd, &owner) < 0 ||
-	    stat("/proc/self/ns/user", &own_user) < 0 || !same_file(&owner, &own_user)) {
+	    stat("/proc/self/ns/user", &own_user) < 0) {
+		int e = errno;
+
 		if (owner_fd >= 0)
 			(void)close(owner_fd);
+		pam_syslog(pamh, LOG_ERR, "cannot tell which user namespace owns the helper's "
+			   "%s namespace: %s", name, strerror(e));
+		return -e;
+	}
+	(void)close(owner_fd);
+	if (!same_file(&owner, &own_user)) {
 		pam_syslog(pamh, LOG_ERR, "helper's %s namespace is not owned by our user "
 			   "namespace", name);
 		return -EPERM;
 	}
-	(void)close(owner_fd);
 	return 0;
 }
 

@@ -158,7 +158,10 @@ static int status_to_pam(uint32_t status)
 	}
 }
 
-/* t: spawn started, helper exec'd, helper reaped after its reply, session entered. */
+/*
+ * t: spawn started, helper exec'd, its reply read, session entered (joined,
+ * the helper reaped, init scripts run).
+ */
 static void log_timing(pam_handle_t *pamh, const uint64_t t[4], uint64_t inits_at)
 {
 	uint64_t inits = inits_at ? t[3] - inits_at : 0;
@@ -171,12 +174,12 @@ static void log_timing(pam_handle_t *pamh, const uint64_t t[4], uint64_t inits_a
 }
 
 /*
- * Join, run the init scripts, keep what close needs: all of it or, after
- * undoing the join, none of it.
+ * Join (while the helper exits), reap the helper, run the init scripts,
+ * keep what close needs: all of it or, after undoing the join, none of it.
  */
 static int enter_session(pam_handle_t *pamh, struct conv_state *st,
 			 const struct polyns_options *o, const struct helper_result *res,
-			 const char *user, uint64_t *inits_at)
+			 struct helper_proc *h, const char *user, uint64_t *inits_at)
 {
 	struct join_saved saved = { { 0 } };
 	bool has_pid = false, joined = false;
@@ -204,9 +207,14 @@ static int enter_session(pam_handle_t *pamh, struct conv_state *st,
 		ret = PAM_SESSION_ERR;
 	} else {
 		joined = true;
-		*inits_at = monotonic_us();
-		ret = run_inits(pamh, &res->reply, user, o->timeout_sec) < 0 ? PAM_SESSION_ERR
-									    : PAM_SUCCESS;
+		/* The helper exited meanwhile, and must have exited 0 (else undone below). */
+		ret = converse_end(pamh, h, o->timeout_sec) < 0 ? PAM_SESSION_ERR : PAM_SUCCESS;
+		if (ret == PAM_SUCCESS) {
+			*inits_at = monotonic_us();
+			ret = run_inits(pamh, &res->reply, user, o->timeout_sec) < 0
+				      ? PAM_SESSION_ERR
+				      : PAM_SUCCESS;
+		}
 	}
 	if (ret == PAM_SUCCESS && (res->reply.n_tmpdirs > 0 || res->reply.registry[0] ||
 				   ((o->flags & POLYNS_OPT_UNMOUNT_ON_CLOSE) &&
@@ -217,6 +225,7 @@ static int enter_session(pam_handle_t *pamh, struct conv_state *st,
 	if (ret != PAM_SUCCESS) {
 		if (joined)
 			join_undo(pamh, &saved);
+		(void)converse_end(pamh, h, o->timeout_sec); /* gone before another starts */
 		/* Back where we started: the helper can undo what it made or counted. */
 		if (res->reply.n_tmpdirs > 0 || res->reply.registry[0])
 			close_data_discard(pamh, st, o, &res->reply, mnt_fd);
@@ -249,13 +258,16 @@ static int run_helper(pam_handle_t *pamh, struct conv_state *st,
 		pam_syslog(pamh, LOG_ERR, "cannot start the helper: %s",
 			   spawn_describe(msg, sizeof(msg), o->helper, r, &fail));
 		ret = PAM_SESSION_ERR;
-	} else if (converse(pamh, st, &h, req, o->timeout_sec, &res) < 0) {
+	} else if (converse_reply(pamh, st, &h, req, o->timeout_sec, &res) < 0) {
 		ret = PAM_SESSION_ERR;
 	} else {
 		t[2] = monotonic_us();
 		ret = status_to_pam(res.reply.status);
+		/* The helper exits meanwhile; enter_session() reaps it once joined. */
 		if (ret == PAM_SUCCESS)
-			ret = enter_session(pamh, st, o, &res, req->user.name, &inits_at);
+			ret = enter_session(pamh, st, o, &res, &h, req->user.name, &inits_at);
+		if (converse_end(pamh, &h, o->timeout_sec) < 0 && ret == PAM_SUCCESS)
+			ret = PAM_SESSION_ERR; /* not reached: a joined session reaped it */
 		helper_result_close(&res);
 		t[3] = monotonic_us();
 		if (o->flags & POLYNS_OPT_DEBUG)

@@ -8,8 +8,11 @@ parts: before the helper, spawn, helper, total); its medians follow on a
 line of their own.
 Prints the median of each part over the sessions found:
   spawn      clone to the helper's exec (the module's vspawn)
-  exec+exit  the helper's time the helper cannot see: exec to main, and its
-             reply step, exit and reaping (module's "helper" - helper's "done")
+  exec+reply (open) the helper's time the helper cannot see: exec to main,
+             and its reply step until the module has read the reply (module's
+             "helper" - helper's "done"); its exit overlaps the module's
+             setns calls, and waiting for it is in "join"
+  exec+exit  (close) the same, with the helper's exit and reaping
   A>B        from the helper's mark A to mark B (each step's mark is taken as
              it is entered, so A>B is step A's work plus entering B)
   join, init scripts, total   the module's figures
@@ -30,7 +33,7 @@ def pairs(text):
 def row_of(op, helper, mod):
     """One session's parts, in order."""
     if op == "open":
-        row = [("spawn", mod["spawn"]), ("exec+exit", mod["helper"] - helper[-1][1])]
+        row = [("spawn", mod["spawn"]), ("exec+reply", mod["helper"] - helper[-1][1])]
     else:
         row = [("before the helper", mod["before the helper"]), ("spawn", mod["spawn"]),
                ("exec+exit", mod["helper"] - helper[-1][1])]

@@ -292,6 +292,16 @@ hook namespaces extra-fds
 expect_refused helper_too_many_fds_refuses_session "malformed message" fault
 hook reply exit
 expect_refused helper_exit_without_reply_refuses_session "helper exited without a reply" fault
+# The module joins while the helper exits: a helper that dies after a good
+# reply still refuses the session, with the join undone (expect_refused
+# checks the caller's namespaces) and a shared set's count given back.
+hook replied crash
+expect_refused helper_crash_after_reply_refuses_session "helper killed by signal 11" fault
+pam_conf faultshared "share=user ns=ipc timeout=2"
+expect_refused helper_crash_after_shared_reply_refuses_session "helper killed by signal 11" faultshared
+left=$(ls /run/polyns/shared | grep '^user-' | grep -v '\.lock$')
+[ -d /run/polyns/shared ] && [ -z "$left" ] && ok crash_after_shared_reply_leaves_no_set ||
+	not_ok crash_after_shared_reply_leaves_no_set "no registry, or left in it: $left"
 hook request hang
 start=$(date +%s)
 expect_refused helper_hang_is_killed_at_deadline "did not answer within 2 s" fault
