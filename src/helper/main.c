@@ -89,11 +89,10 @@ static uint64_t unneeded_caps(const struct session_state *st)
  * namespaces (they do not depend on it).  Returns the reply's status.
  */
 static enum wire_status open_session(const struct wire_request *req, struct session_state *st,
-				     struct child *plan)
+				     struct child *plan, struct child *registry)
 {
 	char why[CHILD_WHY_MAX];
 	enum wire_status status;
-	struct child registry = { .pid = -1, .sock = -1 };
 	bool shared = shared_needed(req, req->ns_mask);
 	unsigned int mask;
 	int r;
@@ -107,7 +106,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 		step_unneeded(CAP_BIT(CAP_NET_ADMIN));
 	r = planner_send(plan, req);
 	if (r == 0 && shared)
-		r = registrar_start(req, &registry);
+		r = registrar_start(req, registry);
 	if (r < 0) {
 		(void)child_finish(plan, "plan", why, sizeof(why));
 		return STATUS_SYSTEM_ERR;
@@ -120,13 +119,13 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	mask = session_mask(req, st);
 	if (status != STATUS_OK || mask == 0 || r < 0 || session_check(req, mask) < 0) {
 		(void)planner_end(plan);
-		(void)child_finish(&registry, "registry", why, sizeof(why)); /* no question: it exits */
+		(void)child_finish(registry, "registry", why, sizeof(why)); /* no question: it exits */
 		return status != STATUS_OK || mask == 0 ? status : STATUS_SESSION_ERR;
 	}
 	step_unneeded(unneeded_caps(st));
 
 	if (shared) {
-		r = session_registry(req, st, mask, plan, &registry);
+		r = session_registry(req, st, mask, plan, registry);
 		if (r == 1) {
 			session_fill_reply(req, st, true, true);
 			return STATUS_OK;
@@ -149,7 +148,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	 */
 	if (planner_end(plan) < 0 && r == 0)
 		r = -ECHILD;
-	if (registrar_end(&registry) < 0 && r == 0)
+	if (registrar_end(registry) < 0 && r == 0)
 		r = -ECHILD;
 
 	/* Only a pid namespace's holder mounts anything after the polydirs. */
@@ -223,6 +222,7 @@ int main(int argc, char **argv)
 	static struct wire_request req;
 	static struct session_state st;
 	struct child tree = { .pid = -1, .sock = -1 }, plan = { .pid = -1, .sock = -1 };
+	struct child registry = { .pid = -1, .sock = -1 };
 	enum wire_op op = op_of(argc, argv);
 	int r;
 
@@ -279,7 +279,7 @@ int main(int argc, char **argv)
 	test_hook_selinux(&req.context);
 
 	if (req.op == OP_OPEN) {
-		st.reply.status = open_session(&req, &st, &plan);
+		st.reply.status = open_session(&req, &st, &plan, &registry);
 	} else {
 		char why[CHILD_WHY_MAX];
 
@@ -299,6 +299,13 @@ int main(int argc, char **argv)
 	timing_mark("done");
 	timing_log(req.op == OP_OPEN ? "open" : "close");
 	r = reply(req.op == OP_OPEN ? STEP_REPLY : STEP_CLOSE_REPLY, &st.reply, &st.made);
+	/*
+	 * A registry child that let us join ends while the module joins: a
+	 * failure after its answer fails our exit status, so the module refuses
+	 * the session and counts it out again.
+	 */
+	if (registrar_end(&registry) < 0)
+		r = -ECHILD;
 	session_state_free(&st);
 	return r < 0 ? 1 : 0;
 }

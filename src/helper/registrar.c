@@ -17,6 +17,7 @@
 #include "reg_wire.h"
 #include "rundir.h"
 #include "sandbox.h"
+#include "test_hook.h"
 #include "util.h"
 
 #define MAKE_FDS 2 /* the registry directory, the key's lock */
@@ -131,6 +132,7 @@ static int registrar_main(int sock, void *arg)
 		answer.n_ns = (uint32_t)c.entry.n_ns;
 		memcpy(answer.ns, c.entry.ns, sizeof(c.entry.ns[0]) * c.entry.n_ns);
 		r = answer_helper(sock, &answer, NULL, 0);
+		test_hook("answered", sock);
 	} else if (answer.result == 0) {
 		fds[0] = c.shared_fd;
 		fds[1] = c.lock_fd;
@@ -243,9 +245,12 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 	told = r == 0;
 	if (told)
 		r = take_answer(&answer, fds, n_fds, req, mask, c, made);
-	/* To make the set: the child ends while the polydirs are made (registrar_end()). */
-	if (r == 0)
-		return 0;
+	/*
+	 * The child ends while we go on: to make the set, while the polydirs are
+	 * made; after a join, while the module joins (registrar_end()).
+	 */
+	if (r == 0 || r == 1)
+		return r;
 	end = child_finish(child, "registry", why, sizeof(why));
 	if (!told) {
 		failure = child_failure(buf, sizeof(buf), r, end, why);

@@ -44,7 +44,7 @@ int session_namespaces(const struct wire_request *req, unsigned int mask);
  * registry: name the set, reap the plan child (its exit status counts
  * before any set is joined or made), and ask the registry child
  * (registrar.h) about the set.  1 joined a live set (st->made holds it;
- * the registry child is reaped), 0 make one (st->shared holds the registry
+ * registrar_end() reaps the child after the reply), 0 make one (st->shared holds the registry
  * and the key's lock; registrar_end() reaps the child), -errno.
  */
 int session_registry(const struct wire_request *req, struct session_state *st,

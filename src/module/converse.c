@@ -189,11 +189,46 @@ static int read_until_reply(struct conv *c, struct helper_result *res)
 	}
 }
 
+/*
+ * What the helper logged after its reply (why it then fails its exit
+ * status), read once it exited.  Its own buffer: the reply's strings point
+ * into the conversation's.  Anything but log lines ends the reading.
+ */
+static void forward_late_logs(struct conv *c)
+{
+	uint8_t *msg = NULL;
+	int fds[WIRE_MAX_FDS];
+
+	for (;;) {
+		struct pollfd p = { .fd = c->h->sock, .events = POLLIN };
+		struct wire_reader rd;
+		uint32_t type = 0;
+		size_t n_fds = 0;
+		ssize_t len;
+
+		if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN))
+			break;
+		if (!msg && !(msg = malloc(WIRE_MAX_MSG)))
+			break;
+		len = channel_recv(c->h->sock, msg, fds, WIRE_MAX_FDS, &n_fds);
+		for (size_t i = 0; i < n_fds; i++)
+			(void)close(fds[i]);
+		if (len < 0 || n_fds > 0 || wire_open(msg, (size_t)len, &type, &rd) < 0 ||
+		    type != MSG_LOG || forward_log(c, &rd) < 0)
+			break;
+	}
+	free(msg);
+}
+
 /* The helper exits right after its reply; wait for that, under the deadline. */
 static int reap_clean_exit(struct conv *c)
 {
 	int r = wait_readable(c, c->h->pidfd);
-	int status = helper_reap(c->h, r <= 0);
+	int status;
+
+	if (r > 0)
+		forward_late_logs(c);
+	status = helper_reap(c->h, r <= 0);
 
 	if (r == 0) {
 		pam_syslog(c->pamh, LOG_ERR, "helper did not exit within %u s; killed",

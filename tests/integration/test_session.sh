@@ -302,6 +302,23 @@ expect_refused helper_crash_after_shared_reply_refuses_session "helper killed by
 left=$(ls /run/polyns/shared | grep '^user-' | grep -v '\.lock$')
 [ -d /run/polyns/shared ] && [ -z "$left" ] && ok crash_after_shared_reply_leaves_no_set ||
 	not_ok crash_after_shared_reply_leaves_no_set "no registry, or left in it: $left"
+# A join's registry child is reaped after the reply: if it failed after its
+# answer, the helper exits 1, and the session is refused and counted out
+# again (the set keeps only the session that holds it).
+unhook
+session polyns-alice faultshared -- sh -c "echo \$\$ >$S/held.pid; exec sleep 600" \
+	>/dev/null 2>&1 &
+held_session=$!
+for _ in $(seq 100); do [ -s "$S/held.pid" ] && break; sleep 0.05; done
+hook answered crash
+expect_refused registry_child_crash_after_join_refuses_session \
+	"the registry child failed after its answer: .*signal 11" faultshared
+unhook
+records=$(find /run/polyns/shared -mindepth 2 -maxdepth 2 -name 'session.*' | wc -l)
+[ "$records" = 1 ] && ok refused_join_is_counted_out ||
+	not_ok refused_join_is_counted_out "$records session records, not 1"
+kill "$(cat "$S/held.pid")"
+wait "$held_session"
 hook request hang
 start=$(date +%s)
 expect_refused helper_hang_is_killed_at_deadline "did not answer within 2 s" fault
