@@ -168,3 +168,14 @@ const char *child_failure(char *buf, size_t len, int r, int end, const char *why
 		(void)snprintf(buf, len, "%s", end < 0 ? why : "the child ended without answering");
 	return buf;
 }
+
+int child_end(struct child *c, const char *what, const char *after)
+{
+	char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];
+	int end = child_finish(c, what, why, sizeof(why));
+	const char *failure = end < 0 ? child_failure(buf, sizeof(buf), -ECHILD, end, why) : NULL;
+
+	if (failure)
+		hlog(LOG_ERR, "the %s child failed after %s: %s", what, after, failure);
+	return end < 0 ? -ECHILD : 0;
+}

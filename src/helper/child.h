@@ -60,4 +60,11 @@ int child_finish(struct child *c, const char *what, char *why, size_t len);
  */
 const char *child_failure(char *buf, size_t len, int r, int end, const char *why);
 
+/*
+ * Reap a child that already gave what it was asked for (nothing if it was
+ * reaped): 0, or -ECHILD after logging "the WHAT child failed after AFTER"
+ * and how (unless it said why itself).
+ */
+int child_end(struct child *c, const char *what, const char *after);
+
 #endif

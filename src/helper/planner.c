@@ -145,11 +145,5 @@ enum wire_status planner_finish(struct child *c, struct session_state *st)
 
 int planner_end(struct child *c)
 {
-	char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];
-	int end = child_finish(c, "plan", why, sizeof(why));
-	const char *failure = end < 0 ? child_failure(buf, sizeof(buf), -ECHILD, end, why) : NULL;
-
-	if (failure)
-		hlog(LOG_ERR, "the plan child failed after its plan: %s", failure);
-	return end < 0 ? -ECHILD : 0;
+	return child_end(c, "plan", "its plan");
 }

@@ -271,11 +271,5 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 
 int registrar_end(struct child *child)
 {
-	char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];
-	int end = child_finish(child, "registry", why, sizeof(why));
-	const char *failure = end < 0 ? child_failure(buf, sizeof(buf), -ECHILD, end, why) : NULL;
-
-	if (failure)
-		hlog(LOG_ERR, "the registry child failed after its answer: %s", failure);
-	return end < 0 ? -ECHILD : 0;
+	return child_end(child, "registry", "its answer");
 }
