@@ -284,14 +284,32 @@ struct sweep_ctx {
 	int shared_fd;
 	const char *skip;
 	int pending_fd;
-	size_t keys;   /* counted in a first pass */
+	size_t keys;   /* how many the registry has */
 	uint32_t seed; /* for the sample: which keys this helper looks at */
 };
 
-static int count_key(const char *key, void *ctx)
+/* The registry's keys, listed once. */
+struct key_list {
+	char (*key)[REG_KEY_MAX];
+	size_t n, cap;
+};
+
+static int collect_key(const char *key, void *ctx)
 {
-	(void)key;
-	((struct sweep_ctx *)ctx)->keys++;
+	struct key_list *l = ctx;
+
+	if (strlen(key) >= REG_KEY_MAX)
+		return 0; /* never a key of ours: left to whoever made it */
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		char(*v)[REG_KEY_MAX] = reallocarray(l->key, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->key = v;
+		l->cap = cap;
+	}
+	memcpy(l->key[l->n++], key, strlen(key) + 1);
 	return 0;
 }
 
@@ -318,18 +336,17 @@ static bool sampled(const struct sweep_ctx *s, const char *key)
  * a helper killed half-way left) keeps no lock either: nobody may use that
  * key again.
  */
-static int sweep_key(const char *key, void *ctx)
+static void sweep_key(const char *key, const struct sweep_ctx *s)
 {
-	const struct sweep_ctx *s = ctx;
 	struct reg_sweep sw = { 0 };
 	struct reg_entry *e;
 	int lock, r;
 
 	if (strcmp(key, s->skip) == 0 || !sampled(s, key))
-		return 0;
+		return;
 	lock = reg_lock(s->shared_fd, key, false);
 	if (lock < 0)
-		return 0; /* busy: its own sessions see to it */
+		return; /* busy: its own sessions see to it */
 	e = calloc(1, sizeof(*e));
 	r = e ? reg_load(s->shared_fd, key, e) : -ENOMEM;
 	if (r == -ENOENT) {
@@ -343,19 +360,26 @@ static int sweep_key(const char *key, void *ctx)
 		(void)close(lock);
 	}
 	free(e);
-	return 0;
 }
 
+/*
+ * One listing of the registry, then the sample's keys looked at one by one
+ * (none of them while the directory is being read, which releasing a set
+ * changes).
+ */
 static void sweep_all(int shared_fd, const char *skip, int pending_fd)
 {
 	struct sweep_ctx s = { shared_fd, skip, pending_fd, 0, 2166136261U };
+	struct key_list l = { 0 };
 
-	if (reg_each_key(shared_fd, count_key, &s) < 0)
-		return;
-	if (s.keys > SWEEP_SAMPLE &&
-	    getrandom(&s.seed, sizeof(s.seed), GRND_NONBLOCK) != (ssize_t)sizeof(s.seed))
-		return;
-	(void)reg_each_key(shared_fd, sweep_key, &s);
+	if (reg_each_key(shared_fd, collect_key, &l) == 0) {
+		s.keys = l.n;
+		if (s.keys <= SWEEP_SAMPLE ||
+		    getrandom(&s.seed, sizeof(s.seed), GRND_NONBLOCK) == (ssize_t)sizeof(s.seed))
+			for (size_t i = 0; i < l.n; i++)
+				sweep_key(l.key[i], &s);
+	}
+	free(l.key);
 }
 
 void shared_end(struct shared_ctx *c)
