@@ -50,13 +50,15 @@ int plan_query(const struct conf *conf, struct wire_names *q, struct diag_list *
 }
 
 /* out = s, or -ENAMETOOLONG. */
+/* An empty string is not written over an empty buffer: its page stays untouched. */
 static int copy_string(char *out, size_t len, const char *s)
 {
 	size_t n = strlen(s);
 
 	if (n >= len)
 		return -ENAMETOOLONG;
-	memcpy(out, s, n + 1);
+	if (n > 0 || out[0] != '\0')
+		memcpy(out, s, n + 1);
 	return 0;
 }
 
@@ -112,23 +114,17 @@ static int fill_job(const struct conf_rule *rule, const struct resolved_rule *id
 }
 
 /*
- * Room for one more job at p->jobs[p->n_jobs], zeroed.  The array doubles:
- * a job is about 28 KiB, and growing it one by one copied the whole plan
- * at every rule.  0 or -ENOMEM.
+ * p->jobs[p->n_jobs] zeroed for the next rule.  A job is about 28 KiB of
+ * mostly unused path buffers, so the array is allocated once (plan_build())
+ * with calloc: its pages come zeroed and only those a job writes become
+ * resident; nothing is copied or cleared as the plan grows.  Only a slot a
+ * rule wrote without making a job is cleared again.
  */
-static int job_slot(struct plan *p)
+static void job_slot(struct plan *p)
 {
-	if (p->n_jobs == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 4;
-		struct plan_job *v = reallocarray(p->jobs, cap, sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		p->jobs = v;
-		p->cap = cap;
-	}
-	memset(&p->jobs[p->n_jobs], 0, sizeof(p->jobs[0]));
-	return 0;
+	if (p->slot_written)
+		memset(&p->jobs[p->n_jobs], 0, sizeof(p->jobs[0]));
+	p->slot_written = true;
 }
 
 /*
@@ -186,17 +182,23 @@ int plan_make(const struct conf *conf, const struct plan_input *in,
 
 	*p = (struct plan){ 0 };
 	if (conf->n_rules) {
+		/* No more jobs than rules, and one slot more to find the plan full. */
+		size_t room = (conf->n_rules < PLAN_MAX_JOBS ? conf->n_rules : PLAN_MAX_JOBS) + 1;
+
 		p->verdicts = calloc(conf->n_rules, sizeof(*p->verdicts));
-		if (!p->verdicts)
+		p->jobs = calloc(room, sizeof(*p->jobs));
+		if (!p->verdicts || !p->jobs) {
+			plan_free(p);
 			return -ENOMEM;
+		}
 	}
 	p->n_rules = conf->n_rules;
 	for (size_t i = 0; i < conf->n_rules; i++) {
 		const struct conf_rule *rule = &conf->rules[i];
-		int r = job_slot(p);
+		int r;
 
-		if (r == 0)
-			r = plan_rule(rule, in, res, &p->jobs[p->n_jobs], diags);
+		job_slot(p);
+		r = plan_rule(rule, in, res, &p->jobs[p->n_jobs], diags);
 		if (r == PLAN_RULE_JOB && p->n_jobs == PLAN_MAX_JOBS) {
 			if (ret != -E2BIG)
 				diag_add(diags, DIAG_ERROR, rule->file, rule->line,
@@ -216,6 +218,7 @@ int plan_make(const struct conf *conf, const struct plan_input *in,
 		if (r == PLAN_RULE_JOB) {
 			p->jobs[p->n_jobs].rule_index = i;
 			p->n_jobs++;
+			p->slot_written = false; /* the next slot is untouched */
 		} else if (r == -E2BIG || (r == -EINVAL && !ignore && ret == 0)) {
 			ret = r; /* the other rules are still looked at, for their diagnostics */
 		} else if (r < 0 && r != -EINVAL) {

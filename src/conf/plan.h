@@ -32,18 +32,18 @@
 /* context-method instance contexts: one selinuxfs "member" fd each (the helper's pool) */
 #define PLAN_MAX_CONTEXT_JOBS 8
 
-/* One polydir of the session: everything the steps that touch files need. */
+/*
+ * One polydir of the session: everything the steps that touch files need.
+ * The numbers come first and each path buffer starts on a page of its own:
+ * a job is ~28 KiB, and a page is touched (made resident) only for the
+ * strings written, not for the ones left empty (plan_wire.c, in the helper).
+ */
 struct plan_job {
-	size_t rule_index;        /* the rule's position in the configuration */
-	char file[CONF_PATH_MAX]; /* the rule's file and line, for messages */
+	size_t rule_index; /* the rule's position in the configuration */
 	unsigned int line;
 	enum conf_method method;
 	unsigned int rule_flags; /* RULE_* */
 	bool home_polydir;       /* the polydir was written with $HOME */
-	struct expanded_rule x;  /* polydir (and the requester's), instance_prefix */
-	/* Instance name ("" for tmpfs, the mkdtemp template for tmpdir); with
-	   name_later, written once the polydir's SELinux label is known. */
-	char name[CONF_PATH_MAX];
 	bool name_later;
 	bool setup;         /* polyinstantiate (false: unmount only) */
 	bool unmount_first; /* unmnt_remnt/unmnt_only: detach the requester's rdir */
@@ -51,8 +51,13 @@ struct plan_job {
 	mode_t create_mode;
 	uid_t create_uid;
 	gid_t create_gid;
-	char iscript[CONF_PATH_MAX]; /* the init script to run ("" with noinit) */
-	unsigned long mount_flags;      /* tmpfs: MS_NOSUID, MS_NODEV, MS_NOEXEC */
+	unsigned long mount_flags; /* tmpfs: MS_NOSUID, MS_NODEV, MS_NOEXEC */
+	char file[CONF_PATH_MAX];  /* the rule's file and line, for messages */
+	struct expanded_rule x;    /* polydir (and the requester's), instance_prefix */
+	/* Instance name ("" for tmpfs, the mkdtemp template for tmpdir); with
+	   name_later, written once the polydir's SELinux label is known. */
+	char name[CONF_PATH_MAX];
+	char iscript[CONF_PATH_MAX];    /* the init script to run ("" with noinit) */
 	char mount_data[CONF_PATH_MAX]; /* tmpfs: other mount options, or "" */
 };
 
@@ -77,7 +82,7 @@ struct plan_input {
 struct plan {
 	struct plan_job *jobs;
 	size_t n_jobs;
-	size_t cap;                  /* room in jobs (grows by doubling) */
+	bool slot_written;           /* jobs[n_jobs] holds a rule that made no job */
 	enum plan_verdict *verdicts; /* one per rule, in configuration order */
 	size_t n_rules;
 };

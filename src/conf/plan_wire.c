@@ -19,7 +19,8 @@ void plan_wire_put_job(struct wire_buf *b, const struct plan_job *j)
 	wire_put_u32(b, (uint32_t)j->home_polydir | (uint32_t)j->name_later << 1 |
 			(uint32_t)j->setup << 2 | (uint32_t)j->unmount_first << 3);
 	wire_put_str(b, j->x.dir);
-	wire_put_str(b, j->x.rdir);
+	/* The requester's polydir matters only to unmnt_*: else not sent, and not made resident. */
+	wire_put_str(b, j->unmount_first ? j->x.rdir : "");
 	wire_put_str(b, j->x.prefix);
 	wire_put_str(b, j->name);
 	wire_put_u32(b, (uint32_t)j->create_mode);
@@ -48,7 +49,9 @@ static void get_into(struct wire_reader *rd, char *out, size_t len, bool may_be_
 		rd->bad = true;
 		return;
 	}
-	memcpy(out, s, n + 1);
+	/* Not over an empty buffer: its page (struct plan_job) stays untouched. */
+	if (n > 0 || out[0] != '\0')
+		memcpy(out, s, n + 1);
 }
 
 int plan_wire_get_job(struct wire_reader *rd, struct plan_job *j)
@@ -79,7 +82,8 @@ int plan_wire_get_job(struct wire_reader *rd, struct plan_job *j)
 	get_into(rd, j->mount_data, sizeof(j->mount_data), true, false);
 	if (j->method < METHOD_USER || j->method > METHOD_TMPFS || (j->rule_flags & ~RULE_ALL) ||
 	    bools > 15 || (j->create_mode & ~07777U) || (j->mount_flags & ~MOUNT_FLAGS_ALL) ||
-	    strchr(j->name, '/') || !(j->setup || j->unmount_first))
+	    strchr(j->name, '/') || !(j->setup || j->unmount_first) ||
+	    (!j->unmount_first && j->x.rdir[0]))
 		rd->bad = true;
 	return rd->bad ? -EBADMSG : 0;
 }

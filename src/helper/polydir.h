@@ -16,14 +16,14 @@
 #include "procid.h"
 
 struct polydir_job {
-	struct plan_job plan; /* what to do (plan.name is written with name_later) */
-	char *label;          /* SELinux context for a new instance, or NULL */
-	/* filled by polydir_setup */
-	char instance[CONF_PATH_MAX]; /* absolute instance path, or "tmpfs" */
+	char *label; /* SELinux context for a new instance, or NULL */
+	/* filled by polydir_setup (numbers first: see struct plan_job) */
 	bool newdir;
 	bool safe_polydir, safe_instance;
 	bool made_tmpdir; /* a tmpdir instance to remove on failure or close */
 	int parent_fd;    /* with made_tmpdir: its parent, to undo without a new walk */
+	struct plan_job plan; /* what to do (plan.name is written with name_later) */
+	char instance[CONF_PATH_MAX]; /* absolute instance path, or "tmpfs" */
 	char record[NAME_MAX + 1]; /* a tmpdir's pending record (pending.h), or "" */
 };
 

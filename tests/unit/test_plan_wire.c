@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The plan message between the plan child and the helper (plan_wire.c):
+ * what goes through, what is refused, and what is left out to keep the
+ * helper's pages untouched.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plan.h"
+#include "plan_wire.h"
+#include "wire.h"
+
+static struct wire_buf buf;
+static struct plan_job out;
+
+static void a_job(struct plan_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->rule_index = 3;
+	(void)snprintf(j->file, sizeof(j->file), "/etc/security/namespace.conf");
+	j->line = 7;
+	j->method = METHOD_USER;
+	j->setup = true;
+	(void)snprintf(j->x.dir, sizeof(j->x.dir), "/tmp");
+	(void)snprintf(j->x.rdir, sizeof(j->x.rdir), "/tmp");
+	(void)snprintf(j->x.prefix, sizeof(j->x.prefix), "/tmp-inst/");
+	(void)snprintf(j->name, sizeof(j->name), "alice");
+	j->create_mode = 01777;
+}
+
+/* Encode one job, decode it into out (zeroed first): 0 or -EBADMSG. */
+static int round_trip(const struct plan_job *j)
+{
+	struct wire_reader rd;
+	enum wire_status status;
+	uint32_t type;
+	size_t n = 0;
+	int r;
+
+	plan_wire_begin(&buf, STATUS_OK, 1);
+	plan_wire_put_job(&buf, j);
+	assert_int_equal(wire_finish(&buf), 0);
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(wire_open(buf.data, buf.len, &type, &rd), 0);
+	assert_int_equal(type, MSG_PLAN);
+	assert_int_equal(plan_wire_open(&rd, &status, &n), 0);
+	assert_int_equal(n, 1);
+	r = plan_wire_get_job(&rd, &out);
+	return r == 0 ? wire_done(&rd) : r;
+}
+
+static void job_goes_through(void **state)
+{
+	struct plan_job j;
+
+	(void)state;
+	a_job(&j);
+	assert_int_equal(round_trip(&j), 0);
+	assert_string_equal(out.file, j.file);
+	assert_int_equal(out.line, 7);
+	assert_string_equal(out.x.dir, "/tmp");
+	assert_string_equal(out.x.prefix, "/tmp-inst/");
+	assert_string_equal(out.name, "alice");
+	assert_int_equal(out.create_mode, 01777);
+	assert_true(out.setup);
+}
+
+/* Only unmnt_remnt/unmnt_only use the requester's polydir: else it is not sent. */
+static void rdir_only_with_unmount_first(void **state)
+{
+	struct plan_job j;
+
+	(void)state;
+	a_job(&j);
+	assert_int_equal(round_trip(&j), 0);
+	assert_string_equal(out.x.rdir, "");
+	j.unmount_first = true;
+	(void)snprintf(j.x.rdir, sizeof(j.x.rdir), "/home/bob/tmp");
+	assert_int_equal(round_trip(&j), 0);
+	assert_string_equal(out.x.rdir, "/home/bob/tmp");
+}
+
+/* A sender that puts an rdir where none belongs is refused, not half-read. */
+static void rdir_without_unmount_first_is_refused(void **state)
+{
+	struct plan_job j;
+	struct wire_reader rd;
+	enum wire_status status;
+	uint32_t type;
+	size_t n;
+
+	(void)state;
+	a_job(&j);
+	j.unmount_first = true;
+	plan_wire_begin(&buf, STATUS_OK, 1);
+	plan_wire_put_job(&buf, &j);
+	assert_int_equal(wire_finish(&buf), 0);
+	/* The bools: the u32 after the file's string, line, method and flags. */
+	{
+		const uint8_t *file = memmem(buf.data, buf.len, j.file, strlen(j.file) + 1);
+		size_t at;
+		uint32_t bools;
+
+		assert_non_null(file);
+		at = (size_t)(file - buf.data) + strlen(j.file) + 1 + 3 * sizeof(uint32_t);
+
+		memcpy(&bools, buf.data + at, sizeof(bools));
+		assert_int_equal(bools, 4 | 8); /* setup, unmount_first */
+		bools = 4;
+		memcpy(buf.data + at, &bools, sizeof(bools));
+	}
+	memset(&out, 0, sizeof(out));
+	assert_int_equal(wire_open(buf.data, buf.len, &type, &rd), 0);
+	assert_int_equal(plan_wire_open(&rd, &status, &n), 0);
+	assert_int_equal(plan_wire_get_job(&rd, &out), -EBADMSG);
+}
+
+static void relative_polydir_is_refused(void **state)
+{
+	struct plan_job j;
+
+	(void)state;
+	a_job(&j);
+	(void)snprintf(j.x.dir, sizeof(j.x.dir), "tmp");
+	assert_int_equal(round_trip(&j), -EBADMSG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(job_goes_through),
+		cmocka_unit_test(rdir_only_with_unmount_first),
+		cmocka_unit_test(rdir_without_unmount_first_is_refused),
+		cmocka_unit_test(relative_polydir_is_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
