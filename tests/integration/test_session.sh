@@ -481,4 +481,32 @@ grep -q '^exit 1$' <<<"$out" && grep -q 'mismatch logged True' <<<"$out" &&
 	ok helper_refuses_a_request_for_another_operation ||
 	not_ok helper_refuses_a_request_for_another_operation "$out"
 
+# unmnt_remnt and unmnt_only (as su run inside a polyinstantiated session
+# would use them): the requester's instance at the polydir is detached
+# first; with unmnt_remnt the new user's instance then takes its place (one
+# mount there, not two stacked), with unmnt_only the polydir's own content
+# shows again.  The requester is the caller (root): its polydir is the same
+# path.
+mkdir -p "$S/um" && chmod 1777 "$S/um"
+echo "$S/um $S/um-inst/ user:noinit" >"$CONF"
+pam_conf um ""
+pam_conf umre "unmnt_remnt"
+pam_conf umonly "unmnt_only"
+inner() { # SERVICE: a second session, for bob, inside alice's; it leaves a mark
+	session polyns-alice um -- "$PAMTEST" "$S/pam.d" "$1" polyns-bob -- \
+		sh -c "echo mounts=\$(grep -c ' $S/um ' /proc/self/mountinfo); touch $S/um/mark-$1" 2>&1
+}
+out=$(inner um)
+grep -q '^mounts=2$' <<<"$out" && [ -e "$S/um-inst/polyns-bob/mark-um" ] &&
+	ok nested_session_stacks_its_instance_without_unmnt ||
+	not_ok nested_session_stacks_its_instance_without_unmnt "$out" "$(ls -R "$S/um-inst")"
+out=$(inner umre)
+grep -q '^mounts=1$' <<<"$out" && [ -e "$S/um-inst/polyns-bob/mark-umre" ] &&
+	ok unmnt_remnt_replaces_the_requesters_instance ||
+	not_ok unmnt_remnt_replaces_the_requesters_instance "$out" "$(ls -R "$S/um-inst")"
+out=$(inner umonly)
+grep -q '^mounts=0$' <<<"$out" && [ -e "$S/um/mark-umonly" ] &&
+	ok unmnt_only_shows_the_polydir_again ||
+	not_ok unmnt_only_shows_the_polydir_again "$out" "$(ls "$S/um")"
+
 tap_done
