@@ -225,7 +225,9 @@ int walk_open(const char *path, unsigned int flags, mode_t mode, struct walk *w)
 
 	if (r < 0)
 		return r;
-	return walk_start(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), path, flags, mode, w);
+	/* openat, not open: musl's open() adds an fcntl(FD_CLOEXEC) call to every walk */
+	return walk_start(openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY | O_CLOEXEC), path, flags,
+			  mode, w);
 }
 
 int walk_openat(int dir_fd, const char *path, unsigned int flags, mode_t mode,

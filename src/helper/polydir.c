@@ -392,7 +392,8 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 			job->made_tmpdir = false;
 		}
 	}
-	if (ret == 0)
+	/* Only an init script is told (and never for tmpfs): no walk for nobody. */
+	if (ret == 0 && !(job->plan.rule_flags & RULE_NOINIT) && job->plan.method != METHOD_TMPFS)
 		job->safe_instance = instance_path_safe(parent);
 	if (inst_fd >= 0)
 		(void)close(inst_fd);
