@@ -293,10 +293,10 @@ $(VANISH_SHIM): tests/integration/vanish_shim.c
 
 # The soak's driver (tests/soak/run.sh; a short run is in make check).
 SOAK_DRIVER := $(BUILDDIR)/test/soak_driver
-$(SOAK_DRIVER): tests/soak/soak_driver.c
+$(SOAK_DRIVER): tests/soak/soak_driver.c tests/proc_status.h src/common/util.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam)
+	$(Q)$(CC) $(CFLAGS_ALL) -iquote tests -iquote src/common -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam)
 
 TEST_POLICY := $(BUILDDIR)/test/print_policy
 $(TEST_POLICY): tests/integration/print_policy.c $(call obj,src/helper/sandbox_rules.c src/helper/steps.c src/helper/privs.c,pie)
@@ -322,16 +322,16 @@ demo: deps-check all test-programs
 	$(Q)examples/demo.sh $(BUILDDIR)
 
 BENCH_DRIVER := $(BUILDDIR)/bench/bench_driver
-$(BENCH_DRIVER): tests/bench/bench_driver.c
+$(BENCH_DRIVER): tests/bench/bench_driver.c tests/proc_status.h src/common/util.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam)
+	$(Q)$(CC) $(CFLAGS_ALL) -iquote tests -iquote src/common -fPIE -pie $(LDFLAGS_ALL) -o $@ $< $(call pkg_libs,pam)
 
 HELPER_HWM := $(BUILDDIR)/bench/helper_hwm
-$(HELPER_HWM): tests/bench/helper_hwm.c
+$(HELPER_HWM): tests/bench/helper_hwm.c tests/proc_status.h src/common/util.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) -fPIE -pie $(LDFLAGS_ALL) -o $@ $<
+	$(Q)$(CC) $(CFLAGS_ALL) -iquote tests -fPIE -pie $(LDFLAGS_ALL) -o $@ $<
 
 bench: deps-check all test-programs $(BENCH_DRIVER) $(HELPER_HWM)
 	$(Q)bash tests/bench/run.sh

@@ -14,7 +14,6 @@
  * the cost of starting a child from a large caller shows.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <security/pam_appl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,18 +24,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc_status.h"
+#include "util.h"
+
 static int no_conv(int n, const struct pam_message **m, struct pam_response **r, void *d)
 {
 	(void)n, (void)m, (void)r, (void)d;
 	return PAM_CONV_ERR;
-}
-
-static long long now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
 /* One session: returns 0 and the two durations, or -1. */
@@ -50,12 +44,12 @@ static int one_session(const char *confdir, const char *service, const char *use
 
 	if (pam_start_confdir(service, user, &conv, confdir, &pamh) != PAM_SUCCESS)
 		return -1;
-	t0 = now_us();
+	t0 = (long long)monotonic_us();
 	r = pam_open_session(pamh, 0);
-	t1 = now_us();
+	t1 = (long long)monotonic_us();
 	if (r == PAM_SUCCESS)
 		r = pam_close_session(pamh, 0);
-	t2 = now_us();
+	t2 = (long long)monotonic_us();
 	pam_end(pamh, r);
 	*open_us = t1 - t0;
 	*close_us = t2 - t1;
@@ -78,34 +72,6 @@ static int take_ballast(void)
 	return 0;
 }
 
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	closedir(d);
-	return n - 3; /* ".", "..", and the directory itself */
-}
-
-static long vm_rss_kib(void)
-{
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[256];
-	long v = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
 static int loop_mode(char **argv)
 {
 	int n = atoi(argv[5]), fails = 0;
@@ -115,12 +81,12 @@ static int loop_mode(char **argv)
 
 	/* Warm up once so that libraries and caches are loaded. */
 	(void)one_session(argv[2], argv[3], argv[4], &o, &c);
-	fds0 = count_fds();
-	rss0 = vm_rss_kib();
+	fds0 = self_fd_count();
+	rss0 = proc_status_kib(0, "VmRSS");
 	for (int i = 0; i < n; i++)
 		fails += one_session(argv[2], argv[3], argv[4], &o, &c) < 0;
-	fds1 = count_fds();
-	rss1 = vm_rss_kib();
+	fds1 = self_fd_count();
+	rss1 = proc_status_kib(0, "VmRSS");
 	printf("fds %d %d rss %ld %ld failures %d\n", fds0, fds1, rss0, rss1, fails);
 	return 0;
 }

@@ -20,22 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static long hwm_kib(pid_t pid)
-{
-	char path[64], line[256];
-	long v = -1;
-	FILE *f;
-
-	(void)snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %ld", &v) == 1)
-			break;
-	(void)fclose(f);
-	return v;
-}
+#include "proc_status.h"
 
 static int runs(pid_t pid, const char *program)
 {
@@ -87,7 +72,7 @@ int main(int argc, char **argv)
 		if (!WIFSTOPPED(status))
 			continue;
 		if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8)) && runs(pid, argv[1])) {
-			long v = hwm_kib(pid);
+			long v = proc_status_kib(pid, "VmHWM");
 
 			helpers++;
 			if (v > max)

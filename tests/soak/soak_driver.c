@@ -45,6 +45,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc_status.h"
+#include "util.h"
+
 #define MAX_LIST 8
 #define MAX_WORKERS 32
 #define MAX_KIDS 64
@@ -104,14 +107,6 @@ struct mark {
 	char phase;
 	int32_t code, value;
 };
-
-static long long now_us(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
 
 static void sleep_us(long long us)
 {
@@ -194,19 +189,6 @@ static void mark(int fd, char phase, int code, int value)
 
 	if (fd >= 0 && write(fd, &m, sizeof(m)) != (ssize_t)sizeof(m))
 		_exit(3);
-}
-
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while (readdir(d))
-		n++;
-	(void)closedir(d);
-	return n - 3; /* ".", "..", and the listing's own fd */
 }
 
 /* A process of the session that outlives it for a while (its tmpdirs are kept). */
@@ -296,7 +278,7 @@ static __attribute__((noreturn)) void long_lived_caller(int cmds, int marks)
 				_exit(5);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
-		mark(marks, 'D', 0, count_fds());
+		mark(marks, 'D', 0, self_fd_count());
 	}
 	_exit(0);
 }
@@ -612,7 +594,7 @@ static long long aim(struct worker *w, const struct outcome *o)
 			 : o->target == 'C' ? w->avg_close_us * 5 / 4
 					    : w->avg_open_us * 5 / 4;
 
-	return now_us() + below(&w->rng, span + 1);
+	return (long long)monotonic_us() + below(&w->rng, span + 1);
 }
 
 /* The phase each fault aims at: the marks that start and end it. */
@@ -639,13 +621,13 @@ static void aim_phase(struct worker *w, struct outcome *o)
  */
 static void drive(struct worker *w, struct outcome *o)
 {
-	long long deadline = now_us() + HANG_US, strike = 0;
+	long long deadline = (long long)monotonic_us() + HANG_US, strike = 0;
 	bool pending = o->fault != F_NONE;
 
 	aim_phase(w, o);
 	for (;;) {
 		struct pollfd p = { .fd = w->marks, .events = POLLIN };
-		long long now = now_us(), until = strike ? strike : deadline;
+		long long now = (long long)monotonic_us(), until = strike ? strike : deadline;
 		struct timespec ts = { 0, 0 };
 		struct mark m;
 		ssize_t n;
@@ -655,7 +637,7 @@ static void drive(struct worker *w, struct outcome *o)
 			ts = (struct timespec){ (until - now) / 1000000,
 						((until - now) % 1000000) * 1000 };
 		r = ppoll(&p, 1, &ts, NULL);
-		now = now_us();
+		now = (long long)monotonic_us();
 		if (r < 0 && errno != EINTR) {
 			perror("ppoll");
 			exit(1);
@@ -1000,7 +982,7 @@ int main(int argc, char **argv)
 	struct reaped r = { 0 };
 	pid_t workers[MAX_WORKERS], kids[MAX_KIDS];
 	int left = 0, sweeps = 0, children;
-	long long t0 = now_us(), t_workers;
+	long long t0 = (long long)monotonic_us(), t_workers;
 	sigset_t chld;
 	char path[4096];
 	FILE *sum;
@@ -1030,7 +1012,7 @@ int main(int argc, char **argv)
 		if (left)
 			wait_child_event(1000);
 	} while (left);
-	t_workers = now_us();
+	t_workers = (long long)monotonic_us();
 
 	/*
 	 * Stale sets go at the next login or close that uses the registry
@@ -1047,12 +1029,12 @@ int main(int argc, char **argv)
 		reap(&r, NULL, 0);
 	}
 	/* Holders of released sets end with their entries: wait for the last child. */
-	for (long long end = now_us() + LAST_CHILD_WAIT_MS * 1000LL;;) {
+	for (long long end = (long long)monotonic_us() + LAST_CHILD_WAIT_MS * 1000LL;;) {
 		reap(&r, NULL, 0);
 		children = children_of(getpid(), kids, MAX_KIDS);
-		if (children == 0 || now_us() >= end)
+		if (children == 0 || (long long)monotonic_us() >= end)
 			break;
-		wait_child_event((long)((end - now_us()) / 1000) + 1);
+		wait_child_event((long)((end - (long long)monotonic_us()) / 1000) + 1);
 	}
 
 	(void)snprintf(path, sizeof(path), "%s/summary", opt.outdir);
