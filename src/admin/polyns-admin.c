@@ -228,7 +228,7 @@ static int cmd_list(const struct admin_args *a)
 	return failed ? 1 : 0;
 }
 
-/* "user-UID-HEX", "group-GID-HEX" or "session-PID-START-HEX", as shared.c names sets. */
+/* "user-UID-HEX", "group-GID-HEX" or "session-RANDOM-HEX", as shared.c names sets. */
 static bool plausible_key(const char *key)
 {
 	size_t len = strlen(key);

@@ -16,7 +16,7 @@
 /* Whose set a key names: shared.c's make_key() spells them so. */
 struct key_owner {
 	const char *kind; /* "user", "group", "session"; NULL if the key is none of them */
-	unsigned long long id; /* uid, gid, or the session caller's pid */
+	unsigned long long id; /* uid or gid (a session set's key is random: none) */
 	char name[256];	       /* user or group name; "" if unknown */
 };
 
@@ -35,6 +35,8 @@ static void key_owner(const char *key, struct key_owner *o)
 			rest = key + len + 1;
 		}
 	}
+	if (rest && strcmp(o->kind, "session") == 0)
+		return; /* "session-" and 64 random bits in hex: no owner in the key */
 	if (!rest || *rest < '0' || *rest > '9') {
 		o->kind = NULL;
 		return;
@@ -167,9 +169,7 @@ static void json_set(struct report *rep, const char *key, const struct set_view 
 		json_str(out, o.kind);
 	else
 		(void)fprintf(out, "null");
-	if (o.kind && strcmp(o.kind, "session") == 0) {
-		(void)fprintf(out, ", \"caller_pid\": %llu", o.id);
-	} else if (o.kind) {
+	if (o.kind && strcmp(o.kind, "session") != 0) {
 		(void)fprintf(out, ", \"%s\": %llu, \"name\": ",
 			      strcmp(o.kind, "user") == 0 ? "uid" : "gid", o.id);
 		if (o.name[0])
@@ -217,10 +217,8 @@ static void text_set(struct report *rep, const char *key, const struct set_view 
 	}
 	e = &v->entry;
 	key_owner(key, &o);
-	if (!o.kind)
-		(void)snprintf(owner, sizeof(owner), "-");
-	else if (strcmp(o.kind, "session") == 0)
-		(void)snprintf(owner, sizeof(owner), "pid %llu", o.id);
+	if (!o.kind || strcmp(o.kind, "session") == 0)
+		(void)snprintf(owner, sizeof(owner), "-"); /* a session set: see its session */
 	else if (o.name[0])
 		(void)snprintf(owner, sizeof(owner), "%s", o.name);
 	else

@@ -260,6 +260,19 @@ out=$(runuser -u polyns-alice -- "$ADMIN" --runtime-dir "$RT" list 2>&1)
 [ $? = 1 ] && grep -q "must run as root" <<<"$out" && ok admin_refuses_to_run_as_a_user ||
 	not_ok admin_refuses_to_run_as_a_user "$out"
 
+# ---- a share=session set (its key is random hex: no owner in it) ----
+pam_conf sess "share=session ns=ipc,pid runtime_dir=$RT"
+open_session polyns-bob sess s1
+read -r skey kind owner _ <<<"$(admin list | awk '$1 ~ /^session-/')"
+sjson=$(admin list --json | python3 -c 'import json, sys
+for s in json.load(sys.stdin)["sets"]:
+    if s["key"].startswith("session-"):
+        print(s["kind"], sorted(k for k in ("caller_pid", "uid", "gid", "name") if k in s))' 2>&1)
+close_session s1
+[ -n "$skey" ] && [ "$kind $owner" = "session -" ] && [ "$sjson" = "session []" ] &&
+	ok session_set_is_listed_as_a_session ||
+	not_ok session_set_is_listed_as_a_session "row: $skey $kind $owner" "json: $sjson"
+
 [ -z "$(ls "$REG" | grep -v '^pidns\.')" ] && ok registry_empty_at_the_end ||
 	not_ok registry_empty_at_the_end "$(ls -la "$REG")"
 tap_done
