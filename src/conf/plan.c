@@ -120,11 +120,10 @@ static int fill_job(const struct conf_rule *rule, const struct resolved_rule *id
  * resident; nothing is copied or cleared as the plan grows.  Only a slot a
  * rule wrote without making a job is cleared again.
  */
-static void job_slot(struct plan *p)
+static void job_slot(struct plan *p, size_t rule)
 {
-	if (p->slot_written)
+	if (rule > 0 && p->verdicts[rule - 1] != PLAN_RULE_JOB)
 		memset(&p->jobs[p->n_jobs], 0, sizeof(p->jobs[0]));
-	p->slot_written = true;
 }
 
 /*
@@ -197,7 +196,7 @@ int plan_make(const struct conf *conf, const struct plan_input *in,
 		const struct conf_rule *rule = &conf->rules[i];
 		int r;
 
-		job_slot(p);
+		job_slot(p, i);
 		r = plan_rule(rule, in, res, &p->jobs[p->n_jobs], diags);
 		if (r == PLAN_RULE_JOB && p->n_jobs == PLAN_MAX_JOBS) {
 			if (ret != -E2BIG)
@@ -218,7 +217,6 @@ int plan_make(const struct conf *conf, const struct plan_input *in,
 		if (r == PLAN_RULE_JOB) {
 			p->jobs[p->n_jobs].rule_index = i;
 			p->n_jobs++;
-			p->slot_written = false; /* the next slot is untouched */
 		} else if (r == -E2BIG || (r == -EINVAL && !ignore && ret == 0)) {
 			ret = r; /* the other rules are still looked at, for their diagnostics */
 		} else if (r < 0 && r != -EINVAL) {

@@ -82,7 +82,6 @@ struct plan_input {
 struct plan {
 	struct plan_job *jobs;
 	size_t n_jobs;
-	bool slot_written;           /* jobs[n_jobs] holds a rule that made no job */
 	enum plan_verdict *verdicts; /* one per rule, in configuration order */
 	size_t n_rules;
 };

@@ -297,17 +297,19 @@ int converse_reply(pam_handle_t *pamh, struct conv_state *st, struct helper_proc
 		fail_conversation(&c, r);
 		memset(res, 0, sizeof(*res));
 	}
+	h->deadline = c.deadline;
+	h->log_lines = c.log_lines;
 	return r;
 }
 
 int converse_end(pam_handle_t *pamh, struct helper_proc *h, unsigned int timeout_sec)
 {
-	struct conv c = { .pamh = pamh, .h = h, .timeout_sec = timeout_sec };
+	/* Under the deadline and log budget of the conversation, not new ones. */
+	struct conv c = { .pamh = pamh, .h = h, .timeout_sec = timeout_sec,
+			  .deadline = h->deadline, .log_lines = h->log_lines };
 
 	if (h->pid <= 0)
 		return 0; /* reaped already */
-	(void)clock_gettime(CLOCK_MONOTONIC, &c.deadline);
-	c.deadline.tv_sec += timeout_sec;
 	return reap_clean_exit(&c);
 }
 

@@ -263,11 +263,11 @@ static int run_helper(pam_handle_t *pamh, struct conv_state *st,
 	} else {
 		t[2] = monotonic_us();
 		ret = status_to_pam(res.reply.status);
-		/* The helper exits meanwhile; enter_session() reaps it once joined. */
+		/* The helper exits meanwhile; enter_session() reaps it, on every path. */
 		if (ret == PAM_SUCCESS)
 			ret = enter_session(pamh, st, o, &res, &h, req->user.name, &inits_at);
-		if (converse_end(pamh, &h, o->timeout_sec) < 0 && ret == PAM_SUCCESS)
-			ret = PAM_SESSION_ERR; /* not reached: a joined session reaped it */
+		else
+			(void)converse_end(pamh, &h, o->timeout_sec); /* refused either way */
 		helper_result_close(&res);
 		t[3] = monotonic_us();
 		if (o->flags & POLYNS_OPT_DEBUG)

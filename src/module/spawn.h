@@ -7,12 +7,16 @@
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 struct helper_proc {
 	pid_t pid;
 	int pidfd;  /* for waiting with a deadline */
 	int sock;   /* our end of the socketpair */
 	int report; /* close-on-exec pipe: why the child did not reach exec */
+	/* The conversation's, kept for converse_end(): one deadline, one log budget. */
+	struct timespec deadline;
+	unsigned int log_lines;
 	/* Set by helper_reap when the child exited 127 and said why. */
 	const char *start_step;
 	int start_errno;
