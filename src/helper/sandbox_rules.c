@@ -80,9 +80,13 @@ struct rule {
 #define REGISTRY_STEPS (S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY))
 #define FS_READERS (S(PLAN) | S(REGISTRY) | S(POLYDIRS) | S(SETS) | S(UNMOUNT) |            \
 		    S(CLOSE_REGISTRY) | S(CLEANUP) | S(TREE))
-/* Walks from "/" (open("/"), then openat): runtime_dir, polydirs, children's paths. */
-#define PATH_OPENERS (S(SETUP) | S(PLAN) | S(NAMESPACES) | S(REGISTRY) | S(POLYDIRS) |        \
-		      S(SETS) | S(UNMOUNT) | S(CLOSE_REGISTRY) | S(CLEANUP))
+/*
+ * open() by path (walks start with openat(AT_FDCWD, "/")): setup's opendir() of
+ * pending records and the registry child's /proc before its step, the plan's
+ * config paths, /proc/self/ns and a pid namespace's /proc for the holder in sets,
+ * the close's Landlock roots in setup or unmount.
+ */
+#define PATH_OPENERS (S(SETUP) | S(PLAN) | S(SETS) | S(UNMOUNT))
 #define DIR_LISTERS (S(PLAN) | S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY) | S(CLEANUP) | S(TREE))
 /* registry, tree children; the holder (in namespaces, or in sets for a pid namespace) */
 #define CHILDREN_MADE (S(SETUP) | S(NAMESPACES) | S(SETS))
@@ -129,16 +133,16 @@ static const struct rule rules[] = {
 	ALLOW_IF(openat, FS_READERS | S(SETUP) | S(NAMESPACES), "config, registry, /proc, "
 		 "path walks: read-only, O_CLOEXEC",
 		 ARG_MASKED_EQ(2, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
-	ALLOW_IF(open, PATH_OPENERS, "a walk's \"/\", the config dir, opendir(): read-only, "
-		 "O_CLOEXEC", ARG_MASKED_EQ(1, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
+	ALLOW_IF(open, PATH_OPENERS, "/proc, the config paths, opendir(), Landlock roots: "
+		 "read-only, O_CLOEXEC", ARG_MASKED_EQ(1, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
 	ALLOW(read, S(PLAN) | S(NAMESPACES) | S(REGISTRY) | S(POLYDIRS) | S(SETS) |
 	      S(CLOSE_REGISTRY) | S(CLEANUP) | S(HOLDER), "config contents; /proc/PID/stat "
 	      "(holders, sessions' and pending records' callers); selinuxfs answers; the "
 	      "holder's signalfd"),
 	ALLOW(close, EVERY, "closing fds"),
-	ALLOW(newfstatat, S(NAMESPACES) | S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY) |
+	ALLOW(newfstatat, S(NAMESPACES) | S(REGISTRY) | S(POLYDIRS) | S(SETS) | S(CLOSE_REGISTRY) |
 	      S(CLEANUP) | S(TREE), "entries and facts of the registry, a tree's entries, "
-	      "namespace identity"),
+	      "namespace identity (a tmpdir's pending record names its pid namespace)"),
 	ALLOW(fstat, FS_READERS | S(SETUP) | S(NAMESPACES) | S(HOLDER),
 	      "owner, mode and type checks; the holder's entry still linked"),
 	ALLOW(getdents64, DIR_LISTERS | S(SETUP), "namespace.d, the registry, pending records, "

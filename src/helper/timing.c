@@ -13,24 +13,14 @@
 
 static struct {
 	const char *name;
-	uint64_t ns;
+	uint64_t us; /* monotonic_us(): the vDSO, no system call; 0 if it fails */
 } marks[MAX_MARKS];
 static size_t n_marks;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	/* The vDSO, no system call; a failure shows as a mark at 0. */
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
-		return 0;
-	return (uint64_t)ts.tv_sec * 1000000000U + (uint64_t)ts.tv_nsec;
-}
 
 void timing_mark(const char *name)
 {
 	if (n_marks < ARRAY_SIZE(marks))
-		marks[n_marks++] = (typeof(marks[0])){ name, now_ns() };
+		marks[n_marks++] = (typeof(marks[0])){ name, monotonic_us() };
 }
 
 void timing_log(const char *op)
@@ -43,7 +33,7 @@ void timing_log(const char *op)
 	for (size_t i = 1; i < n_marks && len < sizeof(line); i++) {
 		int n = snprintf(line + len, sizeof(line) - len, "%s%s %llu", i > 1 ? ", " : "",
 				 marks[i].name,
-				 (unsigned long long)((marks[i].ns - marks[0].ns) / 1000));
+				 (unsigned long long)(marks[i].us - marks[0].us));
 
 		if (n < 0)
 			return;
