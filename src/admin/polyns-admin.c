@@ -119,42 +119,9 @@ static int parse_args(int argc, char **argv, struct admin_args *a)
 	return -EINVAL;
 }
 
-/* The keys, sorted, for a stable listing (and no lock taken inside readdir). */
-struct keys {
-	size_t n;
-	char **v;
-	int error;
-};
-
-static int add_key(const char *key, void *ctx)
-{
-	struct keys *k = ctx;
-	char **v;
-
-	if (k->n == MAX_KEYS)
-		return -E2BIG;
-	v = realloc(k->v, (k->n + 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	k->v = v;
-	k->v[k->n] = strdup(key);
-	if (!k->v[k->n])
-		return -ENOMEM;
-	k->n++;
-	return 0;
-}
-
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void keys_free(struct keys *k)
-{
-	for (size_t i = 0; i < k->n; i++)
-		free(k->v[i]);
-	free(k->v);
-	*k = (struct keys){ 0 };
+	return strcmp(a, b);
 }
 
 /* The registry as it is, or -ENOENT (not logged) when there is none; else logged. */
@@ -193,7 +160,7 @@ static int open_pending(const char *runtime_dir)
 
 static int cmd_list(const struct admin_args *a)
 {
-	struct keys keys = { 0 };
+	struct reg_keys keys = { 0 }; /* sorted, for a stable listing; no lock taken in readdir */
 	struct report rep;
 	_cleanup_close_ int shared_fd = open_registry(a->runtime_dir);
 	size_t longest = 0;
@@ -202,29 +169,29 @@ static int cmd_list(const struct admin_args *a)
 	if (shared_fd < 0 && shared_fd != -ENOENT)
 		return 1;
 	if (shared_fd >= 0)
-		r = reg_each_key(shared_fd, add_key, &keys);
+		r = reg_list_keys(shared_fd, MAX_KEYS, &keys);
 	if (r < 0) {
 		(void)fprintf(stderr, PROG ": reading the registry in %s: %s\n", a->runtime_dir,
 			      strerror(-r));
-		keys_free(&keys);
+		reg_keys_free(&keys);
 		return 1;
 	}
 	if (keys.n > 0)
-		qsort(keys.v, keys.n, sizeof(*keys.v), by_name);
+		qsort(keys.key, keys.n, sizeof(keys.key[0]), by_name);
 	for (size_t i = 0; i < keys.n; i++)
-		longest = strlen(keys.v[i]) > longest ? strlen(keys.v[i]) : longest;
+		longest = strlen(keys.key[i]) > longest ? strlen(keys.key[i]) : longest;
 	report_begin(&rep, stdout, a->json, a->runtime_dir, longest);
 	for (size_t i = 0; i < keys.n; i++) {
 		static struct set_view v;
 
-		r = set_inspect(shared_fd, keys.v[i], &v);
+		r = set_inspect(shared_fd, keys.key[i], &v);
 		if (r == -ENOENT)
 			continue; /* released since the listing */
-		report_set(&rep, keys.v[i], r < 0 ? NULL : &v, r);
+		report_set(&rep, keys.key[i], r < 0 ? NULL : &v, r);
 		failed += r < 0;
 	}
 	report_end(&rep);
-	keys_free(&keys);
+	reg_keys_free(&keys);
 	return failed ? 1 : 0;
 }
 

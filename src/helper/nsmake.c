@@ -168,18 +168,6 @@ int ns_open_held(const struct procid *holder, int pidfd, unsigned int mask,
 	return r;
 }
 
-int ns_mntns_id(int fd, uint64_t *id)
-{
-	struct stat st;
-
-	if (ioctl(fd, NS_GET_MNTNS_ID, id) == 0)
-		return 0;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	*id = st.st_ino; /* before Linux 6.8: the nsfs inode */
-	return 0;
-}
-
 void made_ns_close(struct made_ns *m)
 {
 	for (size_t i = 0; i < m->n; i++)

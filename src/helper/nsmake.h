@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "nsid.h" /* ns_mntns_id() */
 #include "procid.h"
 #include "wire.h"
 
@@ -36,8 +37,6 @@ int ns_open_fds(unsigned int mask, struct made_ns *out);
 int ns_open_held(const struct procid *holder, int pidfd, unsigned int mask,
 		 struct made_ns *out);
 
-/* A mount namespace's id: NS_GET_MNTNS_ID (never reused), else its inode. */
-int ns_mntns_id(int fd, uint64_t *id);
 
 void made_ns_close(struct made_ns *m);
 

@@ -509,6 +509,45 @@ int reg_each_key(int shared_fd, int (*fn)(const char *key, void *ctx), void *ctx
 	return walk_each_name(shared_fd, key_only, &k);
 }
 
+struct key_limit {
+	struct reg_keys *out;
+	size_t max;
+};
+
+static int add_key(const char *key, void *ctx)
+{
+	struct key_limit *l = ctx;
+	struct reg_keys *k = l->out;
+
+	if (k->n == l->max)
+		return -E2BIG;
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 16;
+		char(*v)[NAME_MAX + 1] = reallocarray(k->key, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		k->key = v;
+		k->cap = cap;
+	}
+	(void)snprintf(k->key[k->n++], sizeof(k->key[0]), "%s", key);
+	return 0;
+}
+
+int reg_list_keys(int shared_fd, size_t max, struct reg_keys *out)
+{
+	struct key_limit l = { out, max };
+
+	*out = (struct reg_keys){ 0 };
+	return reg_each_key(shared_fd, add_key, &l);
+}
+
+void reg_keys_free(struct reg_keys *k)
+{
+	free(k->key);
+	*k = (struct reg_keys){ 0 };
+}
+
 bool reg_has_entry(int shared_fd, const char *key)
 {
 	struct stat st;

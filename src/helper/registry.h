@@ -23,6 +23,7 @@
 #ifndef POLYNS_REGISTRY_H
 #define POLYNS_REGISTRY_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -108,6 +109,19 @@ int reg_sessions_sweep(int shared_fd, const char *key, bool forget, struct reg_s
  * (what a helper killed half-way left); first error wins.
  */
 int reg_each_key(int shared_fd, int (*fn)(const char *key, void *ctx), void *ctx);
+
+/* The registry's keys, listed once: key[0..n). */
+struct reg_keys {
+	char (*key)[NAME_MAX + 1];
+	size_t n, cap;
+};
+
+/*
+ * Every key of reg_each_key() into out (zeroed first), at most max of them
+ * (-E2BIG past that).  0 or -errno; reg_keys_free() in any case.
+ */
+int reg_list_keys(int shared_fd, size_t max, struct reg_keys *out);
+void reg_keys_free(struct reg_keys *k);
 
 /* Is there an entry (checked or not) for KEY? */
 bool reg_has_entry(int shared_fd, const char *key);

@@ -288,30 +288,6 @@ struct sweep_ctx {
 	uint32_t seed; /* for the sample: which keys this helper looks at */
 };
 
-/* The registry's keys, listed once. */
-struct key_list {
-	char (*key)[REG_KEY_MAX];
-	size_t n, cap;
-};
-
-static int collect_key(const char *key, void *ctx)
-{
-	struct key_list *l = ctx;
-
-	if (strlen(key) >= REG_KEY_MAX)
-		return 0; /* never a key of ours: left to whoever made it */
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		char(*v)[REG_KEY_MAX] = reallocarray(l->key, cap, sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->key = v;
-		l->cap = cap;
-	}
-	memcpy(l->key[l->n++], key, strlen(key) + 1);
-	return 0;
-}
 
 /*
  * With many keys, each helper looks at about SWEEP_SAMPLE of them, a
@@ -370,16 +346,16 @@ static void sweep_key(const char *key, const struct sweep_ctx *s)
 static void sweep_all(int shared_fd, const char *skip, int pending_fd)
 {
 	struct sweep_ctx s = { shared_fd, skip, pending_fd, 0, 2166136261U };
-	struct key_list l = { 0 };
+	struct reg_keys l = { 0 };
 
-	if (reg_each_key(shared_fd, collect_key, &l) == 0) {
+	if (reg_list_keys(shared_fd, SIZE_MAX, &l) == 0) {
 		s.keys = l.n;
 		if (s.keys <= SWEEP_SAMPLE ||
 		    getrandom(&s.seed, sizeof(s.seed), GRND_NONBLOCK) == (ssize_t)sizeof(s.seed))
 			for (size_t i = 0; i < l.n; i++)
 				sweep_key(l.key[i], &s);
 	}
-	free(l.key);
+	reg_keys_free(&l);
 }
 
 void shared_end(struct shared_ctx *c)

@@ -19,6 +19,7 @@
 #include "channel.h"
 #include "converse.h"
 #include "spawn.h"
+#include "nsid.h"
 #include "options.h"
 #include "request.h"
 #include "util.h"
@@ -94,23 +95,6 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
 }
 
 
-/*
- * A mount namespace's identity: its 64-bit id, never reused (Linux 6.8+),
- * or else its nsfs inode number, which the kernel may reuse (then an old
- * instance is merely kept longer).
- */
-static int mntns_id_of(int fd, uint64_t *id)
-{
-	struct stat st;
-
-	if (ioctl(fd, NS_GET_MNTNS_ID, id) == 0)
-		return 0;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	*id = st.st_ino;
-	return 0;
-}
-
 static int mntns_id(int proc_fd, const char *path, uint64_t *id)
 {
 	int fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
@@ -118,7 +102,7 @@ static int mntns_id(int proc_fd, const char *path, uint64_t *id)
 
 	if (fd < 0)
 		return -errno;
-	r = mntns_id_of(fd, id);
+	r = ns_mntns_id(fd, id);
 	(void)close(fd);
 	return r;
 }
@@ -329,7 +313,7 @@ void close_data_discard(pam_handle_t *pamh, struct conv_state *st,
 
 	close_request(pamh, opts, req);
 	/* The instances' pending records name the session's mount namespace. */
-	if (mnt_fd >= 0 && mntns_id_of(mnt_fd, &req->mntns_ino) < 0)
+	if (mnt_fd >= 0 && ns_mntns_id(mnt_fd, &req->mntns_ino) < 0)
 		req->mntns_ino = 0;
 	for (uint32_t i = 0; i < reply->n_tmpdirs; i++)
 		req->cleanup[req->n_cleanup++] = reply->tmpdirs[i];
