@@ -102,9 +102,8 @@ static pid_t start_script(const struct wire_init *in, const char *user, int scri
 	*call = "pipe2";
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return -errno;
-	*call = "clone";
 	args.report_fd = report[1];
-	pid = vspawn(exec_script, &args, pidfd);
+	pid = vspawn(exec_script, &args, pidfd, call);
 	(void)close(report[1]);
 	if (pid < 0)
 		(void)close(report[0]);

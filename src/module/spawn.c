@@ -271,15 +271,15 @@ static int spawn(const char *path, const char *op, int mntns_fd, struct helper_p
 	args.helper_fd = helper_fd;
 	args.report_fd = report[1];
 	args.selinux = is_selinux_enabled() == 1;
-	pid = vspawn(exec_helper, &args, &pidfd);
+	pid = vspawn(exec_helper, &args, &pidfd, &f->call);
 	(void)close(sv[1]);
 	(void)close(report[1]);
 	if (pid < 0) {
-		f->call = "clone";
 		(void)close(sv[0]);
 		(void)close(report[0]);
 		return pid;
 	}
+	f->call = NULL;
 	h->pid = pid;
 	h->sock = sv[0];
 	h->report = report[0];

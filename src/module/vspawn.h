@@ -16,8 +16,9 @@
  * make system calls: no malloc, no stdio, no glibc wrapper that acts on all
  * threads (setuid and friends), no library with thread-local caches.  Its
  * writes to errno land in ours.  The child's pid, with *pidfd set (CLOEXEC),
- * or -errno.  SIGCHLD is sent at its exit.
+ * or -errno with *call naming what failed (its stack's mmap or mprotect, or
+ * clone).  SIGCHLD is sent at its exit.
  */
-pid_t vspawn(int (*fn)(void *arg), void *arg, int *pidfd);
+pid_t vspawn(int (*fn)(void *arg), void *arg, int *pidfd, const char **call);
 
 #endif
