@@ -190,11 +190,12 @@ int child_reset_environment(mode_t mask)
 }
 
 /* vspawn.c and libselinux, likewise: trusted_exec_open() above refuses every script. */
-pid_t vspawn(int (*fn)(void *arg), void *arg, int *pidfd)
+pid_t vspawn(int (*fn)(void *arg), void *arg, int *pidfd, const char **call)
 {
 	(void)fn;
 	(void)arg;
 	(void)pidfd;
+	(void)call;
 	abort();
 }
 
