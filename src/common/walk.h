@@ -82,7 +82,6 @@ int walk_openat(int dir_fd, const char *path, unsigned int flags, mode_t mode,
 const char *walk_describe(char *buf, size_t len, const char *path, const struct walk *w,
 			  int r);
 
-/* The same without "PATH: " in front, for a message that names path itself. */
 /*
  * fn(dir_fd, name, ctx) for every name in dir_fd but "." and "..", listed
  * through an open file description of its own (a dup() would share the
@@ -91,6 +90,7 @@ const char *walk_describe(char *buf, size_t len, const char *path, const struct 
  */
 int walk_each_name(int dir_fd, int (*fn)(int dir_fd, const char *name, void *ctx), void *ctx);
 
+/* walk_describe() without "PATH: " in front, for a message that names path itself. */
 const char *walk_reason(char *buf, size_t len, const char *path, const struct walk *w, int r);
 
 /* The trust predicates; every owner and mode check in the walk's callers is one of these. */

@@ -185,7 +185,6 @@ static bool own_record(const char *name, uint64_t own_pidns, uint64_t *ino, char
 }
 
 struct pending_sweep {
-	int fd; /* runtime_dir/pending */
 	uint64_t own_pidns;
 	bool ignore_parent_mode;
 	uint64_t seen;  /* distinct mount namespaces met so far */
@@ -222,7 +221,7 @@ static int collect_id(int dir_fd, const char *name, void *ctx)
 	char path[CONF_PATH_MAX];
 	uint64_t ino, slot;
 
-	(void)dir_fd; /* p->fd */
+	(void)dir_fd;
 	if (!own_record(name, p->own_pidns, &ino, path, sizeof(path)) ||
 	    query_index(&p->q, ino) >= 0)
 		return 0;
@@ -250,13 +249,12 @@ static int collect_dead(int dir_fd, const char *name, void *ctx)
 	uint64_t ino;
 	int i, named;
 
-	(void)dir_fd; /* p->fd */
 	if (p->b->n == BATCH_MAX || !own_record(name, p->own_pidns, &ino, path, sizeof(path)))
 		return 0;
 	i = query_index(&p->q, ino);
 	if (i < 0 || p->a.live[i])
 		return 0;
-	named = pending_caller(p->fd, name, &caller);
+	named = pending_caller(dir_fd, name, &caller); /* dir_fd: runtime_dir/pending */
 	if (named < 0 || (named == 1 && procid_alive(&caller, NULL) != 0))
 		return 0;
 	batch_add(p->b, path, p->ignore_parent_mode, name);
@@ -291,7 +289,7 @@ static int collect_pending(int pending_fd, bool ignore, struct batch *b)
 	static struct pending_sweep p;
 	int r;
 
-	p = (struct pending_sweep){ .fd = pending_fd, .ignore_parent_mode = ignore, .b = b };
+	p = (struct pending_sweep){ .ignore_parent_mode = ignore, .b = b };
 	r = procid_self_pidns(&p.own_pidns);
 	if (r == 0 && getrandom(&p.state, sizeof(p.state), GRND_NONBLOCK) !=
 			      (ssize_t)sizeof(p.state))

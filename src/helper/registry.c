@@ -478,7 +478,6 @@ int reg_remove(int shared_fd, const char *key, int lock_fd)
 }
 
 struct keys {
-	int shared_fd;
 	int (*fn)(const char *key, void *ctx);
 	void *ctx;
 };
@@ -493,18 +492,17 @@ static int key_only(int dir_fd, const char *name, void *ctx)
 	const char *dot = strchr(name, '.');
 	char key[REG_KEY_MAX];
 
-	(void)dir_fd; /* k->shared_fd */
 	if (!dot)
 		return k->fn(name, k->ctx);
 	if (strcmp(dot, ".lock") != 0 || (size_t)(dot - name) >= sizeof(key))
 		return 0;
 	(void)snprintf(key, sizeof(key), "%.*s", (int)(dot - name), name);
-	return reg_has_entry(k->shared_fd, key) ? 0 : k->fn(key, k->ctx);
+	return reg_has_entry(dir_fd, key) ? 0 : k->fn(key, k->ctx); /* dir_fd: the registry */
 }
 
 int reg_each_key(int shared_fd, int (*fn)(const char *key, void *ctx), void *ctx)
 {
-	struct keys k = { shared_fd, fn, ctx };
+	struct keys k = { fn, ctx };
 
 	return walk_each_name(shared_fd, key_only, &k);
 }
