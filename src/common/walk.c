@@ -2,12 +2,13 @@
 #define _GNU_SOURCE
 #include "walk.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -290,25 +291,58 @@ const char *walk_describe(char *buf, size_t len, const char *path, const struct 
 	return buf;
 }
 
+/*
+ * A getdents64(2) record: inode (8 bytes), offset (8), the record's length
+ * (2), the type (1), then the name and its NUL, padded to 8 bytes.
+ */
+#define RECORD_LENGTH_AT 16
+#define RECORD_NAME_AT 19
+
+/* One buffer of records: fn for each name, 0 or fn's first error. */
+static int each_record(const unsigned char *buf, size_t n, int dir_fd,
+		       int (*fn)(int dir_fd, const char *name, void *ctx), void *ctx)
+{
+	for (size_t at = 0; at < n;) {
+		const char *name = (const char *)buf + at + RECORD_NAME_AT;
+		uint16_t reclen;
+		int r;
+
+		if (n - at <= RECORD_NAME_AT)
+			return -EIO; /* never from the kernel */
+		memcpy(&reclen, buf + at + RECORD_LENGTH_AT, sizeof(reclen));
+		if (reclen <= RECORD_NAME_AT || reclen > n - at ||
+		    !memchr(name, '\0', reclen - RECORD_NAME_AT))
+			return -EIO;
+		at += reclen;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		r = fn(dir_fd, name, ctx);
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * getdents64(2) itself rather than readdir(3): no DIR to allocate and free,
+ * no fcntl() calls, one syscall per buffer.
+ */
 int walk_each_name(int dir_fd, int (*fn)(int dir_fd, const char *name, void *ctx), void *ctx)
 {
+	_Alignas(8) unsigned char buf[4096];
 	int own = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
-	struct dirent *de;
-	DIR *d;
 
 	if (own < 0)
 		return -errno;
-	d = fdopendir(own);
-	if (!d) {
-		r = -errno;
-		(void)close(own);
-		return r;
+	while (r == 0) {
+		long n = syscall(SYS_getdents64, own, buf, sizeof(buf));
+
+		if (n <= 0) {
+			r = n < 0 ? -errno : 0;
+			break;
+		}
+		r = each_record(buf, (size_t)n, dir_fd, fn, ctx);
 	}
-	while (r == 0 && (errno = 0, de = readdir(d)))
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			r = fn(dir_fd, de->d_name, ctx);
-	if (r == 0 && errno)
-		r = -errno;
-	(void)closedir(d);
+	(void)close(own);
 	return r;
 }

@@ -169,13 +169,32 @@ const char *child_failure(char *buf, size_t len, int r, int end, const char *why
 	return buf;
 }
 
+/*
+ * What a child logs after its answer, forwarded up to its end: 0, or
+ * -EBADMSG (logged) when it sends anything but log lines.  Other errors
+ * (the module gone) just stop the forwarding.
+ */
+static int relay_late(struct child *c, const char *what, const char *after)
+{
+	static uint8_t msg[WIRE_MAX_MSG];
+	size_t n_fds;
+	/* No message has type 0: every one but a log line is refused. */
+	ssize_t r = c->sock >= 0 ? child_relay(c, 0, false, msg, NULL, 0, &n_fds) : -ECHILD;
+
+	if (r != -EBADMSG)
+		return 0;
+	hlog(LOG_ERR, "the %s child sent something other than log lines after %s", what, after);
+	return (int)r;
+}
+
 int child_end(struct child *c, const char *what, const char *after)
 {
 	char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];
+	int late = relay_late(c, what, after);
 	int end = child_finish(c, what, why, sizeof(why));
 	const char *failure = end < 0 ? child_failure(buf, sizeof(buf), -ECHILD, end, why) : NULL;
 
 	if (failure)
 		hlog(LOG_ERR, "the %s child failed after %s: %s", what, after, failure);
-	return end < 0 ? -ECHILD : 0;
+	return end < 0 || late < 0 ? -ECHILD : 0;
 }

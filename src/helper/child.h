@@ -62,8 +62,9 @@ const char *child_failure(char *buf, size_t len, int r, int end, const char *why
 
 /*
  * Reap a child that already gave what it was asked for (nothing if it was
- * reaped): 0, or -ECHILD after logging "the WHAT child failed after AFTER"
- * and how (unless it said why itself).
+ * reaped), forwarding what it logs until its end: 0, or -ECHILD after
+ * logging "the WHAT child failed after AFTER" and how (unless it said why
+ * itself), or that it sent more than log lines.
  */
 int child_end(struct child *c, const char *what, const char *after);
 

@@ -114,6 +114,8 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	r = step_enter(STEP_NAMESPACES);
 	if (r == 0)
 		r = session_namespaces(req, req->ns_mask);
+	if (r == 0 && shared)
+		r = shared_caller(&st->shared); /* while the plan child works */
 	status = planner_finish(plan, st);
 	timing_mark("plan");
 	mask = session_mask(req, st);

@@ -37,23 +37,20 @@ static int reg_msg_send(int sock, const struct reg_msg *m, const int *fds, size_
  */
 static int confine(const struct wire_request *req, int *shared_fd, int *pending_fd)
 {
+	static const char *const parts[] = { "shared", "pending" };
 	char why[RUNDIR_WHY_MAX];
+	int fds[ARRAY_SIZE(parts)];
+	int r = rundir_open_each(req->runtime_dir, parts, fds, ARRAY_SIZE(parts), why,
+				 sizeof(why));
 	struct ll_beneath rules[] = {
-		{ rundir_open(req->runtime_dir, "shared", why, sizeof(why)),
-		  LL_READ_FILE | LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
-		{ -1, LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
+		{ fds[0], LL_READ_FILE | LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
+		{ fds[1], LL_READ_DIR | LL_MAKE_DIR | LL_REMOVE_DIR },
 		{ procid_proc_fd(), LL_READ_FILE | LL_READ_DIR },
 	};
-	int r = rules[0].fd;
 
 	if (r < 0) {
+		/* why names the part: the sets (shared) or the pending records */
 		hlog(LOG_ERR, "cannot open the registry: %s", why);
-		return r;
-	}
-	rules[1].fd = r = rundir_open(req->runtime_dir, "pending", why, sizeof(why));
-	if (r < 0) {
-		hlog(LOG_ERR, "cannot open the registry's pending records: %s", why);
-		(void)close(rules[0].fd);
 		return r;
 	}
 	r = landlock_confine(rules, ARRAY_SIZE(rules), true);
@@ -97,7 +94,7 @@ static int registrar_main(int sock, void *arg)
 	const struct wire_request *req = arg;
 	struct reg_msg go = { 0 }, answer = { .plan = "", .key = "", .token = "" };
 	size_t n_fds;
-	int fds[MAKE_FDS], shared_fd = -1, pending_fd = -1;
+	int shared_fd = -1, pending_fd = -1;
 	/* Our own /proc fd (child_start closed the helper's), in the same namespaces. */
 	int r = procid_reopen();
 	ssize_t len;
@@ -125,22 +122,32 @@ static int registrar_main(int sock, void *arg)
 	(void)snprintf(c.key, sizeof(c.key), "%s", go.key);
 	(void)snprintf(c.plan, sizeof(c.plan), "%s", go.plan);
 	answer.result = shared_begin(req, &c);
-	if (answer.result == 1) {
-		/* The holder and its namespaces, as recorded: the helper opens them. */
-		answer.token = c.token;
-		answer.caller = c.entry.holder;
-		answer.n_ns = (uint32_t)c.entry.n_ns;
-		memcpy(answer.ns, c.entry.ns, sizeof(c.entry.ns[0]) * c.entry.n_ns);
-		r = answer_helper(sock, &answer, NULL, 0);
-		test_hook("answered", sock);
-	} else if (answer.result == 0) {
-		fds[0] = c.shared_fd;
-		fds[1] = c.lock_fd;
+	if (answer.result == 0) {
+		const int fds[MAKE_FDS] = { c.shared_fd, c.lock_fd };
+
 		r = answer_helper(sock, &answer, fds, MAKE_FDS);
-		return r; /* the lock stays with the helper's copy; no shared_end here */
+		/* One open file: the helper's copy holds the lock now. */
+		(void)close(c.lock_fd);
+		c.lock_fd = -1;
 	} else {
+		if (answer.result == 1) {
+			/* The holder and its namespaces, as recorded: the helper opens them. */
+			answer.token = c.token;
+			answer.caller = c.entry.holder;
+			answer.n_ns = (uint32_t)c.entry.n_ns;
+			memcpy(answer.ns, c.entry.ns, sizeof(c.entry.ns[0]) * c.entry.n_ns);
+		}
 		r = answer_helper(sock, &answer, NULL, 0);
+		shared_unlock(&c);
+		if (answer.result == 1)
+			test_hook("answered", sock);
 	}
+	/*
+	 * Other keys' stale sets, after the answer: the helper goes on
+	 * meanwhile, and reads what this logs when it reaps us (child_end()).
+	 */
+	if (r == 0)
+		shared_sweep(c.shared_fd, c.key, c.pending_fd);
 	shared_end(&c);
 	return r;
 }
@@ -224,11 +231,9 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 	const struct reg_msg go = { .mask = mask, .plan = c->plan, .key = c->key, .token = "",
 				    .caller = c->caller };
 	struct reg_msg answer = { 0 };
-	char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];
-	const char *failure = NULL;
 	int fds[WIRE_MAX_FDS];
 	size_t n_fds = 0;
-	int r = reg_msg_send(child->sock, &go, NULL, 0), told, end;
+	int r = reg_msg_send(child->sock, &go, NULL, 0), told;
 
 	/*
 	 * A child that ended before the question (it enters its step first)
@@ -251,21 +256,21 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 	 */
 	if (r == 0 || r == 1)
 		return r;
-	end = child_finish(child, "registry", why, sizeof(why));
-	if (!told) {
-		failure = child_failure(buf, sizeof(buf), r, end, why);
-	} else if (r >= 0 && end < 0) {
-		failure = child_failure(buf, sizeof(buf), -ECHILD, end, why);
-		r = -ECHILD;
+	if (told) {
+		/* Refused (the child or take_answer() said why): how it ended, and its late lines. */
+		(void)child_end(child, "registry", "its answer");
+	} else {
+		char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];
+		int end = child_finish(child, "registry", why, sizeof(why));
+		const char *failure = child_failure(buf, sizeof(buf), r, end, why);
+
+		if (failure)
+			hlog(LOG_ERR, "the registry child gave no usable answer: %s", failure);
 	}
-	if (failure)
-		hlog(LOG_ERR, "the registry child gave no usable answer: %s", failure);
-	if (r < 0) {
-		for (size_t i = 0; i < n_fds; i++)
-			(void)close(fds[i]);
-		c->shared_fd = c->lock_fd = -1;
-		made->n = 0;
-	}
+	for (size_t i = 0; i < n_fds; i++)
+		(void)close(fds[i]);
+	c->shared_fd = c->lock_fd = -1;
+	made->n = 0;
 	return r;
 }
 

@@ -8,13 +8,15 @@
  * registry calls.  Releasing a stale set needs no signal: its holder ends
  * with its entry.
  *
- * The helper names the set (shared_name(): key, caller, plan digest) and
- * sends it; the child releases stale sets, then either joins the live set
+ * The helper names the set (shared_caller(), shared_name(): caller, key,
+ * plan digest) and sends it; the child either joins the live set
  * (it records the session and sends its token, the holder and the
  * namespaces recorded; the helper opens them from the holder, since a
  * Landlock domain may not look into another process's /proc/PID/ns) or
  * locks the key for the helper to make the set (it sends the registry and
  * lock fds, which the helper checks are the registry's and the key's).
+ * After its answer it releases other keys' stale sets, while the helper
+ * goes on; the helper forwards what it logs when it reaps it.
  */
 #ifndef POLYNS_REGISTRAR_H
 #define POLYNS_REGISTRAR_H

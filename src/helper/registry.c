@@ -133,11 +133,13 @@ int reg_lock(int shared_fd, const char *key, bool wait)
 	for (int i = 0; i < LOCK_RETRIES; i++) {
 		int fd;
 
-		if (mkdirat(shared_fd, name, 0700) < 0 && errno != EEXIST)
-			return -errno;
+		/* Most keys have their lock already: made only when missing. */
 		fd = open_dir_at(shared_fd, name);
-		if (fd == -ENOENT)
+		if (fd == -ENOENT) {
+			if (mkdirat(shared_fd, name, 0700) < 0 && errno != EEXIST)
+				return -errno;
 			continue;
+		}
 		if (fd < 0)
 			return fd;
 		if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
@@ -419,8 +421,6 @@ static int sweep_one(const char *name, void *ctx)
 	struct procid id;
 	int alive;
 
-	if (strncmp(name, "session.", 8) != 0)
-		return 0;
 	alive = reg_parse_session(name, &id) < 0 ? -EINVAL : procid_alive(&id, NULL);
 	if (alive == 0 && s->forget && unlinkat(s->fd, name, AT_REMOVEDIR) < 0)
 		alive = -errno;
@@ -438,6 +438,14 @@ static int sweep_one(const char *name, void *ctx)
 	return 0;
 }
 
+/* A session record, checked like every fact; the others are reg_load()'s. */
+static int each_session(int dir_fd, const char *name, void *ctx)
+{
+	if (strncmp(name, "session.", 8) != 0)
+		return 0;
+	return check_dir_at(dir_fd, name) < 0 ? -EPERM : sweep_one(name, ctx);
+}
+
 int reg_sessions_sweep(int shared_fd, const char *key, bool forget, struct reg_sweep *out)
 {
 	_cleanup_close_ int fd = open_dir_at(shared_fd, key);
@@ -446,7 +454,7 @@ int reg_sessions_sweep(int shared_fd, const char *key, bool forget, struct reg_s
 	*out = (struct reg_sweep){ 0 };
 	if (fd < 0)
 		return fd;
-	return each_fact(fd, sweep_one, &s);
+	return walk_each_name(fd, each_session, &s);
 }
 
 int reg_remove(int shared_fd, const char *key, int lock_fd)

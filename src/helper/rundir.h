@@ -17,6 +17,14 @@
 int rundir_open(const char *runtime_dir, const char *name, char *why, size_t len);
 
 /*
+ * rundir_open() of n names under one walk of runtime_dir: fds[i] is
+ * runtime_dir/names[i].  0 with every fd open, or -errno with none (and why,
+ * as above, for the first that failed).
+ */
+int rundir_open_each(const char *runtime_dir, const char *const *names, int *fds, size_t n,
+		     char *why, size_t len);
+
+/*
  * The same checks, making nothing (polyns-admin): -ENOENT when runtime_dir
  * or runtime_dir/name does not exist (why says which; the caller decides
  * whether that is worth a word).  fd or -errno with why, as above.

@@ -123,10 +123,11 @@ static const struct rule rules[] = {
 	ALLOW(landlock_restrict_self, ENTRY | S(PLAN), "enter the Landlock domain"),
 
 	/* the conversation: module on fd 3, children on their socketpair */
-	ALLOW(recvmsg, S(SETUP) | S(NAMESPACES) | S(PLAN) | S(REGISTRY) | S(CLEANUP) |
-	      S(HOLDER), "the request; names answers; the plan (taken in namespaces); the "
-	      "registry child's question (in its step); the tree child's instances (before "
-	      "its step); the tree child's answer; the holder's entry fd, at commit"),
+	ALLOW(recvmsg, S(SETUP) | S(NAMESPACES) | S(PLAN) | S(REGISTRY) | S(POLYDIRS) |
+	      S(CLEANUP) | S(REPLY) | S(HOLDER), "the request; names answers; the plan (taken "
+	      "in namespaces); the registry child's question (in its step); the tree child's "
+	      "instances (before its step); the tree child's answer; the holder's entry fd, at "
+	      "commit; a child's last log lines, as it is reaped (polydirs, reply)"),
 	ALLOW(sendmsg, EVERY & ~S(HOLDER), "logs, queries, the plan and the reply with fds"),
 
 	/* files: read-only opens and metadata */

@@ -25,7 +25,6 @@
 #define TMPDIR_PATH_MAX ((NAME_MAX - 2 * 20 - 2) / 2) /* 106 bytes */
 #define KEY_DIGEST 16 /* hex digits of the settings digest in a key */
 
-static void sweep_all(int shared_fd, const char *skip, int pending_fd);
 
 bool shared_needed(const struct wire_request *req, unsigned int mask)
 {
@@ -138,19 +137,27 @@ int shared_open_joined(const struct shared_ctx *c, unsigned int mask, struct mad
 	return r;
 }
 
-int shared_name(const struct wire_request *req, unsigned int mask, const char *plan,
-		struct shared_ctx *c)
+int shared_caller(struct shared_ctx *c)
 {
-	int pidfd = -1, r;
+	int pidfd = -1;
+	int r;
 
 	*c = (struct shared_ctx){ .shared_fd = -1, .lock_fd = -1, .pending_fd = -1,
 				  .holder = { .pidfd = -1, .ctl = -1 } };
-	memcpy(c->plan, plan, sizeof(c->plan));
 	r = procid_open(getppid(), &c->caller, &pidfd);
-	if (r == 0) {
+	if (r == 0)
 		(void)close(pidfd);
-		r = make_key(req, mask, c->key, sizeof(c->key));
-	}
+	else
+		hlog(LOG_ERR, "cannot tell who the session's caller is: %s", strerror(-r));
+	return r;
+}
+
+int shared_name(const struct wire_request *req, unsigned int mask, const char *plan,
+		struct shared_ctx *c)
+{
+	int r = make_key(req, mask, c->key, sizeof(c->key));
+
+	memcpy(c->plan, plan, sizeof(c->plan));
 	if (r < 0)
 		hlog(LOG_ERR, "cannot name the session's shared set: %s", strerror(-r));
 	return r;
@@ -162,8 +169,6 @@ int shared_begin(const struct wire_request *req, struct shared_ctx *c)
 
 	if (r < 0)
 		return r;
-	/* Other keys' stale sets first. */
-	sweep_all(c->shared_fd, c->key, c->pending_fd);
 	/* After releasing a stale set, another login may have made the next one. */
 	for (int round = 0; round < RELEASE_ROUNDS; round++) {
 		struct reg_sweep sw = { 0 };
@@ -343,7 +348,7 @@ static void sweep_key(const char *key, const struct sweep_ctx *s)
  * (none of them while the directory is being read, which releasing a set
  * changes).
  */
-static void sweep_all(int shared_fd, const char *skip, int pending_fd)
+void shared_sweep(int shared_fd, const char *skip, int pending_fd)
 {
 	struct sweep_ctx s = { shared_fd, skip, pending_fd, 0, 2166136261U };
 	struct reg_keys l = { 0 };
@@ -358,14 +363,18 @@ static void sweep_all(int shared_fd, const char *skip, int pending_fd)
 	reg_keys_free(&l);
 }
 
-void shared_end(struct shared_ctx *c)
+void shared_unlock(struct shared_ctx *c)
 {
-	/* A key with no entry (a failed first session) keeps no lock either. */
 	if (c->lock_fd >= 0 && !reg_has_entry(c->shared_fd, c->key))
 		(void)reg_remove(c->shared_fd, c->key, c->lock_fd);
 	else if (c->lock_fd >= 0)
 		(void)close(c->lock_fd);
 	c->lock_fd = -1;
+}
+
+void shared_end(struct shared_ctx *c)
+{
+	shared_unlock(c);
 	if (c->shared_fd >= 0)
 		(void)close(c->shared_fd);
 	c->shared_fd = -1;
@@ -415,7 +424,7 @@ enum wire_status shared_close(const struct wire_request *req, int shared_fd, int
 	}
 	if (r < 0)
 		hlog(LOG_ERR, "ending the session in %s failed: %s", c.key, strerror(-r));
-	sweep_all(c.shared_fd, c.key, pending_fd);
+	shared_sweep(c.shared_fd, c.key, pending_fd);
 	shared_end(&c);
 	return r < 0 ? STATUS_SESSION_ERR : STATUS_OK;
 }

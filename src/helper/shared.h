@@ -29,10 +29,15 @@ struct shared_ctx {
 bool shared_needed(const struct wire_request *req, unsigned int mask);
 
 /*
- * In the helper: start c, naming the set (its key, from the request and the
- * mask; random for share=session) and its plan (digest of the polydirs),
- * and the caller, our parent, that the session is counted by.  0 or -errno
- * (logged).
+ * In the helper, while the plan child works: start c with the caller, our
+ * parent, that the session is counted by.  0 or -errno (logged).
+ */
+int shared_caller(struct shared_ctx *c);
+
+/*
+ * Then, with the plan: name the set (its key, from the request and the
+ * mask; random for share=session) and its plan (digest of the polydirs).
+ * 0 or -errno (logged).
  */
 int shared_name(const struct wire_request *req, unsigned int mask, const char *plan,
 		struct shared_ctx *c);
@@ -41,8 +46,7 @@ int shared_name(const struct wire_request *req, unsigned int mask, const char *p
  * In the registry child, with c from shared_name() and c->shared_fd,
  * c->pending_fd the registry and runtime_dir/pending (rundir_open(), before
  * the step was confined; shared_end() closes them): check the registry is
- * ours, release other keys' stale sets (release.h has the rule), lock the
- * set's key and look at its entry.  1: joined a live set (the session is
+ * ours, lock the set's key and look at its entry.  1: joined a live set (the session is
  * recorded; c->token names it, c->entry the holder and its namespaces), 0:
  * the caller makes a new set (c->shared_fd and c->lock_fd hold the registry
  * and the key's lock) and then calls shared_create(), -errno: refused
@@ -76,9 +80,20 @@ int shared_create(struct shared_ctx *c, unsigned int mask, const char *const *tm
 		  size_t n_tmpdirs, struct made_ns *made);
 
 /*
- * Unlock (removing the lock of a key left without an entry) and close the
- * registry.  Always after shared_begin.
+ * Release other keys' stale sets (release.h has the rule): every key of
+ * the registry, or a random sample of about 16 when there are more; never
+ * skip (the caller's own key), never a key whose lock is taken.  Logs what it
+ * releases and what fails.
  */
+void shared_sweep(int shared_fd, const char *skip, int pending_fd);
+
+/*
+ * Unlock the key: its lock goes with it if the key has no entry (a first
+ * session that failed).  Nothing if it is not locked.
+ */
+void shared_unlock(struct shared_ctx *c);
+
+/* shared_unlock(), then close the registry.  Always after shared_begin. */
 void shared_end(struct shared_ctx *c);
 
 /*

@@ -192,6 +192,24 @@ registry_empty && [ "$(live_holders)" = 0 ] && ok stale_set_released_by_another_
 	not_ok stale_set_released_by_another_keys_session "$(ls -la "$REG")"
 end_pids "$S/k2.pid"
 
+# A login's sweep of other keys runs after its registry child answered: what
+# it logs still reaches syslog, by the time the session has started.
+"$PAMTEST" "$S/pam.d" user polyns-alice -- sh -c "echo x >$S/k3; exec sleep 30" >/dev/null 2>&1 &
+killed=$!
+wait_for "$S/k3"
+kill -9 "$killed"
+wait "$killed" 2>/dev/null
+log_mark
+"$PAMTEST" "$S/pam.d" user polyns-bob -- sh -c "echo \$\$ >$S/b3.pid; exec sleep 30" >/dev/null 2>&1 &
+wait_for "$S/b3.pid"
+logs=$(log_since)
+grep -q "releasing the stale shared namespaces user-4001-" <<<"$logs" &&
+	[ -z "$(ls "$REG" | grep '^user-4001-')" ] &&
+	ok a_logins_sweep_after_its_answer_is_logged ||
+	not_ok a_logins_sweep_after_its_answer_is_logged "$logs" "$(ls -la "$REG")"
+end_pids "$S/b3.pid"
+until_registry_empty || not_ok registry_empty_after_bob "$(ls -la "$REG")"
+
 # What a helper killed half-way leaves of a key nobody uses again (a
 # share=session key names its caller): its lock, a half-made KEY.new, a
 # retired KEY.dead.  The next login's sweep removes them.
@@ -250,9 +268,13 @@ logs=$(log_since)
 [ "$(field ipc "$out")" != "ipc:[$uipc]" ] && grep -q "open: Cannot\|releasing the stale" <<<"$out$logs" &&
 	ok forged_holder_naming_a_user_process_is_refused ||
 	not_ok forged_holder_naming_a_user_process_is_refused "$out" "$logs"
+# The forged session ends (its close releases the set) before the registry is
+# emptied by hand: a release racing the rm below could leave a KEY.dead behind.
+end_pids "$S/f1.pid"
+wait "$forged" 2>/dev/null
 end_registry_sets
 kill -9 "${real_holder%.*}" 2>/dev/null
-wait "$forged" "$own" 2>/dev/null
+wait "$own" 2>/dev/null
 
 # --- registry entries not root's, or not only root's, are refused ---
 tamper() { # NAME COMMAND-ON-ENTRY
@@ -296,7 +318,7 @@ hostile registry_shared_as_symlink_is_refused 'mkdir -m 700 "$S/elsewhere"; ln -
 hostile registry_shared_as_file_is_refused 'touch "$S/hrt/shared"' "cannot open the registry"
 hostile registry_shared_open_to_others_is_refused 'mkdir -m 755 "$S/hrt/shared"' "shared must be root's, mode 0700"
 hostile registry_owned_by_user_is_refused 'mkdir -m 700 "$S/hrt/shared"; chown polyns-alice "$S/hrt/shared"' "shared must be root's, mode 0700"
-hostile registry_pending_as_file_is_refused 'touch "$S/hrt/pending"' "cannot open the registry's pending records: runtime directory $S/hrt: pending: 'pending' is not a directory"
+hostile registry_pending_as_file_is_refused 'touch "$S/hrt/pending"' "cannot open the registry: runtime directory $S/hrt: pending: 'pending' is not a directory"
 hostile registry_of_another_pid_namespace_is_refused 'mkdir -m 700 "$S/hrt/shared" "$S/hrt/shared/pidns.1"' "belongs to another pid namespace"
 
 # A runtime_dir a user could swap: a symlink in a world-writable directory.

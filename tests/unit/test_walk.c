@@ -435,6 +435,73 @@ static void walk_describe_names_the_failing_component(void **state)
 			    "/f: '/f' is not executable");
 }
 
+#define MANY 600 /* names of 200 bytes: some thirty getdents64() buffers */
+
+struct seen {
+	unsigned char count[MANY];
+	int calls, stop_at;
+};
+
+static int note_name(int dir_fd, const char *name, void *ctx)
+{
+	struct seen *s = ctx;
+	unsigned int i;
+
+	(void)dir_fd;
+	if (sscanf(name, "%u", &i) != 1 || i >= MANY || strlen(name) != 200)
+		return -EINVAL;
+	s->count[i]++;
+	return ++s->calls == s->stop_at ? -ENOTEMPTY : 0;
+}
+
+static void make_many(struct fx *fx)
+{
+	for (unsigned int i = 0; i < MANY; i++) {
+		char name[201];
+		int n = snprintf(name, sizeof(name), "%u-", i);
+
+		memset(name + n, 'x', sizeof(name) - 1 - (size_t)n);
+		name[200] = '\0';
+		assert_int_equal(mkdirat(fx->base_fd, name, 0700) < 0 ? errno : 0, 0);
+	}
+}
+
+static void each_name_lists_every_name_once_across_buffers(void **state)
+{
+	struct fx *fx = *state;
+	static struct seen s;
+	int path_fd;
+
+	make_many(fx);
+	/* An O_PATH fd too: the listing reopens the directory for reading. */
+	path_fd = open(fx->base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(path_fd >= 0);
+	for (int round = 0; round < 2; round++) {
+		memset(&s, 0, sizeof(s));
+		assert_int_equal(walk_each_name(round ? path_fd : fx->base_fd, note_name, &s), 0);
+		assert_int_equal(s.calls, MANY); /* no "." or ".." */
+		for (unsigned int i = 0; i < MANY; i++)
+			assert_int_equal(s.count[i], 1);
+	}
+	(void)close(path_fd);
+}
+
+static void each_name_stops_at_the_first_error(void **state)
+{
+	struct fx *fx = *state;
+	static struct seen s;
+
+	make_many(fx);
+	s = (struct seen){ .stop_at = 250 };
+	assert_int_equal(walk_each_name(fx->base_fd, note_name, &s), -ENOTEMPTY);
+	assert_int_equal(s.calls, 250);
+	/* Its own open file: a later listing of the same fd starts at the top. */
+	s = (struct seen){ 0 };
+	assert_int_equal(walk_each_name(fx->base_fd, note_name, &s), 0);
+	assert_int_equal(s.calls, MANY);
+	assert_int_equal(walk_each_name(-1, note_name, &s), -EBADF);
+}
+
 static struct stat mkst(mode_t type, mode_t mode, uid_t uid)
 {
 	struct stat st = { .st_mode = type | mode, .st_uid = uid };
@@ -499,6 +566,8 @@ int main(void)
 		T(walk_refuses_too_long_names_and_paths),
 		T(walk_safe_path_is_false_below_a_writable_directory),
 		T(walk_out_of_fds_says_where),
+		T(each_name_lists_every_name_once_across_buffers),
+		T(each_name_stops_at_the_first_error),
 		cmocka_unit_test(walk_describe_names_the_failing_component),
 		cmocka_unit_test(predicates_judge_owner_mode_and_type),
 #undef T
