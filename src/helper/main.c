@@ -144,13 +144,8 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 			r = session_polydirs(st);
 	}
 
-	/*
-	 * The plan child (unless reaped before the registry was asked) and the
-	 * registry child (if it said make) ended meanwhile: their status counts.
-	 */
+	/* The plan child (unless reaped before the registry was asked) ended meanwhile. */
 	if (planner_end(plan) < 0 && r == 0)
-		r = -ECHILD;
-	if (registrar_end(registry) < 0 && r == 0)
 		r = -ECHILD;
 
 	/* Only a pid namespace's holder mounts anything after the polydirs. */
@@ -302,9 +297,10 @@ int main(int argc, char **argv)
 	timing_log(req.op == OP_OPEN ? "open" : "close");
 	r = reply(req.op == OP_OPEN ? STEP_REPLY : STEP_CLOSE_REPLY, &st.reply, &st.made);
 	/*
-	 * A registry child that let us join ends while the module joins: a
-	 * failure after its answer fails our exit status, so the module refuses
-	 * the session and counts it out again.
+	 * The registry child sweeps other keys after its answer, while we make
+	 * or join the set and reply, and ends while the module joins: a failure
+	 * after its answer fails our exit status, so the module refuses the
+	 * session and counts it out again.
 	 */
 	if (registrar_end(&registry) < 0)
 		r = -ECHILD;

@@ -33,16 +33,16 @@ int registrar_start(const struct wire_request *req, struct child *c);
  * Ask it about the set c names (c from shared_name()).  1: joined (made
  * holds the set, c->token the session), 0: make the set (c->shared_fd and
  * c->lock_fd are ours), -errno: refused (logged).  The child is reaped
- * after a refusal; else registrar_end() reaps it later (after the polydirs
- * for 0, after the reply for 1), so that its exit overlaps other work.
+ * after a refusal; else registrar_end() reaps it after the reply, so that
+ * its sweep of other keys and its exit overlap other work.
  */
 int registrar_ask(struct child *child, const struct wire_request *req, unsigned int mask,
 		  struct shared_ctx *c, struct made_ns *made);
 
 /*
- * Reap the child (nothing if it was reaped): 0, or -ECHILD (logged) if it
- * failed after its answer: before a new set is recorded, or, after a join,
- * as the helper's exit status (the module then refuses the session).
+ * Reap the child (nothing if it was reaped), after the reply: 0, or -ECHILD
+ * (logged) if it failed after its answer, for the helper's exit status (the
+ * module then refuses the session and counts it out of the set again).
  */
 int registrar_end(struct child *child);
 

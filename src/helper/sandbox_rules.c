@@ -202,8 +202,7 @@ static const struct rule rules[] = {
 	ALLOW_IF(clone, CHILDREN_MADE, "fork a child: plain, with a pidfd, nothing shared",
 		 ARG_EQ(0, CLONE_PIDFD | SIGCHLD)),
 	ALLOW_IF(wait4, S(NAMESPACES) | S(POLYDIRS) | S(REPLY) | S(CLEANUP), "reap the plan, "
-		 "registry (after the polydirs when it said make, after the reply when it "
-		 "joined) or tree child",
+		 "registry (after the reply: it sweeps other keys meanwhile) or tree child",
 		 ARG_EQ(2, 0)),
 	ALLOW_IF(wait4, S(HOLDER), "the holder reaps orphans, never blocking",
 		 ARG_EQ(2, WNOHANG)),

@@ -45,7 +45,7 @@ int session_namespaces(const struct wire_request *req, unsigned int mask);
  * before any set is joined or made), and ask the registry child
  * (registrar.h) about the set.  1 joined a live set (st->made holds it;
  * registrar_end() reaps the child after the reply), 0 make one (st->shared holds the registry
- * and the key's lock; registrar_end() reaps the child), -errno.
+ * and the key's lock; the child is reaped after the reply too), -errno.
  */
 int session_registry(const struct wire_request *req, struct session_state *st,
 		     unsigned int mask, struct child *plan, struct child *registry);

@@ -302,9 +302,16 @@ expect_refused helper_crash_after_shared_reply_refuses_session "helper killed by
 left=$(ls /run/polyns/shared | grep '^user-' | grep -v '\.lock$')
 [ -d /run/polyns/shared ] && [ -z "$left" ] && ok crash_after_shared_reply_leaves_no_set ||
 	not_ok crash_after_shared_reply_leaves_no_set "no registry, or left in it: $left"
-# A join's registry child is reaped after the reply: if it failed after its
+# The registry child is reaped after the reply: if it failed after its
 # answer, the helper exits 1, and the session is refused and counted out
-# again (the set keeps only the session that holds it).
+# again.  A new set is then released; a joined one keeps only the session
+# that holds it.
+hook answered crash
+expect_refused registry_child_crash_after_make_refuses_session \
+	"the registry child failed after its answer: .*signal 11" faultshared
+left=$(ls /run/polyns/shared | grep '^user-' | grep -v '\.lock$')
+[ -z "$left" ] && ok refused_new_set_is_released ||
+	not_ok refused_new_set_is_released "left in the registry: $left"
 unhook
 session polyns-alice faultshared -- sh -c "echo \$\$ >$S/held.pid; exec sleep 600" \
 	>/dev/null 2>&1 &
