@@ -41,7 +41,11 @@
 static int reply(enum step s, const struct wire_reply *reply, const struct made_ns *made)
 {
 	static struct wire_buf b;
-	int r = landlock_confine(NULL, 0, true);
+	int r;
+
+	/* Nothing reads /proc from here on: one fd fewer for a caller short of them. */
+	procid_close();
+	r = landlock_confine(NULL, 0, true);
 
 	if (r == -EOPNOTSUPP) {
 		hlog_debug("the kernel has no Landlock: the reply is confined by its filter "
@@ -127,7 +131,7 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	step_unneeded(unneeded_caps(st));
 
 	if (shared) {
-		r = session_registry(req, st, mask, plan, registry);
+		r = session_registry(req, st, mask, registry);
 		if (r == 1) {
 			session_fill_reply(req, st, true, true);
 			return STATUS_OK;
@@ -144,9 +148,6 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 			r = session_polydirs(st);
 	}
 
-	/* The plan child (unless reaped before the registry was asked) ended meanwhile. */
-	if (planner_end(plan) < 0 && r == 0)
-		r = -ECHILD;
 
 	/* Only a pid namespace's holder mounts anything after the polydirs. */
 	if (!(mask & POLYNS_NS_PID))
@@ -297,11 +298,13 @@ int main(int argc, char **argv)
 	timing_log(req.op == OP_OPEN ? "open" : "close");
 	r = reply(req.op == OP_OPEN ? STEP_REPLY : STEP_CLOSE_REPLY, &st.reply, &st.made);
 	/*
-	 * The registry child sweeps other keys after its answer, while we make
-	 * or join the set and reply, and ends while the module joins: a failure
-	 * after its answer fails our exit status, so the module refuses the
-	 * session and counts it out again.
+	 * The children ended meanwhile, or end while the module joins (the
+	 * registry child sweeps other keys after its answer): a failure after
+	 * the plan or the answer fails our exit status, so the module refuses
+	 * the session and counts it out of a shared set again.
 	 */
+	if (planner_end(&plan) < 0)
+		r = -ECHILD;
 	if (registrar_end(&registry) < 0)
 		r = -ECHILD;
 	session_state_free(&st);

@@ -25,14 +25,15 @@ int planner_send(const struct child *c, const struct wire_request *req);
 /*
  * Relay the child's messages until its plan, then fill st->jobs from it.
  * The status for the reply (every failure logged).  A child that gave no
- * usable plan is reaped here; else planner_end() reaps it, later, so that
- * its exit overlaps the helper's work.
+ * usable plan is reaped here; else planner_end() reaps it after the reply,
+ * so that its exit overlaps the helper's work.
  */
 enum wire_status planner_finish(struct child *c, struct session_state *st);
 
 /*
- * Reap the child (nothing if it was reaped): 0, or -ECHILD (logged) if it
- * failed after its plan.
+ * After the reply: reap the child (nothing if it was reaped): 0, or
+ * -ECHILD (logged) if it failed after its plan, for the helper's exit
+ * status (the module then refuses the session).
  */
 int planner_end(struct child *c);
 

@@ -34,6 +34,13 @@ int procid_reopen(void)
 	return procid_init();
 }
 
+void procid_close(void)
+{
+	if (proc_fd >= 0)
+		(void)close(proc_fd);
+	proc_fd = -1;
+}
+
 int procid_proc_fd(void)
 {
 	return proc_fd;

@@ -23,6 +23,9 @@ int procid_proc_fd(void);
 /* In a child whose fds were all closed: open /proc again.  0 or -errno. */
 int procid_reopen(void);
 
+/* Done with /proc (the reply reads nothing): its fd closed. */
+void procid_close(void);
+
 /*
  * The identity of pid, read while a pidfd pins it: 0 with *id filled and
  * *pidfd open (CLOEXEC) on that very process; -ESRCH when no thread-group

@@ -123,11 +123,12 @@ static const struct rule rules[] = {
 	ALLOW(landlock_restrict_self, ENTRY | S(PLAN), "enter the Landlock domain"),
 
 	/* the conversation: module on fd 3, children on their socketpair */
-	ALLOW(recvmsg, S(SETUP) | S(NAMESPACES) | S(PLAN) | S(REGISTRY) | S(POLYDIRS) |
-	      S(CLEANUP) | S(REPLY) | S(HOLDER), "the request; names answers; the plan (taken "
-	      "in namespaces); the registry child's question (in its step); the tree child's "
+	ALLOW(recvmsg, S(SETUP) | S(NAMESPACES) | S(PLAN) | S(REGISTRY) | S(CLEANUP) |
+	      S(REPLY) | S(HOLDER), "the request; names answers; the plan (taken in "
+	      "namespaces); the registry child's question (in its step); the tree child's "
 	      "instances (before its step); the tree child's answer; the holder's entry fd, at "
-	      "commit; a child's last log lines, as it is reaped (polydirs, reply)"),
+	      "commit; the plan and registry children's last log lines, as they are reaped "
+	      "(reply; namespaces after a refused answer)"),
 	ALLOW(sendmsg, EVERY & ~S(HOLDER), "logs, queries, the plan and the reply with fds"),
 
 	/* files: read-only opens and metadata */
@@ -201,8 +202,9 @@ static const struct rule rules[] = {
 		 ARG_EQ(1, SOCK_SEQPACKET | SOCK_CLOEXEC)),
 	ALLOW_IF(clone, CHILDREN_MADE, "fork a child: plain, with a pidfd, nothing shared",
 		 ARG_EQ(0, CLONE_PIDFD | SIGCHLD)),
-	ALLOW_IF(wait4, S(NAMESPACES) | S(POLYDIRS) | S(REPLY) | S(CLEANUP), "reap the plan, "
-		 "registry (after the reply: it sweeps other keys meanwhile) or tree child",
+	ALLOW_IF(wait4, S(NAMESPACES) | S(REPLY) | S(CLEANUP), "reap the plan or registry "
+		 "child (after the reply, or in namespaces when it gave nothing usable) or the "
+		 "tree child",
 		 ARG_EQ(2, 0)),
 	ALLOW_IF(wait4, S(HOLDER), "the holder reaps orphans, never blocking",
 		 ARG_EQ(2, WNOHANG)),

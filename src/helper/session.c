@@ -225,16 +225,13 @@ int session_namespaces(const struct wire_request *req, unsigned int mask)
 }
 
 int session_registry(const struct wire_request *req, struct session_state *st,
-		     unsigned int mask, struct child *plan, struct child *registry)
+		     unsigned int mask, struct child *registry)
 {
 	char digest[MD5_DIGEST_STRING_LENGTH];
 	int r;
 
 	plan_digest(req, st, digest);
 	r = shared_name(req, mask, digest, &st->shared);
-	/* A set is joined or made only on the plan of a child that ended well. */
-	if (r == 0)
-		r = planner_end(plan);
 	if (r < 0) {
 		char why[CHILD_WHY_MAX];
 

@@ -41,14 +41,13 @@ int session_check(const struct wire_request *req, unsigned int mask);
 int session_namespaces(const struct wire_request *req, unsigned int mask);
 
 /*
- * registry: name the set, reap the plan child (its exit status counts
- * before any set is joined or made), and ask the registry child
- * (registrar.h) about the set.  1 joined a live set (st->made holds it;
- * registrar_end() reaps the child after the reply), 0 make one (st->shared holds the registry
- * and the key's lock; the child is reaped after the reply too), -errno.
+ * registry: name the set and ask the registry child (registrar.h) about
+ * it.  1 joined a live set (st->made holds it), 0 make one (st->shared
+ * holds the registry and the key's lock), -errno.  Either way the child is
+ * reaped after the reply (registrar_end()), like the plan child.
  */
 int session_registry(const struct wire_request *req, struct session_state *st,
-		     unsigned int mask, struct child *plan, struct child *registry);
+		     unsigned int mask, struct child *registry);
 
 /*
  * namespaces, before polydirs: what the jobs need to know of the session,
