@@ -13,6 +13,7 @@
 #include "landlock.h"
 #include "plan_wire.h"
 #include "sandbox.h"
+#include "test_hook.h"
 
 /* Landlock: read the config file, and beneath the drop-in directory; nothing else. */
 static int confine(const struct wire_request *req)
@@ -77,6 +78,8 @@ static int plan_main(int sock, void *arg)
 	r = channel_send(sock, &b, NULL, 0);
 	if (r < 0)
 		hlog(LOG_ERR, "sending the plan failed: %s", strerror(-r));
+	else
+		test_hook("planned", sock);
 	return r;
 }
 

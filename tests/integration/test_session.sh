@@ -349,6 +349,13 @@ child_fault plan_child_killed_is_said_once fault "plan syscall=ptrace" \
 	"helper: the plan child gave no usable plan: the plan child was killed by signal 31"
 child_fault plan_child_quitting_is_said_once fault "plan exit" \
 	"helper: the plan child gave no usable plan: the child ended without answering"
+# It is reaped after the reply: a crash after its plan still refuses the session.
+child_fault plan_child_crash_after_plan_is_said_once fault "planned crash" \
+	"helper: the plan child failed after its plan: the plan child was killed by signal 11"
+hook planned crash
+expect_refused plan_child_crash_after_plan_refuses_session \
+	"the plan child failed after its plan" fault
+unhook
 pam_conf faultreg "share=user ns=ipc runtime_dir=$S/fault-rt"
 child_fault registry_child_killed_is_said_once faultreg "registry syscall=ptrace" \
 	"helper: the registry child gave no usable answer: the registry child was killed by signal 31"
