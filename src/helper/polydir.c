@@ -62,18 +62,19 @@ static int check_home_owner(const struct polydir_job *job, const struct polydir_
 }
 
 /*
- * A mode without its set-user-ID and set-group-ID bits, said once if it had
- * them: the polydirs step may never set them (its filter refuses, since
- * fchmod of a root program is all a compromised step would need to make a
- * set-id root program), so neither a new instance nor a created polydir
- * gets them.
+ * A mode without its set-user-ID bit, said if it had it: the polydirs step
+ * may never set it (its filter refuses: fchmod of a root program is all a
+ * compromised step would need to make a set-user-ID root program).  On a
+ * directory the bit means nothing to Linux, so an instance or a created
+ * polydir loses nothing by it.  The set-group-ID bit, which makes new files
+ * take the directory's group, is kept, as pam_namespace keeps it.
  */
-static mode_t without_set_ids(const char *path, mode_t mode)
+static mode_t without_setuid(const char *path, mode_t mode)
 {
-	if (mode & (S_ISUID | S_ISGID))
-		hlog(LOG_NOTICE, "%s: mode %04o without its set-user-ID and set-group-ID bits",
-		     path, (unsigned int)(mode & 07777));
-	return mode & 01777;
+	if (mode & S_ISUID)
+		hlog(LOG_NOTICE, "%s: mode %04o without its set-user-ID bit", path,
+		     (unsigned int)(mode & 07777));
+	return mode & 03777;
 }
 
 /* The polydir, created (with create=) only when missing; an fd to mount on. */
@@ -94,7 +95,7 @@ static int open_polydir(const struct polydir_job *job, const struct polydir_env 
 	}
 	if (!w->created)
 		return check_home_owner(job, env, w->fd);
-	if (fchmod(w->fd, without_set_ids(p->x.dir, p->create_mode)) < 0 ||
+	if (fchmod(w->fd, without_setuid(p->x.dir, p->create_mode)) < 0 ||
 	    fchown(w->fd, p->create_uid, p->create_gid) < 0) {
 		ret = -errno;
 		hlog(LOG_ERR, "polydir %s: setting up the new directory failed: %m", p->x.dir);
@@ -193,17 +194,25 @@ static int make_tmpdir(struct polydir_job *job, const struct polydir_env *env, i
 	return -EEXIST;
 }
 
-/* New instances copy the polydir's owner, group and mode (less set-id bits). */
+/*
+ * New instances copy the polydir's owner, group and mode (less the
+ * set-user-ID bit).  The mode first, while the directory is still ours:
+ * fchmod keeps a set-group-ID bit only for a member of the directory's
+ * group (or with CAP_FSETID, which no step holds), and chown keeps it on a
+ * directory.
+ */
 static int shape_new_instance(const char *path, int fd, const struct stat *poly)
 {
 	struct stat st;
 
-	if (fstat(fd, &st) < 0)
+	if (fchmod(fd, without_setuid(path, poly->st_mode)) < 0 || fstat(fd, &st) < 0)
 		return -errno;
+	/* Made in a set-group-ID parent, its group may not be ours: said, never silent. */
+	if ((poly->st_mode & S_ISGID) && !(st.st_mode & S_ISGID))
+		hlog(LOG_WARNING, "%s: made without the polydir's set-group-ID bit (its first "
+		     "group, %u, is not root's)", path, (unsigned int)st.st_gid);
 	if ((st.st_uid != poly->st_uid || st.st_gid != poly->st_gid) &&
 	    fchown(fd, poly->st_uid, poly->st_gid) < 0)
-		return -errno;
-	if (fchmod(fd, without_set_ids(path, poly->st_mode)) < 0)
 		return -errno;
 	return 0;
 }

@@ -174,8 +174,9 @@ static const struct rule rules[] = {
 	      S(CLEANUP), "instance parents (mode 000), instances, create=; runtime_dir and "
 	      "its shared and pending; registry facts; pending records"),
 	ALLOW(fchown, S(POLYDIRS), "new instances get the polydir's owner; created polydirs theirs"),
-	ALLOW_IF(fchmod, S(POLYDIRS), "instances get the polydir's mode; never set-user-ID "
-		 "or set-group-ID (a set-id root program)", ARG_MASKED_EQ(1, S_ISUID | S_ISGID, 0)),
+	ALLOW_IF(fchmod, S(POLYDIRS), "instances get the polydir's mode, set-group-ID "
+		 "included (a directory's group inheritance); never set-user-ID (a set-user-ID "
+		 "root program)", ARG_MASKED_EQ(1, S_ISUID, 0)),
 	ALLOW_IF(unlinkat, S(POLYDIRS) | REGISTRY_STEPS | S(CLEANUP) | S(TREE),
 		 "rmdir only: a tmpdir undone, an emptied instance, registry entries",
 		 ARG_EQ(2, AT_REMOVEDIR)),

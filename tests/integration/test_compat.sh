@@ -101,6 +101,12 @@ compare compat_home_with_user_in_prefix "\$HOME \$HOME/\$USER.inst/inst- user"
 compare compat_create_default_owner "$P/new $P/new-inst/ user:create"
 compare compat_create_mode_owner_group "$P/new $P/new-inst/ user:create=0711,polyns-bob,polyns-team"
 compare compat_create_owner_only "$P/new $P/new-inst/ user:create=0700,polyns-bob"
+compare compat_create_setgid "$P/new $P/new-inst/ user:create=02775,polyns-bob,polyns-team"
+# A set-group-ID polydir of a group that is not root's: the instance keeps the
+# bit and the group (new files in it take the group).
+PREP='mkdir -p "$P/team" && chgrp polyns-team "$P/team" && chmod 2775 "$P/team"'
+compare compat_setgid_polydir_of_another_group "$P/team $P/team-inst/ user"
+PREP=:
 compare compat_tmpfs_with_mntopts "$P/tmp x tmpfs:mntopts=size=1m,nosuid,nodev,noexec,mode=0700"
 compare compat_tmpfs_plain "$P/tmp x tmpfs"
 compare compat_noinit "$P/tmp $P/tmp-inst/ user:noinit"

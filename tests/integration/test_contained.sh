@@ -32,7 +32,7 @@ STEPS=${STEPS:-"setup plain kill
 plan plain $ALL
 namespaces plain kill
 registry shared $ALL
-polydirs plain setuid setgid unlink $HOST kill
+polydirs plain setuid unlink $HOST kill
 sets shared chmod setuid setgid fchown unlink $HOST kill
 reply plain $ALL
 unmount unm kill
