@@ -166,11 +166,18 @@ grep -q '^open: Success' <<<"$out" && grep -q "releasing the stale shared namesp
 	not_ok entry_of_a_killed_helper_is_replaced_at_next_login "$out" "$logs" "$(ls -la "$REG")"
 
 # --- a caller killed without close_session: its set is released as stale ---
-"$PAMTEST" "$S/pam.d" user polyns-alice -- sh -c "{ $PRINT; } >$S/k1; echo \$\$ >$S/k1.pid; exec sleep 30" >/dev/null 2>&1 &
-killed=$!
-wait_for "$S/k1"
-kill -9 "$killed"
-wait "$killed" 2>/dev/null
+# stale_set MARK [SHELL-PREFIX]: an alice session runs the prefix and writes
+# MARK; then its caller is killed without close_session: its set is stale.
+stale_set() {
+	local killed
+	"$PAMTEST" "$S/pam.d" user polyns-alice -- sh -c "${2:-}echo x >$1; exec sleep 30" \
+		>/dev/null 2>&1 &
+	killed=$!
+	wait_for "$1"
+	kill -9 "$killed"
+	wait "$killed" 2>/dev/null
+}
+stale_set "$S/k1.up" "{ $PRINT; } >$S/k1; echo \$\$ >$S/k1.pid; "
 log_mark
 out=$(session polyns-alice user -- sh -c "$PRINT")
 logs=$(log_since)
@@ -182,11 +189,7 @@ grep -q '^open: Success' <<<"$out" && [ "$(field ipc "$out")" != "$(field ipc "$
 end_pids "$S/k1.pid"
 
 # ...and also at another user's close (the sweep covers every key).
-"$PAMTEST" "$S/pam.d" user polyns-alice -- sh -c "echo \$\$ >$S/k2.pid; echo x >$S/k2; exec sleep 30" >/dev/null 2>&1 &
-killed=$!
-wait_for "$S/k2"
-kill -9 "$killed"
-wait "$killed" 2>/dev/null
+stale_set "$S/k2" "echo \$\$ >$S/k2.pid; "
 session polyns-bob user -- true >/dev/null
 registry_empty && [ "$(live_holders)" = 0 ] && ok stale_set_released_by_another_keys_session ||
 	not_ok stale_set_released_by_another_keys_session "$(ls -la "$REG")"
@@ -194,11 +197,7 @@ end_pids "$S/k2.pid"
 
 # A login's sweep of other keys runs after its registry child answered: what
 # it logs still reaches syslog, by the time the session has started.
-"$PAMTEST" "$S/pam.d" user polyns-alice -- sh -c "echo x >$S/k3; exec sleep 30" >/dev/null 2>&1 &
-killed=$!
-wait_for "$S/k3"
-kill -9 "$killed"
-wait "$killed" 2>/dev/null
+stale_set "$S/k3" "echo \$\$ >$S/k3.pid; "
 log_mark
 "$PAMTEST" "$S/pam.d" user polyns-bob -- sh -c "echo \$\$ >$S/b3.pid; exec sleep 30" >/dev/null 2>&1 &
 wait_for "$S/b3.pid"
@@ -207,7 +206,7 @@ grep -q "releasing the stale shared namespaces user-4001-" <<<"$logs" &&
 	[ -z "$(ls "$REG" | grep '^user-4001-')" ] &&
 	ok a_logins_sweep_after_its_answer_is_logged ||
 	not_ok a_logins_sweep_after_its_answer_is_logged "$logs" "$(ls -la "$REG")"
-end_pids "$S/b3.pid"
+end_pids "$S/b3.pid" "$S/k3.pid"
 until_registry_empty || not_ok registry_empty_after_bob "$(ls -la "$REG")"
 
 # What a helper killed half-way leaves of a key nobody uses again (a
