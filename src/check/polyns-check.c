@@ -395,23 +395,31 @@ static int check_rules(const struct conf *conf, const struct check_args *a,
  */
 static int print_tmpfiles(const struct conf *conf, const struct check_args *a)
 {
+	/* Each rule's parent, found once: fixed_parent() expands the rule twice. */
+	size_t n = conf->n_rules ? conf->n_rules : 1;
+	_cleanup_free_ enum parent_kind *kind = calloc(n, sizeof(*kind));
+	_cleanup_free_ char (*parent)[CONF_PATH_MAX] = calloc(n, sizeof(*parent));
 	_cleanup_free_ char *text = NULL;
 	size_t text_len = 0;
-	FILE *out = open_memstream(&text, &text_len);
+	FILE *out;
 	int ret = 0;
 
+	if (!kind || !parent)
+		return -ENOMEM;
+	out = open_memstream(&text, &text_len);
 	if (!out)
 		return -errno;
+	for (size_t i = 0; i < conf->n_rules; i++)
+		kind[i] = fixed_parent(&conf->rules[i], parent[i], sizeof(parent[i]));
 	(void)fprintf(out, "# tmpfiles.d(5) lines from polyns-check --tmpfiles, for %s\n"
 		      "# and %s/*.conf: the runtime directory and every instance parent,\n"
 		      "# root's, mode 000, made at boot before any user can make them.\n"
 		      "d /run/polyns 0700 root root -\n", a->config, a->config_dir);
 	for (size_t i = 0; i < conf->n_rules && ret == 0; i++) {
 		const struct conf_rule *r = &conf->rules[i];
-		char parent[CONF_PATH_MAX], earlier[CONF_PATH_MAX];
 		bool plain = true, dup = false;
 
-		switch (fixed_parent(r, parent, sizeof(parent))) {
+		switch (kind[i]) {
 		case PARENT_TMPFS:
 			(void)fprintf(out, "# %s:%u: %s is a tmpfs, no instance parent\n",
 				      r->file, r->line, r->polydir);
@@ -430,11 +438,10 @@ static int print_tmpfiles(const struct conf *conf, const struct check_args *a)
 		}
 		/* One line per parent: an earlier rule may have named it. */
 		for (size_t j = 0; j < i && !dup; j++)
-			dup = fixed_parent(&conf->rules[j], earlier, sizeof(earlier)) == PARENT_FIXED &&
-			      strcmp(parent, earlier) == 0;
+			dup = kind[j] == PARENT_FIXED && strcmp(parent[i], parent[j]) == 0;
 		if (dup)
 			continue;
-		for (const unsigned char *c = (const unsigned char *)parent; *c; c++) {
+		for (const unsigned char *c = (const unsigned char *)parent[i]; *c; c++) {
 			if ((*c < ' ' && *c != '\t') || *c == 0x7f) {
 				(void)fprintf(stderr, "%s:%u: the instance parent of %s has a control "
 					      "character, which tmpfiles.d cannot name\n", r->file,
@@ -447,7 +454,7 @@ static int print_tmpfiles(const struct conf *conf, const struct check_args *a)
 		if (ret < 0)
 			break;
 		(void)fputs(plain ? "d " : "d \"", out);
-		for (const char *c = parent; *c; c++) {
+		for (const char *c = parent[i]; *c; c++) {
 			if (*c == '%')
 				(void)fputs("%%", out);
 			else if (*c == '"' || *c == '\\')
