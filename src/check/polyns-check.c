@@ -381,45 +381,55 @@ static int check_rules(const struct conf *conf, const struct check_args *a,
 	return r;
 }
 
-/*
- * --tmpfiles: a tmpfiles.d(5) line per instance parent, root's with mode
- * 000, so that they exist with that owner and mode from boot on, before a
- * user could make them.  A parent that depends on the user ($HOME, $USER)
- * is made by the session and only named in a comment, found by expanding
- * every rule for two stand-in users and comparing.  A path with a blank or
- * a quote is written in double quotes with '"' and '\\' escaped by a
- * backslash, as systemd-tmpfiles reads them; '%' is doubled (it expands
- * specifiers in paths); a control character cannot be written: error.
- * All or nothing: the lines are collected and printed only when every
- * parent could be written, and only for a valid configuration.
- */
-static int print_tmpfiles(const struct conf *conf, const struct check_args *a)
-{
-	/* Each rule's parent, found once: fixed_parent() expands the rule twice. */
-	size_t n = conf->n_rules ? conf->n_rules : 1;
-	_cleanup_free_ enum parent_kind *kind = calloc(n, sizeof(*kind));
-	_cleanup_free_ char (*parent)[CONF_PATH_MAX] = calloc(n, sizeof(*parent));
-	_cleanup_free_ char *text = NULL;
-	size_t text_len = 0;
-	FILE *out;
-	int ret = 0;
+/* A rule's instance parent, as fixed_parent() found it. */
+struct rule_parent {
+	enum parent_kind kind;
+	char path[CONF_PATH_MAX];
+};
 
-	if (!kind || !parent)
-		return -ENOMEM;
-	out = open_memstream(&text, &text_len);
-	if (!out)
-		return -errno;
-	for (size_t i = 0; i < conf->n_rules; i++)
-		kind[i] = fixed_parent(&conf->rules[i], parent[i], sizeof(parent[i]));
+/*
+ * The "d" line of a parent, quoted as systemd-tmpfiles reads it: 0, or
+ * -EINVAL (said, naming r) for a control character it cannot name.
+ */
+static int write_parent_line(FILE *out, const struct conf_rule *r, const char *parent)
+{
+	bool plain = true;
+
+	for (const unsigned char *c = (const unsigned char *)parent; *c; c++) {
+		if ((*c < ' ' && *c != '\t') || *c == 0x7f) {
+			(void)fprintf(stderr, "%s:%u: the instance parent of %s has a control "
+				      "character, which tmpfiles.d cannot name\n", r->file, r->line,
+				      r->instance_prefix);
+			return -EINVAL;
+		}
+		plain = plain && *c > ' ' && *c != '"' && *c != '\'' && *c != '\\';
+	}
+	(void)fputs(plain ? "d " : "d \"", out);
+	for (const char *c = parent; *c; c++) {
+		if (*c == '%')
+			(void)fputs("%%", out);
+		else if (*c == '"' || *c == '\\')
+			(void)fprintf(out, "\\%c", *c);
+		else
+			(void)fputc(*c, out);
+	}
+	(void)fprintf(out, "%s 0000 root root -\n", plain ? "" : "\"");
+	return 0;
+}
+
+/* Every line, into out: 0 or -EINVAL (said). */
+static int write_tmpfiles(FILE *out, const struct conf *conf, const struct check_args *a,
+			  const struct rule_parent *parents)
+{
 	(void)fprintf(out, "# tmpfiles.d(5) lines from polyns-check --tmpfiles, for %s\n"
 		      "# and %s/*.conf: the runtime directory and every instance parent,\n"
 		      "# root's, mode 000, made at boot before any user can make them.\n"
 		      "d /run/polyns 0700 root root -\n", a->config, a->config_dir);
-	for (size_t i = 0; i < conf->n_rules && ret == 0; i++) {
+	for (size_t i = 0; i < conf->n_rules; i++) {
 		const struct conf_rule *r = &conf->rules[i];
-		bool plain = true, dup = false;
+		bool dup = false;
 
-		switch (kind[i]) {
+		switch (parents[i].kind) {
 		case PARENT_TMPFS:
 			(void)fprintf(out, "# %s:%u: %s is a tmpfs, no instance parent\n",
 				      r->file, r->line, r->polydir);
@@ -438,32 +448,46 @@ static int print_tmpfiles(const struct conf *conf, const struct check_args *a)
 		}
 		/* One line per parent: an earlier rule may have named it. */
 		for (size_t j = 0; j < i && !dup; j++)
-			dup = kind[j] == PARENT_FIXED && strcmp(parent[i], parent[j]) == 0;
-		if (dup)
-			continue;
-		for (const unsigned char *c = (const unsigned char *)parent[i]; *c; c++) {
-			if ((*c < ' ' && *c != '\t') || *c == 0x7f) {
-				(void)fprintf(stderr, "%s:%u: the instance parent of %s has a control "
-					      "character, which tmpfiles.d cannot name\n", r->file,
-					      r->line, r->instance_prefix);
-				ret = -EINVAL;
-				break;
-			}
-			plain = plain && *c > ' ' && *c != '"' && *c != '\'' && *c != '\\';
-		}
-		if (ret < 0)
-			break;
-		(void)fputs(plain ? "d " : "d \"", out);
-		for (const char *c = parent[i]; *c; c++) {
-			if (*c == '%')
-				(void)fputs("%%", out);
-			else if (*c == '"' || *c == '\\')
-				(void)fprintf(out, "\\%c", *c);
-			else
-				(void)fputc(*c, out);
-		}
-		(void)fprintf(out, "%s 0000 root root -\n", plain ? "" : "\"");
+			dup = parents[j].kind == PARENT_FIXED &&
+			      strcmp(parents[i].path, parents[j].path) == 0;
+		if (!dup && write_parent_line(out, r, parents[i].path) < 0)
+			return -EINVAL;
 	}
+	return 0;
+}
+
+/*
+ * --tmpfiles: a tmpfiles.d(5) line per instance parent, root's with mode
+ * 000, so that they exist with that owner and mode from boot on, before a
+ * user could make them.  A parent that depends on the user ($HOME, $USER)
+ * is made by the session and only named in a comment, found by expanding
+ * every rule for two stand-in users and comparing.  A path with a blank or
+ * a quote is written in double quotes with '"' and '\\' escaped by a
+ * backslash, as systemd-tmpfiles reads them; '%' is doubled (it expands
+ * specifiers in paths); a control character cannot be written: error.
+ * All or nothing: the lines are collected and printed only when every
+ * parent could be written, and only for a valid configuration.
+ */
+static int print_tmpfiles(const struct conf *conf, const struct check_args *a)
+{
+	_cleanup_free_ char *text = NULL;
+	struct rule_parent *parents;
+	size_t text_len = 0;
+	FILE *out;
+	int ret;
+
+	/* Each rule's parent, found once: fixed_parent() expands the rule twice. */
+	parents = calloc(conf->n_rules ? conf->n_rules : 1, sizeof(*parents));
+	if (!parents)
+		return -ENOMEM;
+	for (size_t i = 0; i < conf->n_rules; i++)
+		parents[i].kind = fixed_parent(&conf->rules[i], parents[i].path,
+					       sizeof(parents[i].path));
+	out = open_memstream(&text, &text_len);
+	ret = out ? write_tmpfiles(out, conf, a, parents) : -errno;
+	free(parents);
+	if (!out)
+		return ret;
 	if (fclose(out) != 0 && ret == 0)
 		ret = -ENOMEM;
 	if (ret == 0 && fwrite(text, 1, text_len, stdout) != text_len)
