@@ -187,6 +187,17 @@ static int relay_late(struct child *c, const char *what, const char *after)
 	return (int)r;
 }
 
+int child_unusable(struct child *c, const char *what, const char *noun, int r)
+{
+	char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];
+	int end = child_finish(c, what, why, sizeof(why));
+	const char *failure = child_failure(buf, sizeof(buf), r, end, why);
+
+	if (failure)
+		hlog(LOG_ERR, "the %s child gave no usable %s: %s", what, noun, failure);
+	return r;
+}
+
 int child_end(struct child *c, const char *what, const char *after)
 {
 	char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];

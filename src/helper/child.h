@@ -61,6 +61,13 @@ int child_finish(struct child *c, const char *what, char *why, size_t len);
 const char *child_failure(char *buf, size_t len, int r, int end, const char *why);
 
 /*
+ * Reap a child that gave nothing usable (r: what reading its message gave,
+ * or why it was refused) and log "the WHAT child gave no usable NOUN: " and
+ * how it ended, unless it said why itself.  Returns r.
+ */
+int child_unusable(struct child *c, const char *what, const char *noun, int r);
+
+/*
  * Reap a child that already gave what it was asked for (nothing if it was
  * reaped), forwarding what it logs until its end: 0, or -ECHILD after
  * logging "the WHAT child failed after AFTER" and how (unless it said why

@@ -125,24 +125,15 @@ enum wire_status planner_finish(struct child *c, struct session_state *st)
 {
 	static uint8_t msg[WIRE_MAX_MSG];
 	enum wire_status status = STATUS_SYSTEM_ERR;
-	char why[CHILD_WHY_MAX];
 	size_t n_fds;
 	ssize_t len = child_relay(c, MSG_PLAN, true, msg, NULL, 0, &n_fds);
 	int r = len < 0 ? (int)len : take_plan(msg, (size_t)len, &status, st);
-	int end;
 
 	/* A usable plan: the child exits while the helper goes on (planner_end()). */
 	if (r == 0)
 		return status;
-	end = child_finish(c, "plan", why, sizeof(why));
-	{
-		char buf[CHILD_WHY_MAX];
-		const char *failure = child_failure(buf, sizeof(buf), r, end, why);
-
-		st->n_jobs = 0;
-		if (failure)
-			hlog(LOG_ERR, "the plan child gave no usable plan: %s", failure);
-	}
+	st->n_jobs = 0;
+	(void)child_unusable(c, "plan", "plan", r);
 	return STATUS_SYSTEM_ERR;
 }
 

@@ -250,23 +250,14 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 	told = r == 0;
 	if (told)
 		r = take_answer(&answer, fds, n_fds, req, mask, c, made);
-	/*
-	 * The child ends while we go on: to make the set, while the polydirs are
-	 * made; after a join, while the module joins (registrar_end()).
-	 */
+	/* The child sweeps and ends while we go on; registrar_end() reaps it after the reply. */
 	if (r == 0 || r == 1)
 		return r;
-	if (told) {
-		/* Refused (the child or take_answer() said why): how it ended, and its late lines. */
+	/* Refused (the child or take_answer() said why): how it ended, and its late lines. */
+	if (told)
 		(void)child_end(child, "registry", "its answer");
-	} else {
-		char why[CHILD_WHY_MAX], buf[CHILD_WHY_MAX];
-		int end = child_finish(child, "registry", why, sizeof(why));
-		const char *failure = child_failure(buf, sizeof(buf), r, end, why);
-
-		if (failure)
-			hlog(LOG_ERR, "the registry child gave no usable answer: %s", failure);
-	}
+	else
+		(void)child_unusable(child, "registry", "answer", r);
 	for (size_t i = 0; i < n_fds; i++)
 		(void)close(fds[i]);
 	c->shared_fd = c->lock_fd = -1;
