@@ -157,6 +157,12 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	r = session_sets(st, mask, shared, r);
 	if (r < 0) {
 		made_ns_close(&st->made);
+		/*
+		 * A session the registry counted in (a join refused after the
+		 * registry child recorded it): the refusal names it, and the
+		 * module counts it out again.
+		 */
+		st->reply.registry = st->shared.token;
 		return STATUS_SESSION_ERR;
 	}
 	session_fill_reply(req, st, shared, false);

@@ -264,10 +264,14 @@ static int run_helper(pam_handle_t *pamh, struct conv_state *st,
 		t[2] = monotonic_us();
 		ret = status_to_pam(res.reply.status);
 		/* The helper exits meanwhile; enter_session() reaps it, on every path. */
-		if (ret == PAM_SUCCESS)
+		if (ret == PAM_SUCCESS) {
 			ret = enter_session(pamh, st, o, &res, &h, req->user.name, &inits_at);
-		else
+		} else {
 			(void)converse_end(pamh, &h, o->timeout_sec); /* refused either way */
+			/* A refusal naming a session the registry counted: counted out again. */
+			if (res.reply.registry[0])
+				close_data_discard(pamh, st, o, &res.reply, -1);
+		}
 		helper_result_close(&res);
 		t[3] = monotonic_us();
 		if (o->flags & POLYNS_OPT_DEBUG)

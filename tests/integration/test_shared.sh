@@ -267,6 +267,14 @@ logs=$(log_since)
 [ "$(field ipc "$out")" != "ipc:[$uipc]" ] && grep -q "open: Cannot\|releasing the stale" <<<"$out$logs" &&
 	ok forged_holder_naming_a_user_process_is_refused ||
 	not_ok forged_holder_naming_a_user_process_is_refused "$out" "$logs"
+# The registry child counted that session in before the helper refused it:
+# the refusal names it, and the module counts it out again.
+if grep -q "open: Cannot" <<<"$out"; then
+	records=$(find "$entry" -maxdepth 1 -name 'session.*' | wc -l)
+	[ "$records" = 1 ] && ok refused_join_after_its_record_is_counted_out ||
+		not_ok refused_join_after_its_record_is_counted_out "$records session records, not 1" \
+			"$(ls "$entry")"
+fi
 # The forged session ends (its close releases the set) before the registry is
 # emptied by hand: a release racing the rm below could leave a KEY.dead behind.
 end_pids "$S/f1.pid"
