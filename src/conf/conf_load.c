@@ -3,7 +3,6 @@
 #include "conf_load.h"
 #include "walk.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -131,47 +130,51 @@ static void name_list_free(struct name_list *l)
 	free(l->v);
 }
 
+struct dropin_listing {
+	struct name_list *out;
+	const char *dir;
+	struct diag_list *diags;
+	bool refused; /* said why: a non-zero return of the listing is not its own error */
+};
+
+static int add_dropin(int dir_fd, const char *name, void *ctx)
+{
+	struct dropin_listing *l = ctx;
+	char **v;
+
+	(void)dir_fd;
+	if (!is_dropin_name(name))
+		return 0;
+	l->refused = true;
+	if (l->out->n == CONF_MAX_DROPINS) {
+		diag_add(l->diags, DIAG_ERROR, l->dir, 0, "more than %d drop-in files",
+			 CONF_MAX_DROPINS);
+		return -EINVAL;
+	}
+	v = reallocarray(l->out->v, l->out->n + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	l->out->v = v;
+	v[l->out->n] = strdup(name);
+	if (!v[l->out->n])
+		return -ENOMEM;
+	l->out->n++;
+	l->refused = false;
+	return 0;
+}
+
 static int list_dropins(int dfd, const char *dir, struct name_list *out,
 			struct diag_list *diags)
 {
-	/* A listing of its own: a dup would share the directory offset with dfd. */
-	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d;
-	struct dirent *de;
+	struct dropin_listing l = { out, dir, diags, false };
+	int r = walk_each_name(dfd, add_dropin, &l);
 
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		int e = errno;
-
-		(void)close(fd);
-		return -e;
-	}
-	while ((errno = 0, de = readdir(d))) {
-		if (!is_dropin_name(de->d_name))
-			continue;
-		if (out->n == CONF_MAX_DROPINS) {
-			diag_add(diags, DIAG_ERROR, dir, 0, "more than %d drop-in files",
-				 CONF_MAX_DROPINS);
-			(void)closedir(d);
-			return -EINVAL;
-		}
-		char **v = reallocarray(out->v, out->n + 1, sizeof(*v));
-		if (!v || !(v[out->n] = strdup(de->d_name))) {
-			if (v)
-				out->v = v;
-			(void)closedir(d);
-			return -ENOMEM;
-		}
-		out->v = v;
-		out->n++;
-	}
-	int e = errno;
-	(void)closedir(d);
-	if (e) {
-		diag_add(diags, DIAG_ERROR, dir, 0, "cannot list: %s", strerror(e));
-		return -EINVAL;
+	if (r < 0 && l.refused)
+		return r;
+	/* The directory could not be read: a system error, never one to ignore. */
+	if (r < 0) {
+		diag_add(diags, DIAG_ERROR, dir, 0, "cannot list: %s", strerror(-r));
+		return r == -EINVAL ? -EIO : r;
 	}
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_names);

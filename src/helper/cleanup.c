@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "cleanup.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -156,22 +155,27 @@ static int batch_run(struct batch *b, struct child *tree)
 	return failed ? -EIO : 0;
 }
 
+/* 1 (stops the listing) at the first record: a name not starting with a dot. */
+static int is_record(int dir_fd, const char *name, void *ctx)
+{
+	(void)dir_fd;
+	(void)ctx;
+	return name[0] != '.';
+}
+
 bool cleanup_pending_exist(const char *runtime_dir)
 {
 	char path[CONF_PATH_MAX];
-	struct dirent *de;
-	bool any = false;
-	DIR *d;
+	int fd, r;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/pending", runtime_dir) >= sizeof(path))
 		return true; /* cannot tell: look properly later */
-	d = opendir(path);
-	if (!d)
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
 		return errno != ENOENT;
-	while (!any && (de = readdir(d)))
-		any = de->d_name[0] != '.';
-	(void)closedir(d);
-	return any;
+	r = walk_each_name(fd, is_record, NULL);
+	(void)close(fd);
+	return r != 0; /* a record, or cannot tell */
 }
 
 /* A record of ours (our pid namespace's), with its mount namespace and path. */

@@ -81,10 +81,10 @@ struct rule {
 #define FS_READERS (S(PLAN) | S(REGISTRY) | S(POLYDIRS) | S(SETS) | S(UNMOUNT) |            \
 		    S(CLOSE_REGISTRY) | S(CLEANUP) | S(TREE))
 /*
- * open() by path (walks start with openat(AT_FDCWD, "/")): setup's opendir() of
- * pending records and the registry child's /proc before its step, the plan's
- * config paths, /proc/self/ns and a pid namespace's /proc for the holder in sets,
- * the close's Landlock roots in setup or unmount.
+ * open() by path (walks start with openat(AT_FDCWD, "/")): /proc in setup (the
+ * registry child's too, before its step), the plan's config paths, /proc/self/ns
+ * and a pid namespace's /proc for the holder in sets, the close's Landlock roots
+ * in setup or unmount.
  */
 #define PATH_OPENERS (S(SETUP) | S(PLAN) | S(SETS) | S(UNMOUNT))
 #define DIR_LISTERS (S(PLAN) | S(REGISTRY) | S(SETS) | S(CLOSE_REGISTRY) | S(CLEANUP) | S(TREE))
@@ -135,8 +135,8 @@ static const struct rule rules[] = {
 	ALLOW_IF(openat, FS_READERS | S(SETUP) | S(NAMESPACES), "config, registry, /proc, "
 		 "path walks: read-only, O_CLOEXEC",
 		 ARG_MASKED_EQ(2, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
-	ALLOW_IF(open, PATH_OPENERS, "/proc, the config paths, opendir(), Landlock roots: "
-		 "read-only, O_CLOEXEC", ARG_MASKED_EQ(1, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
+	ALLOW_IF(open, PATH_OPENERS, "/proc, the config paths, Landlock roots: read-only, "
+		 "O_CLOEXEC", ARG_MASKED_EQ(1, O_CLOEXEC | OPEN_WRITE_FLAGS, O_CLOEXEC)),
 	ALLOW(read, S(PLAN) | S(NAMESPACES) | S(REGISTRY) | S(POLYDIRS) | S(SETS) |
 	      S(CLOSE_REGISTRY) | S(CLEANUP) | S(HOLDER), "config contents; /proc/PID/stat "
 	      "(holders, sessions' and pending records' callers); selinuxfs answers; the "
@@ -148,12 +148,9 @@ static const struct rule rules[] = {
 	ALLOW(fstat, FS_READERS | S(SETUP) | S(NAMESPACES) | S(HOLDER),
 	      "owner, mode and type checks; the holder's entry still linked"),
 	ALLOW(getdents64, DIR_LISTERS | S(SETUP), "namespace.d, the registry, pending records, "
-	      "a tree"),
-	ALLOW_IF(fcntl, DIR_LISTERS, "fdopendir() checks the access mode",
-		 ARG_EQ(1, F_GETFL)),
-	ALLOW_IF2(fcntl, DIR_LISTERS | PATH_OPENERS, "fdopendir() sets FD_CLOEXEC, and open() "
-		  "again after O_CLOEXEC (never clears it)",
-		  ARG_EQ(1, F_SETFD), ARG_EQ(2, FD_CLOEXEC)),
+	      "a tree (walk_each_name(), no DIR)"),
+	ALLOW_IF2(fcntl, PATH_OPENERS, "open() sets FD_CLOEXEC again after O_CLOEXEC (never "
+		  "clears it)", ARG_EQ(1, F_SETFD), ARG_EQ(2, FD_CLOEXEC)),
 
 	/* namespaces: only while nothing else has been read */
 	ALLOW_IF(unshare, S(NAMESPACES), "new namespaces; never CLONE_NEWUSER or "

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "tree.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "hlog.h"
 #include "landlock.h"
 #include "sandbox.h"
+#include "walk.h"
 #include "wire.h"
 
 #define MAX_DEPTH 128
@@ -20,35 +20,31 @@
 // NOLINTNEXTLINE(misc-no-recursion)
 static int remove_at(int dirfd, const char *name, dev_t dev, int depth);
 
+struct emptying {
+	dev_t dev;
+	int depth;
+	int first_error; /* the first entry that could not go; the others still do */
+};
+
+// NOLINTNEXTLINE(misc-no-recursion)
+static int remove_entry(int dir_fd, const char *name, void *ctx)
+{
+	struct emptying *e = ctx;
+	int r = remove_at(dir_fd, name, e->dev, e->depth + 1);
+
+	if (r < 0 && e->first_error == 0)
+		e->first_error = r;
+	return 0;
+}
+
 /* Empty the directory open at fd.  Recursion depth is bounded by MAX_DEPTH. */
 // NOLINTNEXTLINE(misc-no-recursion)
 static int remove_entries(int fd, dev_t dev, int depth)
 {
-	/* A listing of its own: a dup would share the directory offset with fd. */
-	int own = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct dirent *de;
-	DIR *d;
-	int ret = 0;
+	struct emptying e = { dev, depth, 0 };
+	int r = walk_each_name(fd, remove_entry, &e);
 
-	if (own < 0)
-		return -errno;
-	d = fdopendir(own);
-	if (!d) {
-		ret = -errno;
-		(void)close(own);
-		return ret;
-	}
-	while ((errno = 0, de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		int r = remove_at(fd, de->d_name, dev, depth + 1);
-		if (r < 0 && ret == 0)
-			ret = r;
-	}
-	if (errno && ret == 0)
-		ret = -errno;
-	(void)closedir(d);
-	return ret;
+	return e.first_error ? e.first_error : r;
 }
 
 /* Remove name in dirfd: a file or link by unlinkat, a directory recursively. */
