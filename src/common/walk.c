@@ -303,12 +303,13 @@ static int each_record(const unsigned char *buf, size_t n, int dir_fd,
 		       int (*fn)(int dir_fd, const char *name, void *ctx), void *ctx)
 {
 	for (size_t at = 0; at < n;) {
-		const char *name = (const char *)buf + at + RECORD_NAME_AT;
+		const char *name;
 		uint16_t reclen;
 		int r;
 
 		if (n - at <= RECORD_NAME_AT)
 			return -EIO; /* never from the kernel */
+		name = (const char *)buf + at + RECORD_NAME_AT;
 		memcpy(&reclen, buf + at + RECORD_LENGTH_AT, sizeof(reclen));
 		if (reclen <= RECORD_NAME_AT || reclen > n - at ||
 		    !memchr(name, '\0', reclen - RECORD_NAME_AT))

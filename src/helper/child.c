@@ -170,21 +170,50 @@ const char *child_failure(char *buf, size_t len, int r, int end, const char *why
 }
 
 /*
- * What a child logs after its answer, forwarded up to its end: 0, or
- * -EBADMSG (logged) when it sends anything but log lines.  Other errors
- * (the module gone) just stop the forwarding.
+ * After the reply the module reads nothing until the helper has exited:
+ * forwarding more than the socket holds would block the helper until the
+ * module's deadline.  The first lines go on; the rest are counted.
+ */
+#define LATE_LINES_MAX 32
+
+/*
+ * What a child logs after its answer, up to its end: 0, or -EBADMSG (logged)
+ * when it sends anything but log lines.  A failure to forward (the module
+ * gone) just stops the reading: child_finish() then closes the socket.
  */
 static int relay_late(struct child *c, const char *what, const char *after)
 {
 	static uint8_t msg[WIRE_MAX_MSG];
-	size_t n_fds;
-	/* No message has type 0: every one but a log line is refused. */
-	ssize_t r = c->sock >= 0 ? child_relay(c, 0, false, msg, NULL, 0, &n_fds) : -ECHILD;
+	unsigned int forwarded = 0, dropped = 0;
 
-	if (r != -EBADMSG)
-		return 0;
-	hlog(LOG_ERR, "the %s child sent something other than log lines after %s", what, after);
-	return (int)r;
+	while (c->sock >= 0) {
+		struct wire_reader rd;
+		uint32_t type;
+		size_t n_fds;
+		ssize_t len = channel_recv(c->sock, msg, NULL, 0, &n_fds);
+
+		if (len == -EPIPE || len == -ECONNRESET)
+			break; /* its end */
+		if (len >= 0 && (wire_open(msg, (size_t)len, &type, &rd) < 0 || type != MSG_LOG))
+			len = -EBADMSG;
+		if (len == -EBADMSG) {
+			hlog(LOG_ERR, "the %s child sent something other than log lines after %s",
+			     what, after);
+			return -EBADMSG;
+		}
+		if (len < 0)
+			break;
+		if (forwarded == LATE_LINES_MAX)
+			dropped++;
+		else if (forward_log(msg, (size_t)len) < 0)
+			break;
+		else
+			forwarded++;
+	}
+	if (dropped > 0)
+		hlog(LOG_WARNING, "%u more lines the %s child logged after %s were dropped",
+		     dropped, what, after);
+	return 0;
 }
 
 int child_unusable(struct child *c, const char *what, const char *noun, int r)

@@ -307,11 +307,13 @@ int main(int argc, char **argv)
 	 * The children ended meanwhile, or end while the module joins (the
 	 * registry child sweeps other keys after its answer): a failure after
 	 * the plan or the answer fails our exit status, so the module refuses
-	 * the session and counts it out of a shared set again.
+	 * the session and counts it out of a shared set again.  Without a
+	 * reply we are not in the reply step, whose program reaps them: they
+	 * end at their closed sockets when we exit.
 	 */
-	if (planner_end(&plan) < 0)
+	if (r == 0 && planner_end(&plan) < 0)
 		r = -ECHILD;
-	if (registrar_end(&registry) < 0)
+	if (r == 0 && registrar_end(&registry) < 0)
 		r = -ECHILD;
 	session_state_free(&st);
 	return r < 0 ? 1 : 0;

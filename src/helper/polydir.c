@@ -77,11 +77,28 @@ static mode_t without_setuid(const char *path, mode_t mode)
 	return mode & 03777;
 }
 
+/*
+ * The mode (less the set-user-ID bit) on a directory still ours, read back
+ * into st.  fchmod keeps a set-group-ID bit only for a member of the
+ * directory's group (no step holds CAP_FSETID): a directory made in a
+ * set-group-ID parent of another group loses it, which is said.
+ */
+static int set_mode(const char *path, int fd, mode_t mode, struct stat *st)
+{
+	if (fchmod(fd, without_setuid(path, mode)) < 0 || fstat(fd, st) < 0)
+		return -errno;
+	if ((mode & S_ISGID) && !(st->st_mode & S_ISGID))
+		hlog(LOG_WARNING, "%s: made without its set-group-ID bit (its first group, %u, "
+		     "is not root's)", path, (unsigned int)st->st_gid);
+	return 0;
+}
+
 /* The polydir, created (with create=) only when missing; an fd to mount on. */
 static int open_polydir(const struct polydir_job *job, const struct polydir_env *env,
 			struct walk *w)
 {
 	const struct plan_job *p = &job->plan;
+	struct stat st;
 	int ret = walk_open(p->x.dir, WALK_POLY, 0, w);
 
 	/* Made with mode 0 and opened for reading: fchmod and fchown set it up. */
@@ -95,10 +112,12 @@ static int open_polydir(const struct polydir_job *job, const struct polydir_env 
 	}
 	if (!w->created)
 		return check_home_owner(job, env, w->fd);
-	if (fchmod(w->fd, without_setuid(p->x.dir, p->create_mode)) < 0 ||
-	    fchown(w->fd, p->create_uid, p->create_gid) < 0) {
+	ret = set_mode(p->x.dir, w->fd, p->create_mode, &st);
+	if (ret == 0 && fchown(w->fd, p->create_uid, p->create_gid) < 0)
 		ret = -errno;
-		hlog(LOG_ERR, "polydir %s: setting up the new directory failed: %m", p->x.dir);
+	if (ret < 0) {
+		hlog(LOG_ERR, "polydir %s: setting up the new directory failed: %s", p->x.dir,
+		     strerror(-ret));
 		return ret;
 	}
 	hlog_debug("created polydir %s", p->x.dir);
@@ -196,21 +215,16 @@ static int make_tmpdir(struct polydir_job *job, const struct polydir_env *env, i
 
 /*
  * New instances copy the polydir's owner, group and mode (less the
- * set-user-ID bit).  The mode first, while the directory is still ours:
- * fchmod keeps a set-group-ID bit only for a member of the directory's
- * group (or with CAP_FSETID, which no step holds), and chown keeps it on a
- * directory.
+ * set-user-ID bit): the mode first, while the directory is still ours
+ * (set_mode()); chown keeps a set-group-ID bit on a directory.
  */
 static int shape_new_instance(const char *path, int fd, const struct stat *poly)
 {
-	struct stat st;
+	struct stat st = { 0 };
+	int r = set_mode(path, fd, poly->st_mode, &st);
 
-	if (fchmod(fd, without_setuid(path, poly->st_mode)) < 0 || fstat(fd, &st) < 0)
-		return -errno;
-	/* Made in a set-group-ID parent, its group may not be ours: said, never silent. */
-	if ((poly->st_mode & S_ISGID) && !(st.st_mode & S_ISGID))
-		hlog(LOG_WARNING, "%s: made without the polydir's set-group-ID bit (its first "
-		     "group, %u, is not root's)", path, (unsigned int)st.st_gid);
+	if (r < 0)
+		return r;
 	if ((st.st_uid != poly->st_uid || st.st_gid != poly->st_gid) &&
 	    fchown(fd, poly->st_uid, poly->st_gid) < 0)
 		return -errno;

@@ -253,13 +253,14 @@ int registrar_ask(struct child *child, const struct wire_request *req, unsigned 
 	/* The child sweeps and ends while we go on; registrar_end() reaps it after the reply. */
 	if (r == 0 || r == 1)
 		return r;
+	/* The key's lock first, if the answer carried it: nobody waits for our reaping. */
+	for (size_t i = 0; i < n_fds; i++)
+		(void)close(fds[i]);
 	/* Refused (the child or take_answer() said why): how it ended, and its late lines. */
 	if (told)
 		(void)child_end(child, "registry", "its answer");
 	else
 		(void)child_unusable(child, "registry", "answer", r);
-	for (size_t i = 0; i < n_fds; i++)
-		(void)close(fds[i]);
 	c->shared_fd = c->lock_fd = -1;
 	made->n = 0;
 	return r;

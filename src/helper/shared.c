@@ -82,10 +82,12 @@ static int set_token(struct shared_ctx *c)
 	char name[64];
 	int n = reg_session_name(&c->caller, name, sizeof(name));
 
-	if (n < 0)
-		return n;
-	n = snprintf(c->token, sizeof(c->token), "%s/%s", c->key, name);
-	return n < 0 || (size_t)n >= sizeof(c->token) ? -ENAMETOOLONG : 0;
+	if (n >= 0)
+		n = snprintf(c->token, sizeof(c->token), "%s/%s", c->key, name);
+	if (n >= 0 && (size_t)n < sizeof(c->token))
+		return 0;
+	c->token[0] = '\0'; /* no half token: a refusal would name it for counting out */
+	return n < 0 ? n : -ENAMETOOLONG;
 }
 
 /* A live set of our key: check it is ours to join, open it, count us in. */

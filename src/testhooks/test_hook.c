@@ -166,4 +166,7 @@ void test_hook(const char *step, int sock)
 		forbidden_syscall(hook_action + 8);
 	else if (strncmp(hook_action, "attack=", 7) == 0)
 		test_attack(hook_action + 7, hook_arg);
+	else if (strncmp(hook_action, "log=", 4) == 0)
+		for (long i = strtol(hook_action + 4, NULL, 10); i > 0; i--)
+			hlog(LOG_NOTICE, "test: line %ld", i);
 }

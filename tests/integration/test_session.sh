@@ -324,6 +324,18 @@ unhook
 records=$(find /run/polyns/shared -mindepth 2 -maxdepth 2 -name 'session.*' | wc -l)
 [ "$records" = 1 ] && ok refused_join_is_counted_out ||
 	not_ok refused_join_is_counted_out "$records session records, not 1"
+# After the reply the module reads nothing until the helper has exited: a
+# child that logs on and on after its answer must not hold the helper until
+# the deadline (2 s here).  The first 32 lines go on, the rest are counted.
+hook answered log=500
+log_mark
+out=$(session polyns-alice faultshared -- true 2>&1)
+logs=$(log_since)
+unhook
+grep -q '^open: Success' <<<"$out" &&
+	grep -q "468 more lines the registry child logged after its answer were dropped" <<<"$logs" &&
+	ok late_lines_of_a_child_are_capped ||
+	not_ok late_lines_of_a_child_are_capped "$out" "$(tail -n 5 <<<"$logs")"
 kill "$(cat "$S/held.pid")"
 wait "$held_session"
 hook request hang
