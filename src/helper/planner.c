@@ -56,6 +56,9 @@ static int plan_main(int sock, void *arg)
 		r = channel_recv_request(sock, msg, &req);
 		if (r == -EPIPE)
 			return 0; /* the helper ended before a request: nothing to plan */
+		/* Debug lines only when asked: each is a message the helper reads and drops. */
+		if (r == 0)
+			hlog_init(sock, req.flags & POLYNS_OPT_DEBUG);
 	}
 	if (r == 0)
 		r = confine(&req);

@@ -99,6 +99,8 @@ static int registrar_main(int sock, void *arg)
 	int r = procid_reopen();
 	ssize_t len;
 
+	/* Debug lines only when asked: each is a message the helper reads and drops. */
+	hlog_init(sock, req->flags & POLYNS_OPT_DEBUG);
 	if (r < 0)
 		hlog(LOG_ERR, "opening /proc: %s", strerror(-r));
 	if (r == 0)

@@ -125,9 +125,20 @@ wait_for "$S/j1"
 session polyns-alice user -- sh -c "sleep 3" >/dev/null &
 j2=$!
 wait "$j1"
+log_mark
 out=$(session polyns-alice user -- sh -c "$PRINT")
+logs=$(log_since)
 [ "$(field ipc "$out")" = "$(field ipc "$(cat "$S/j1")")" ] && ok join_after_first_session_is_gone ||
 	not_ok join_after_first_session_is_gone "$(cat "$S/j1")" "$out"
+# The registry child's debug lines: forwarded with debug, not even sent without.
+pam_conf quiet "share=user ns=ipc,uts,net runtime_dir=$RT"
+log_mark
+session polyns-alice quiet -- true >/dev/null
+quiet_logs=$(log_since)
+grep -q "helper: joined the shared namespaces user-4001-" <<<"$logs" &&
+	! grep -q "joined the shared namespaces" <<<"$quiet_logs" &&
+	ok registry_childs_debug_lines_only_with_debug ||
+	not_ok registry_childs_debug_lines_only_with_debug "$logs" "$quiet_logs"
 wait "$j2"
 registry_empty && ok released_after_the_last_of_three || not_ok released_after_the_last_of_three "$(ls -laR "$REG")"
 
