@@ -170,9 +170,10 @@ const char *child_failure(char *buf, size_t len, int r, int end, const char *why
 }
 
 /*
- * After the reply the module reads nothing until the helper has exited:
- * forwarding more than the socket holds would block the helper until the
- * module's deadline.  The first lines go on; the rest are counted.
+ * A child's flood after its answer stays small: the first lines go on, the
+ * rest are only counted, so that one child cannot spend the session's log
+ * budget (the module reads on while the helper exits, and drops what is
+ * past its budget).
  */
 #define LATE_LINES_MAX 32
 
@@ -186,7 +187,9 @@ static int relay_late(struct child *c, const char *what, const char *after)
 	static uint8_t msg[WIRE_MAX_MSG];
 	unsigned int forwarded = 0, dropped = 0;
 
-	while (c->sock >= 0) {
+	if (c->sock < 0)
+		return 0; /* reaped already */
+	for (;;) {
 		struct wire_reader rd;
 		uint32_t type;
 		size_t n_fds;

@@ -124,7 +124,6 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 	timing_mark("plan");
 	mask = session_mask(req, st);
 	if (status != STATUS_OK || mask == 0 || r < 0 || session_check(req, mask) < 0) {
-		(void)planner_end(plan);
 		(void)child_finish(registry, "registry", why, sizeof(why)); /* no question: it exits */
 		return status != STATUS_OK || mask == 0 ? status : STATUS_SESSION_ERR;
 	}
@@ -147,7 +146,6 @@ static enum wire_status open_session(const struct wire_request *req, struct sess
 		if (r == 0)
 			r = session_polydirs(st);
 	}
-
 
 	/* Only a pid namespace's holder mounts anything after the polydirs. */
 	if (!(mask & POLYNS_NS_PID))

@@ -20,7 +20,6 @@
 #include "procid.h"
 #include "util.h"
 
-
 #define LOOPBACK_IFINDEX 1 /* lo is always ifindex 1 in a new network namespace */
 
 static int loopback_up(void)

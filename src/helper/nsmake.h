@@ -37,7 +37,6 @@ int ns_open_fds(unsigned int mask, struct made_ns *out);
 int ns_open_held(const struct procid *holder, int pidfd, unsigned int mask,
 		 struct made_ns *out);
 
-
 void made_ns_close(struct made_ns *m);
 
 #endif

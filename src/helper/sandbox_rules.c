@@ -40,7 +40,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-
 #include "selinux_label.h"
 #include "steps.h"
 #include "options.h"

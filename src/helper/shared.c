@@ -25,7 +25,6 @@
 #define TMPDIR_PATH_MAX ((NAME_MAX - 2 * 20 - 2) / 2) /* 106 bytes */
 #define KEY_DIGEST 16 /* hex digits of the settings digest in a key */
 
-
 bool shared_needed(const struct wire_request *req, unsigned int mask)
 {
 	return polyns_uses_registry(req->share, mask);
@@ -294,7 +293,6 @@ struct sweep_ctx {
 	size_t keys;   /* how many the registry has */
 	uint32_t seed; /* for the sample: which keys this helper looks at */
 };
-
 
 /*
  * With many keys, each helper looks at about SWEEP_SAMPLE of them, a

@@ -94,7 +94,6 @@ int close_data_store(pam_handle_t *pamh, const struct wire_reply *reply, int ori
 	return PAM_SUCCESS;
 }
 
-
 static int mntns_id(int proc_fd, const char *path, uint64_t *id)
 {
 	int fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);

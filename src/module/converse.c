@@ -190,44 +190,77 @@ static int read_until_reply(struct conv *c, struct helper_result *res)
 }
 
 /*
- * What the helper logged after its reply (why it then fails its exit
- * status), read once it exited.  Its own buffer: the reply's strings point
- * into the conversation's.  Anything but log lines ends the reading.
+ * One line the helper logged after its reply, forwarded (past the log
+ * budget, read and dropped, so that the helper never waits on us): 0, or -1
+ * when the socket gives nothing more (its end, an error, anything but a log
+ * line).  *msg: a buffer of its own, made on first use, since the reply's
+ * strings point into the conversation's.
  */
-static void forward_late_logs(struct conv *c)
+static int late_line(struct conv *c, uint8_t **msg)
 {
-	uint8_t *msg = NULL;
 	int fds[WIRE_MAX_FDS];
+	struct wire_reader rd;
+	uint32_t type = 0;
+	size_t n_fds = 0;
+	ssize_t len;
+
+	if (!*msg && !(*msg = malloc(WIRE_MAX_MSG)))
+		return -1;
+	len = channel_recv(c->h->sock, *msg, fds, WIRE_MAX_FDS, &n_fds);
+	for (size_t i = 0; i < n_fds; i++)
+		(void)close(fds[i]);
+	if (len < 0 || n_fds > 0 || wire_open(*msg, (size_t)len, &type, &rd) < 0 ||
+	    type != MSG_LOG)
+		return -1;
+	(void)forward_log(c, &rd);
+	return 0;
+}
+
+/*
+ * Wait for the helper's exit under the deadline, reading what it logs
+ * meanwhile: after its reply it only logs (why it then fails its exit
+ * status, its children's last lines), and a socket left unread would hold
+ * it once full.  >0 exited, 0 deadline, -errno.
+ */
+static int wait_exit(struct conv *c, uint8_t **msg)
+{
+	struct pollfd p[2] = { { .fd = c->h->pidfd, .events = POLLIN },
+			       { .fd = c->h->sock, .events = POLLIN } };
+	nfds_t n = 2;
 
 	for (;;) {
-		struct pollfd p = { .fd = c->h->sock, .events = POLLIN };
-		struct wire_reader rd;
-		uint32_t type = 0;
-		size_t n_fds = 0;
-		ssize_t len;
+		int r = poll(p, n, remaining_ms(c));
 
-		if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN))
-			break;
-		if (!msg && !(msg = malloc(WIRE_MAX_MSG)))
-			break;
-		len = channel_recv(c->h->sock, msg, fds, WIRE_MAX_FDS, &n_fds);
-		for (size_t i = 0; i < n_fds; i++)
-			(void)close(fds[i]);
-		if (len < 0 || n_fds > 0 || wire_open(msg, (size_t)len, &type, &rd) < 0 ||
-		    type != MSG_LOG || forward_log(c, &rd) < 0)
-			break;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -errno : 0;
+		if (p[0].revents)
+			return 1;
+		if (late_line(c, msg) < 0)
+			n = 1; /* nothing more from it: its exit only */
 	}
-	free(msg);
+}
+
+/* What was still queued when it exited: the last lines and the exit come together. */
+static void forward_late_logs(struct conv *c, uint8_t **msg)
+{
+	struct pollfd p = { .fd = c->h->sock, .events = POLLIN };
+
+	while (poll(&p, 1, 0) == 1 && (p.revents & POLLIN) && late_line(c, msg) == 0)
+		;
 }
 
 /* The helper exits right after its reply; wait for that, under the deadline. */
 static int reap_clean_exit(struct conv *c)
 {
-	int r = wait_readable(c, c->h->pidfd);
+	uint8_t *msg = NULL;
+	int r = wait_exit(c, &msg);
 	int status;
 
 	if (r > 0)
-		forward_late_logs(c);
+		forward_late_logs(c, &msg);
+	free(msg);
 	status = helper_reap(c->h, r <= 0);
 
 	if (r == 0) {

@@ -336,6 +336,18 @@ grep -q '^open: Success' <<<"$out" &&
 	grep -q "468 more lines the registry child logged after its answer were dropped" <<<"$logs" &&
 	ok late_lines_of_a_child_are_capped ||
 	not_ok late_lines_of_a_child_are_capped "$out" "$(tail -n 5 <<<"$logs")"
+# The module reads what the helper logs while it waits for its exit: a
+# helper logging far more after its reply than the socket holds still ends
+# (the lines past the module's budget of 512 are read and dropped).
+hook replied log=2000
+log_mark
+out=$(session polyns-alice faultshared -- true 2>&1)
+logs=$(log_since)
+unhook
+grep -q '^open: Success' <<<"$out" && grep -q "helper: test: line 1500" <<<"$logs" &&
+	! grep -q "helper: test: line 1400" <<<"$logs" &&
+	ok module_reads_the_helpers_late_lines_while_it_exits ||
+	not_ok module_reads_the_helpers_late_lines_while_it_exits "$out" "$(tail -n 3 <<<"$logs")"
 kill "$(cat "$S/held.pid")"
 wait "$held_session"
 hook request hang
