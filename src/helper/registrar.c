@@ -145,10 +145,12 @@ static int registrar_main(int sock, void *arg)
 	if (answer.result >= 0)
 		test_hook("answered", sock);
 	/*
-	 * Other keys' stale sets, after the answer: the helper goes on
+	 * Other keys' stale sets, after a make answer: the helper makes the set
 	 * meanwhile, and reads what this logs when it reaps us (child_end()).
+	 * A join ends here, so that the helper, and the module waiting for its
+	 * exit, are not held up: every close sweeps as well.
 	 */
-	if (r == 0)
+	if (r == 0 && answer.result == 0)
 		shared_sweep(c.shared_fd, c.key, c.pending_fd);
 	shared_end(&c);
 	return r;

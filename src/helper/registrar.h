@@ -15,8 +15,9 @@
  * Landlock domain may not look into another process's /proc/PID/ns) or
  * locks the key for the helper to make the set (it sends the registry and
  * lock fds, which the helper checks are the registry's and the key's).
- * After its answer it releases other keys' stale sets, while the helper
- * goes on; the helper forwards what it logs when it reaps it.
+ * After a make answer it releases other keys' stale sets while the helper
+ * makes the set (the helper forwards what it logs when it reaps it); after
+ * a join it ends at once, since nothing of the join waits for a sweep.
  */
 #ifndef POLYNS_REGISTRAR_H
 #define POLYNS_REGISTRAR_H
@@ -34,7 +35,7 @@ int registrar_start(const struct wire_request *req, struct child *c);
  * holds the set, c->token the session), 0: make the set (c->shared_fd and
  * c->lock_fd are ours), -errno: refused (logged).  The child is reaped
  * after a refusal; else registrar_end() reaps it after the reply, so that
- * its sweep of other keys and its exit overlap other work.
+ * its exit (and any sweep of other keys) overlaps other work.
  */
 int registrar_ask(struct child *child, const struct wire_request *req, unsigned int mask,
 		  struct shared_ctx *c, struct made_ns *made);

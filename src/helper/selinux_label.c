@@ -45,6 +45,8 @@ static unsigned short dir_class;
  * lists selinuxfs in /proc/filesystems (or that cannot be read), at the
  * first selinuxfs mount in /proc/mounts; and /etc/selinux/config exists.  A
  * read-only selinuxfs where one is found ends the search with "disabled".
+ * The configuration is looked at first: without it (a Debian host) no
+ * selinuxfs is looked for, and no /proc file is read at every login.
  *
  * selinuxfs_at(): 1 and selinuxfs set if path is a read-write selinuxfs, 0
  * if a read-only one, -1 if none is there.
@@ -104,13 +106,17 @@ static int selinuxfs_in_mounts(void)
 
 static bool selinux_probe(void)
 {
-	int r = selinuxfs_at("/sys/fs/selinux");
+	int r;
 
+	/* Without a policy configuration, SELinux is off: no need to look for selinuxfs. */
+	if (access("/etc/selinux/config", F_OK) != 0)
+		return false;
+	r = selinuxfs_at("/sys/fs/selinux");
 	if (r < 0)
 		r = selinuxfs_at("/selinux");
 	if (r < 0 && selinuxfs_listed())
 		r = selinuxfs_in_mounts();
-	return r == 1 && access("/etc/selinux/config", F_OK) == 0;
+	return r == 1;
 }
 
 /* The kernel's number for class "dir" (libselinux's string_to_security_class). */

@@ -206,8 +206,9 @@ registry_empty && [ "$(live_holders)" = 0 ] && ok stale_set_released_by_another_
 	not_ok stale_set_released_by_another_keys_session "$(ls -la "$REG")"
 end_pids "$S/k2.pid"
 
-# A login's sweep of other keys runs after its registry child answered: what
-# it logs still reaches syslog, by the time the session has started.
+# A login that makes a set sweeps other keys after its registry child
+# answered: what it logs still reaches syslog, by the time the session has
+# started.
 stale_set "$S/k3" "echo \$\$ >$S/k3.pid; "
 log_mark
 "$PAMTEST" "$S/pam.d" user polyns-bob -- sh -c "echo \$\$ >$S/b3.pid; exec sleep 30" >/dev/null 2>&1 &
@@ -218,6 +219,26 @@ grep -q "releasing the stale shared namespaces user-4001-" <<<"$logs" &&
 	ok a_logins_sweep_after_its_answer_is_logged ||
 	not_ok a_logins_sweep_after_its_answer_is_logged "$logs" "$(ls -la "$REG")"
 end_pids "$S/b3.pid" "$S/k3.pid"
+
+# A login that joins a live set leaves other keys to closes (its registry
+# child ends at its answer, so nobody waits for a sweep): alice's stale set
+# is still there after bob's second login, and gone after its close.
+"$PAMTEST" "$S/pam.d" user polyns-bob -- sh -c "echo \$\$ >$S/b4.pid; exec sleep 30" >/dev/null 2>&1 &
+wait_for "$S/b4.pid"
+stale_set "$S/k4" "echo \$\$ >$S/k4.pid; "
+log_mark
+"$PAMTEST" "$S/pam.d" user polyns-bob -- sh -c "echo \$\$ >$S/b5.pid; exec sleep 30" >/dev/null 2>&1 &
+b5=$!
+wait_for "$S/b5.pid"
+kept=$(ls "$REG" | grep -c '^user-4001-[0-9a-f]*$')
+logs=$(log_since)
+kill "$(cat "$S/b5.pid")"
+wait "$b5"
+[ "$kept" = 1 ] && ! grep -q "releasing the stale" <<<"$logs" &&
+	[ -z "$(ls "$REG" | grep '^user-4001-')" ] &&
+	ok a_join_leaves_other_keys_to_closes ||
+	not_ok a_join_leaves_other_keys_to_closes "kept $kept" "$logs" "$(ls -la "$REG")"
+end_pids "$S/b4.pid" "$S/k4.pid"
 until_registry_empty || not_ok registry_empty_after_bob "$(ls -la "$REG")"
 
 # What a helper killed half-way leaves of a key nobody uses again (a
