@@ -13,7 +13,8 @@ int conf_expand_vars(const char *in, const char *user, const char *home,
 
 	while (*in) {
 		const char *add = in;
-		size_t add_len = 1, skip = 1;
+		/* Up to the next '$' at once: one copy per run, not per byte. */
+		size_t add_len = 1 + strcspn(in + 1, "$"), skip = add_len;
 
 		if (strncmp(in, "$HOME", 5) == 0) {
 			add = home;
