@@ -116,7 +116,7 @@ HELPER := $(BUILDDIR)/polyns-helper
 CHECKER := $(BUILDDIR)/polyns-check
 ADMIN := $(BUILDDIR)/polyns-admin
 
-.PHONY: all check demo fuzz bench install uninstall clean deps deps-check unit test-programs policy-text \
+.PHONY: all check demo fuzz bench bench-ab install uninstall clean deps deps-check unit test-programs policy-text \
 	lint distclean
 .DEFAULT_GOAL := all
 
@@ -335,6 +335,11 @@ $(HELPER_HWM): tests/bench/helper_hwm.c tests/proc_status.h src/common/util.h
 
 bench: deps-check all test-programs $(BENCH_DRIVER) $(HELPER_HWM)
 	$(Q)bash tests/bench/run.sh
+
+# This build against another build of pam_polyns (OLD=its build directory),
+# in short alternating rounds (docs/benchmarks.md, "A/B against another build").
+bench-ab: deps-check all test-programs $(BENCH_DRIVER)
+	$(Q)OLD="$(OLD)" bash tests/bench/ab.sh
 
 # The soak: SOAK_LOGINS logins (10,000) through the release helper while faults
 # are injected; checks that nothing leaks and writes docs/reliability.md.  A

@@ -1,0 +1,100 @@
+#!/bin/bash
+# `make bench-ab OLD=DIR`: this build's session-open latency against another
+# build of pam_polyns (DIR holds its pam_polyns.so and polyns-helper, e.g. a
+# worktree of 0.4.0 after `make`), workload by workload.  Each round opens
+# AB_SESSIONS sessions with one build, then with the other (the order
+# alternates), and the figure is the median over AB_ROUNDS rounds of the
+# round's ratio new/old of open p50: short rounds cancel the drift of a
+# shared machine, which is larger than the differences looked for.  An A/A
+# run (OLD=build) shows what "the same" looks like (docs/benchmarks.md).
+. "$(dirname "$0")/../integration/session_lib.sh"
+DRIVER=$BUILD/bench/bench_driver
+OLD=${OLD:?usage: make bench-ab OLD=<build dir of the other pam_polyns>}
+ROUNDS=${AB_ROUNDS:-200}
+N=${AB_SESSIONS:-5}
+for f in pam_polyns.so polyns-helper; do
+	[ -e "$OLD/$f" ] || { echo "bench-ab: $OLD/$f is missing" >&2; exit 2; }
+done
+OLD=$(realpath "$OLD") # PAM reads a relative module path as one under its own directory
+
+mkdir -p "$S/etc-security/namespace.d"
+cp -a /etc/security/. "$S/etc-security/"
+mount --bind "$S/etc-security" /etc/security
+
+# polydirs COUNT: a config with COUNT /tmp-like polydirs, noinit.
+polydirs() {
+	: >/etc/security/namespace.conf
+	for i in $(seq "$1"); do
+		mkdir -p "$S/p/d$i" && chmod 1777 "$S/p/d$i"
+		echo "$S/p/d$i $S/p/d$i-inst/ user:noinit" >>/etc/security/namespace.conf
+	done
+}
+# services ARGS: "old" and "new", each with its own runtime_dir.
+services() {
+	echo "session required $OLD/pam_polyns.so helper=$OLD/polyns-helper $* runtime_dir=$S/rt-old" >"$S/pam.d/old"
+	echo "session required $MODULE helper=$BUILD/polyns-helper $* runtime_dir=$S/rt-new" >"$S/pam.d/new"
+}
+pct() { # file column percentile
+	sort -n -k"$2","$2" "$1" | awk -v c="$2" -v p="$3" '{v[NR]=$c} END {i=int(NR*p/100); if (i<1) i=1; print v[i]}'
+}
+
+# run NAME: the rounds, and one line of results.
+run() {
+	local i w order
+	: >"$S/ratios"; : >"$S/all-old"; : >"$S/all-new"
+	for i in $(seq "$ROUNDS"); do
+		if [ $((i % 2)) = 0 ]; then order="old new"; else order="new old"; fi
+		for w in $order; do
+			"$DRIVER" "$S/pam.d" "$w" polyns-alice "$N" >"$S/round-$w"
+			if grep -q failures "$S/round-$w"; then
+				echo "bench-ab: $1: sessions of the $w build failed:" >&2
+				grep pam_polyns "$LOG" | tail -n 5 >&2
+				exit 1
+			fi
+		done
+		cat "$S/round-old" >>"$S/all-old"
+		cat "$S/round-new" >>"$S/all-new"
+		echo "$(pct "$S/round-new" 1 50) $(pct "$S/round-old" 1 50)" |
+			awk '{ if ($2 > 0) printf "%.4f\n", $1 / $2 }' >>"$S/ratios"
+	done
+	printf '%-34s ratio %s (IQR %s-%s) | open p50 old %5s new %5s | close p50 old %5s new %5s\n' \
+		"$1" "$(pct "$S/ratios" 1 50)" "$(pct "$S/ratios" 1 25)" "$(pct "$S/ratios" 1 75)" \
+		"$(pct "$S/all-old" 1 50)" "$(pct "$S/all-new" 1 50)" \
+		"$(pct "$S/all-old" 2 50)" "$(pct "$S/all-new" 2 50)"
+}
+
+# live: one session of each build that stays open (its set is then joined).
+live() {
+	local w
+	for w in old new; do
+		"$PAMTEST" "$S/pam.d" "$w" polyns-alice -- sh -c "echo \$\$ >$S/live-$w.pid; exec sleep 600" \
+			>/dev/null 2>&1 &
+		echo $! >"$S/live-$w.caller"
+	done
+	for w in old new; do
+		for _ in $(seq 100); do [ -s "$S/live-$w.pid" ] && break; sleep 0.05; done
+		[ -s "$S/live-$w.pid" ] || { echo "bench-ab: the $w build's live session did not start" >&2; exit 1; }
+	done
+}
+# end_live: their commands end (by pid), and their callers close the sessions.
+end_live() {
+	local w
+	for w in old new; do
+		kill "$(cat "$S/live-$w.pid")" 2>/dev/null
+		timeout 10 tail --pid="$(cat "$S/live-$w.caller")" -s 0.05 -f /dev/null
+		rm -f "$S/live-$w.pid" "$S/live-$w.caller"
+	done
+}
+
+echo "new: $BUILD; old: $OLD; $ROUNDS rounds of $N sessions; ratio = median of per-round new/old open p50"
+polydirs 1; services share=session
+run "w1 one polydir"
+polydirs 32; services share=session
+run "w3 32 polydirs"
+polydirs 1; services share=user
+run "share=user, a new set each session"
+live
+run "share=user, joining a live set"
+end_live
+: >/etc/security/namespace.conf; services ns=ipc,uts,net
+run "w7 ns=ipc,uts,net, no polydir"
