@@ -7,6 +7,9 @@
 # round's ratio new/old of open p50: short rounds cancel the drift of a
 # shared machine, which is larger than the differences looked for.  An A/A
 # run (OLD=build) shows what "the same" looks like (docs/benchmarks.md).
+# In a pid namespace of its own: whatever it started (live sessions, the
+# sets' holders) ends with it, even when it stops half-way.
+POLYNS_OWN_PIDNS=1
 . "$(dirname "$0")/../integration/session_lib.sh"
 DRIVER=$BUILD/bench/bench_driver
 OLD=${OLD:?usage: make bench-ab OLD=<build dir of the other pam_polyns>}
@@ -16,6 +19,7 @@ for f in pam_polyns.so polyns-helper; do
 	[ -e "$OLD/$f" ] || { echo "bench-ab: $OLD/$f is missing" >&2; exit 2; }
 done
 OLD=$(realpath "$OLD") # PAM reads a relative module path as one under its own directory
+case $OLD in *[[:space:]]*) echo "bench-ab: OLD must not contain white space" >&2; exit 2 ;; esac
 
 mkdir -p "$S/etc-security/namespace.d"
 cp -a /etc/security/. "$S/etc-security/"
@@ -34,8 +38,9 @@ services() {
 	echo "session required $OLD/pam_polyns.so helper=$OLD/polyns-helper $* runtime_dir=$S/rt-old" >"$S/pam.d/old"
 	echo "session required $MODULE helper=$BUILD/polyns-helper $* runtime_dir=$S/rt-new" >"$S/pam.d/new"
 }
-pct() { # file column percentile
-	sort -n -k"$2","$2" "$1" | awk -v c="$2" -v p="$3" '{v[NR]=$c} END {i=int(NR*p/100); if (i<1) i=1; print v[i]}'
+pct() { # file column percentile (nearest rank: the median of 5 is the 3rd)
+	sort -n -k"$2","$2" "$1" |
+		awk -v c="$2" -v p="$3" '{v[NR]=$c} END {i=int((NR*p+99)/100); if (i<1) i=1; print v[i]}'
 }
 
 # run NAME: the rounds, and one line of results.
@@ -45,8 +50,8 @@ run() {
 	for i in $(seq "$ROUNDS"); do
 		if [ $((i % 2)) = 0 ]; then order="old new"; else order="new old"; fi
 		for w in $order; do
-			"$DRIVER" "$S/pam.d" "$w" polyns-alice "$N" >"$S/round-$w"
-			if grep -q failures "$S/round-$w"; then
+			"$DRIVER" "$S/pam.d" "$w" polyns-alice "$N" >"$S/round-$w" || exit 1
+			if grep -q failures "$S/round-$w" || [ "$(wc -l <"$S/round-$w")" != "$N" ]; then
 				echo "bench-ab: $1: sessions of the $w build failed:" >&2
 				grep pam_polyns "$LOG" | tail -n 5 >&2
 				exit 1
@@ -67,7 +72,7 @@ run() {
 live() {
 	local w
 	for w in old new; do
-		"$PAMTEST" "$S/pam.d" "$w" polyns-alice -- sh -c "echo \$\$ >$S/live-$w.pid; exec sleep 600" \
+		"$PAMTEST" "$S/pam.d" "$w" polyns-alice -- sh -c "echo \$\$ >$S/live-$w.pid; exec sleep infinity" \
 			>/dev/null 2>&1 &
 		echo $! >"$S/live-$w.caller"
 	done
@@ -95,6 +100,9 @@ polydirs 1; services share=user
 run "share=user, a new set each session"
 live
 run "share=user, joining a live set"
+for w in old new; do # still live: every session of the run joined its set
+	kill -0 "$(cat "$S/live-$w.pid")" || { echo "bench-ab: the $w build's live session ended early" >&2; exit 1; }
+done
 end_live
 : >/etc/security/namespace.conf; services ns=ipc,uts,net
 run "w7 ns=ipc,uts,net, no polydir"
