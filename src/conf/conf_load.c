@@ -134,8 +134,15 @@ struct dropin_listing {
 	struct name_list *out;
 	const char *dir;
 	struct diag_list *diags;
-	bool refused; /* said why: a non-zero return of the listing is not its own error */
+	bool refused; /* add_dropin() stopped the listing (said why, or no memory) */
 };
+
+/* add_dropin()'s own failure r, told apart from the listing's. */
+static int refuse(struct dropin_listing *l, int r)
+{
+	l->refused = true;
+	return r;
+}
 
 static int add_dropin(int dir_fd, const char *name, void *ctx)
 {
@@ -145,21 +152,19 @@ static int add_dropin(int dir_fd, const char *name, void *ctx)
 	(void)dir_fd;
 	if (!is_dropin_name(name))
 		return 0;
-	l->refused = true;
 	if (l->out->n == CONF_MAX_DROPINS) {
 		diag_add(l->diags, DIAG_ERROR, l->dir, 0, "more than %d drop-in files",
 			 CONF_MAX_DROPINS);
-		return -EINVAL;
+		return refuse(l, -EINVAL);
 	}
 	v = reallocarray(l->out->v, l->out->n + 1, sizeof(*v));
 	if (!v)
-		return -ENOMEM;
+		return refuse(l, -ENOMEM);
 	l->out->v = v;
 	v[l->out->n] = strdup(name);
 	if (!v[l->out->n])
-		return -ENOMEM;
+		return refuse(l, -ENOMEM);
 	l->out->n++;
-	l->refused = false;
 	return 0;
 }
 

@@ -302,8 +302,8 @@ int main(int argc, char **argv)
 	timing_log(req.op == OP_OPEN ? "open" : "close");
 	r = reply(req.op == OP_OPEN ? STEP_REPLY : STEP_CLOSE_REPLY, &st.reply, &st.made);
 	/*
-	 * The children ended meanwhile, or end while the module joins (the
-	 * registry child sweeps other keys after its answer): a failure after
+	 * The children ended meanwhile, or end while the module joins (after a
+	 * make answer the registry child sweeps other keys): a failure after
 	 * the plan or the answer fails our exit status, so the module refuses
 	 * the session and counts it out of a shared set again.  Without a
 	 * reply we are not in the reply step, whose program reaps them: they

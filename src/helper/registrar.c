@@ -184,7 +184,8 @@ static int check_make_fds(const struct wire_request *req, const struct shared_ct
 			  char *why, size_t len)
 {
 	char lock[REG_KEY_MAX + 8];
-	_cleanup_close_ int shared = rundir_open(req->runtime_dir, "shared", why, len);
+	/* Looked at only: the child made runtime_dir and shared, and a check makes nothing. */
+	_cleanup_close_ int shared = rundir_open_existing(req->runtime_dir, "shared", why, len);
 	int r = shared < 0 ? shared : same_dir(c->shared_fd, shared, ".");
 
 	if (r == 0 && (size_t)snprintf(lock, sizeof(lock), "%s.lock", c->key) >= sizeof(lock))

@@ -21,18 +21,8 @@ done
 OLD=$(realpath "$OLD") # PAM reads a relative module path as one under its own directory
 case $OLD in *[[:space:]]*) echo "bench-ab: OLD must not contain white space" >&2; exit 2 ;; esac
 
-mkdir -p "$S/etc-security/namespace.d"
-cp -a /etc/security/. "$S/etc-security/"
-mount --bind "$S/etc-security" /etc/security
+. "$(dirname "$0")/bench_lib.sh"
 
-# polydirs COUNT: a config with COUNT /tmp-like polydirs, noinit.
-polydirs() {
-	: >/etc/security/namespace.conf
-	for i in $(seq "$1"); do
-		mkdir -p "$S/p/d$i" && chmod 1777 "$S/p/d$i"
-		echo "$S/p/d$i $S/p/d$i-inst/ user:noinit" >>/etc/security/namespace.conf
-	done
-}
 # services ARGS: "old" and "new", each with its own runtime_dir.
 services() {
 	echo "session required $OLD/pam_polyns.so helper=$OLD/polyns-helper $* runtime_dir=$S/rt-old" >"$S/pam.d/old"
@@ -92,11 +82,11 @@ end_live() {
 }
 
 echo "new: $BUILD; old: $OLD; $ROUNDS rounds of $N sessions; ratio = median of per-round new/old open p50"
-polydirs 1; services share=session
+polydirs 1 noinit; services share=session
 run "w1 one polydir"
-polydirs 32; services share=session
+polydirs 32 noinit; services share=session
 run "w3 32 polydirs"
-polydirs 1; services share=user
+polydirs 1 noinit; services share=user
 run "share=user, a new set each session"
 live
 run "share=user, joining a live set"

@@ -10,23 +10,10 @@ ROUNDS=${BENCH_ROUNDS:-5}   # batches per module, alternating
 RELEASE_HELPER=$BUILD/polyns-helper
 HWM=$BUILD/bench/helper_hwm
 
-mkdir -p "$S/etc-security/namespace.d"
-cp -a /etc/security/. "$S/etc-security/"
-mount --bind "$S/etc-security" /etc/security
-P=$S/p
-mkdir -p "$P"
+. "$(dirname "$0")/bench_lib.sh"
 echo "session required $PN" >"$S/pam.d/pn"
 
 ours_args() { echo "session required $MODULE helper=$RELEASE_HELPER $*" >"$S/pam.d/ours"; }
-
-# polydirs COUNT [FLAGS]: a config with COUNT /tmp-like polydirs.
-polydirs() {
-	: >/etc/security/namespace.conf
-	for i in $(seq "$1"); do
-		mkdir -p "$P/d$i" && chmod 1777 "$P/d$i"
-		echo "$P/d$i $P/d$i-inst/ user${2:+:$2}" >>/etc/security/namespace.conf
-	done
-}
 
 pct() { # file column percentile
 	sort -n -k"$2","$2" "$1" | awk -v c="$2" -v p="$3" '{v[NR]=$c} END {i=int(NR*p/100); if (i<1) i=1; print v[i]}'
