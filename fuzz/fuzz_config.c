@@ -94,7 +94,7 @@ static void exercise_plan(const struct conf *conf, const char *user, const char 
 	(void)plan_make(conf, &in, &res, &p, diags);
 	for (size_t i = 0; i < p.n_jobs; i++)
 		if (p.jobs[i].setup && !p.jobs[i].name_later)
-			(void)instance_path_split(p.jobs[i].x.prefix, p.jobs[i].name, parent,
+			(void)instance_path_split(p.jobs[i].prefix, p.jobs[i].name, parent,
 						  sizeof(parent), base, sizeof(base));
 	plan_free(&p);
 }

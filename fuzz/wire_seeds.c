@@ -49,12 +49,12 @@ static void base_request(struct wire_request *r, uint32_t op)
 /* A user /tmp and a tmpfs with options, as the plan child would send them. */
 static struct plan_job jobs[2] = {
 	{ .file = "/etc/security/namespace.conf", .line = 3, .method = METHOD_USER,
-	  .setup = true, .x = { "/tmp", "/tmp", "/tmp-inst/" }, .name = "alice",
-	  .iscript = "/etc/security/namespace.init" },
+	  .setup = true, .dir = "/tmp", .rdir = "", .prefix = "/tmp-inst/", .name = "alice",
+	  .iscript = "/etc/security/namespace.init", .mount_data = "" },
 	{ .rule_index = 1, .file = "/etc/security/namespace.d/tmpfs.conf", .line = 1,
 	  .method = METHOD_TMPFS, .rule_flags = RULE_MNTOPTS | RULE_NOINIT, .setup = true,
-	  .x = { "/var/tmp", "/var/tmp", "x" }, .mount_flags = 0xe,
-	  .mount_data = "size=1m,mode=0700" },
+	  .dir = "/var/tmp", .rdir = "", .prefix = "x", .name = "", .iscript = "",
+	  .mount_flags = 0xe, .mount_data = "size=1m,mode=0700" },
 };
 /* The registry child's question and its three kinds of answer. */
 static const struct reg_msg reg_ask = {

@@ -48,7 +48,7 @@ static int new_instance_shape(const struct plan_job *job, struct shape *s)
 {
 	struct stat st;
 
-	if (lstat(job->x.dir, &st) == 0) {
+	if (lstat(job->dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
 			return -ENOTDIR;
 		*s = (struct shape){ st.st_uid, st.st_gid, st.st_mode & 07777 };
@@ -96,7 +96,7 @@ void existing_instance_report(const struct plan_job *job, const struct session_u
 		 "owned by %s, group %u, mode %04o like %s%s%s%s", path, now_owner,
 		 (unsigned int)now.gid, (unsigned int)now.mode,
 		 user_name(want.uid, new_owner, sizeof(new_owner)), (unsigned int)want.gid,
-		 (unsigned int)want.mode, job->x.dir,
+		 (unsigned int)want.mode, job->dir,
 		 writable_by(&want, u) && !writable_by(&now, u) ? ": " : "",
 		 writable_by(&want, u) && !writable_by(&now, u) ? u->name : "",
 		 writable_by(&want, u) && !writable_by(&now, u) ? " cannot write to it" : "");

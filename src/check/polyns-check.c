@@ -246,14 +246,14 @@ static void print_instance(const struct plan_job *job, const struct session_user
 	int ret;
 
 	if (job->method == METHOD_TMPFS) {
-		(void)printf("  instance: a new tmpfs mounted on %s\n", job->x.dir);
+		(void)printf("  instance: a new tmpfs mounted on %s\n", job->dir);
 		return;
 	}
 	if ((job->method == METHOD_CONTEXT || job->method == METHOD_LEVEL) &&
 	    is_selinux_enabled() <= 0)
 		(void)printf("  SELinux is off here: the %s method falls back to user\n",
 			     conf_method_name(job->method));
-	ret = instance_path_split(job->x.prefix, job->name, parent, sizeof(parent), base,
+	ret = instance_path_split(job->prefix, job->name, parent, sizeof(parent), base,
 				  sizeof(base));
 	if (ret < 0) {
 		(void)printf("  error: no valid instance path (%s)\n", strerror(-ret));
@@ -276,7 +276,7 @@ static void print_rule(const struct conf *conf, const struct plan *p, size_t i,
 	for (size_t j = 0; j < p->n_jobs && !job; j++)
 		if (p->jobs[j].rule_index == i)
 			job = &p->jobs[j];
-	(void)printf("%s  [%s:%u]\n  method: %s\n", job ? job->x.dir : r->polydir, r->file,
+	(void)printf("%s  [%s:%u]\n  method: %s\n", job ? job->dir : r->polydir, r->file,
 		     r->line, conf_method_name(r->method));
 	if (job) {
 		print_flags(r, job);

@@ -49,17 +49,49 @@ int plan_query(const struct conf *conf, struct wire_names *q, struct diag_list *
 	return 0;
 }
 
-/* out = s, or -ENAMETOOLONG. */
-/* An empty string is not written over an empty buffer: its page stays untouched. */
-static int copy_string(char *out, size_t len, const char *s)
+/*
+ * The plan's strings, in chunks that never move (a job points into them)
+ * and are freed with the plan.  A chunk holds any string a job can have
+ * (shorter than CONF_PATH_MAX); its pages are touched only as it fills.
+ */
+struct plan_chunk {
+	struct plan_chunk *next;
+	size_t used;
+	char data[4 * CONF_PATH_MAX];
+};
+
+/* The first n bytes of s, kept with the plan; NULL when out of memory. */
+static const char *keep(struct plan *p, const char *s, size_t n)
+{
+	struct plan_chunk *c = p->strings;
+	char *out;
+
+	if (n == 0)
+		return "";
+	if (!c || sizeof(c->data) - c->used < n + 1) {
+		c = malloc(sizeof(*c));
+		if (!c)
+			return NULL;
+		c->next = p->strings;
+		c->used = 0;
+		p->strings = c;
+	}
+	out = c->data + c->used;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	c->used += n + 1;
+	return out;
+}
+
+/* *out = a copy of s kept with the plan: 0, -ENAMETOOLONG or -ENOMEM. */
+static int keep_path(struct plan *p, const char *s, const char **out)
 {
 	size_t n = strlen(s);
 
-	if (n >= len)
+	if (n >= CONF_PATH_MAX)
 		return -ENAMETOOLONG;
-	if (n > 0 || out[0] != '\0')
-		memcpy(out, s, n + 1);
-	return 0;
+	*out = keep(p, s, n);
+	return *out ? 0 : -ENOMEM;
 }
 
 /*
@@ -80,24 +112,43 @@ static bool decide(const struct conf_rule *rule, const struct resolved_rule *ids
 }
 
 /* The rule's instance name; INSTANCE_SKIP when skipped, -errno on errors. */
-static int name_job(const struct plan_input *in, struct plan_job *job)
+static int name_job(const struct plan_input *in, struct plan *p, struct plan_job *job)
 {
+	char name[CONF_PATH_MAX];
+	int r;
+
 	if ((job->method == METHOD_CONTEXT || job->method == METHOD_LEVEL) && in->context) {
 		job->name_later = true; /* from the polydir's label, once it is open */
 		return 0;
 	}
-	return instance_name(job->method, job->rule_flags & RULE_SHARED, in->user.name, NULL,
-			     in->flags & POLYNS_OPT_GEN_HASH, job->name, sizeof(job->name));
+	r = instance_name(job->method, job->rule_flags & RULE_SHARED, in->user.name, NULL,
+			  in->flags & POLYNS_OPT_GEN_HASH, name, sizeof(name));
+	return r == 0 ? keep_path(p, name, &job->name) : r;
+}
+
+/* The expanded paths, kept with the plan (the requester's only when used). */
+static int keep_paths(struct plan *p, const struct expanded_rule *x, struct plan_job *job)
+{
+	int r = keep_path(p, x->dir, &job->dir);
+
+	if (r == 0)
+		r = keep_path(p, x->prefix, &job->prefix);
+	if (r == 0 && job->unmount_first)
+		r = keep_path(p, x->rdir, &job->rdir);
+	return r;
 }
 
 /* What the steps after the plan take from the rule, resolved. */
 static int fill_job(const struct conf_rule *rule, const struct resolved_rule *ids,
-		    const struct plan_input *in, struct plan_job *job)
+		    const struct plan_input *in, struct plan *p, struct plan_job *job)
 {
 	const char *script = rule->iscript ? rule->iscript : (in->init ? in->init : "");
+	int r;
 
 	/* The file name only labels messages: a cut one does no harm. */
-	(void)snprintf(job->file, sizeof(job->file), "%s", rule->file);
+	job->file = keep(p, rule->file, strnlen(rule->file, CONF_PATH_MAX - 1));
+	if (!job->file)
+		return -ENOMEM;
 	job->line = rule->line;
 	job->method = rule->method;
 	job->rule_flags = rule->flags;
@@ -106,57 +157,47 @@ static int fill_job(const struct conf_rule *rule, const struct resolved_rule *id
 	job->create_uid = ids->owner_set ? ids->owner : in->user.uid;
 	job->create_gid = ids->group_set ? ids->group : in->user.gid;
 	job->mount_flags = rule->mount_flags;
-	if (copy_string(job->iscript, sizeof(job->iscript),
-			rule->flags & RULE_NOINIT ? "" : script) < 0)
-		return -ENAMETOOLONG;
-	return copy_string(job->mount_data, sizeof(job->mount_data),
-			   rule->mount_data ? rule->mount_data : "");
+	r = keep_path(p, rule->flags & RULE_NOINIT ? "" : script, &job->iscript);
+	if (r == 0)
+		r = keep_path(p, rule->mount_data ? rule->mount_data : "", &job->mount_data);
+	return r;
 }
 
 /*
- * p->jobs[p->n_jobs] zeroed for the next rule.  A job is about 28 KiB of
- * mostly unused path buffers, so the array is allocated once (plan_build())
- * with calloc: its pages come zeroed and only those a job writes become
- * resident; nothing is copied or cleared as the plan grows.  Only a slot a
- * rule wrote without making a job is cleared again.
- */
-static void job_slot(struct plan *p, size_t rule)
-{
-	if (rule > 0 && p->verdicts[rule - 1] != PLAN_RULE_JOB)
-		memset(&p->jobs[p->n_jobs], 0, sizeof(p->jobs[0]));
-}
-
-/*
- * One rule into p->jobs[p->n_jobs] (not yet counted).  Returns its verdict,
- * or -EINVAL after a diagnostic, or another -errno.
+ * One rule into job.  Returns its verdict, or -EINVAL after a diagnostic,
+ * or another -errno.
  */
 static int plan_rule(const struct conf_rule *rule, const struct plan_input *in,
-		     const struct name_resolver *res, struct plan_job *job,
+		     const struct name_resolver *res, struct plan *p, struct plan_job *job,
 		     struct diag_list *diags)
 {
 	bool ignore = in->flags & POLYNS_OPT_IGNORE_CONFIG_ERROR;
 	enum diag_level level = ignore ? DIAG_WARNING : DIAG_ERROR;
+	struct expanded_rule x;
 	struct resolved_rule ids;
 	char err[256];
 	int r = conf_resolve_rule(rule, res, ignore, &ids, diags);
 
 	if (r < 0)
 		return r;
-	if (conf_expand_rule(rule, &in->user, &in->ruser, &job->x, err, sizeof(err)) < 0) {
+	if (conf_expand_rule(rule, &in->user, &in->ruser, &x, err, sizeof(err)) < 0) {
 		diag_add(diags, level, rule->file, rule->line, "%s", err);
 		r = -EINVAL;
 	} else if (!decide(rule, &ids, in, job)) {
 		r = PLAN_RULE_NOT_LISTED;
-	} else if (fill_job(rule, &ids, in, job) < 0) {
+	} else if ((r = fill_job(rule, &ids, in, p, job)) == -ENAMETOOLONG) {
 		diag_add(diags, level, rule->file, rule->line,
 			 "the init script path or the mount options are longer than %d bytes",
 			 CONF_PATH_MAX - 1);
 		r = -EINVAL;
-	} else if (job->setup) {
-		r = name_job(in, job);
+	} else if (r == 0) {
+		r = keep_paths(p, &x, job);
+	}
+	if (r == 0 && job->setup) {
+		r = name_job(in, p, job);
 		if (r == INSTANCE_SKIP) {
 			r = PLAN_RULE_SKIPPED;
-		} else if (r < 0) {
+		} else if (r < 0 && r != -ENOMEM) {
 			diag_add(diags, level, rule->file, rule->line,
 				 "no valid instance name for user %s", in->user.name);
 			r = -EINVAL;
@@ -181,8 +222,7 @@ int plan_make(const struct conf *conf, const struct plan_input *in,
 
 	*p = (struct plan){ 0 };
 	if (conf->n_rules) {
-		/* No more jobs than rules, and one slot more to find the plan full. */
-		size_t room = (conf->n_rules < PLAN_MAX_JOBS ? conf->n_rules : PLAN_MAX_JOBS) + 1;
+		size_t room = conf->n_rules < PLAN_MAX_JOBS ? conf->n_rules : PLAN_MAX_JOBS;
 
 		p->verdicts = calloc(conf->n_rules, sizeof(*p->verdicts));
 		p->jobs = calloc(room, sizeof(*p->jobs));
@@ -194,17 +234,18 @@ int plan_make(const struct conf *conf, const struct plan_input *in,
 	p->n_rules = conf->n_rules;
 	for (size_t i = 0; i < conf->n_rules; i++) {
 		const struct conf_rule *rule = &conf->rules[i];
-		int r;
+		struct plan_job job = { .rule_index = i, .file = "", .dir = "", .rdir = "",
+					.prefix = "", .name = "", .iscript = "",
+					.mount_data = "" };
+		int r = plan_rule(rule, in, res, p, &job, diags);
 
-		job_slot(p, i);
-		r = plan_rule(rule, in, res, &p->jobs[p->n_jobs], diags);
 		if (r == PLAN_RULE_JOB && p->n_jobs == PLAN_MAX_JOBS) {
 			if (ret != -E2BIG)
 				diag_add(diags, DIAG_ERROR, rule->file, rule->line,
 					 "more than %u polydirs apply to %s; a session takes "
 					 "at most %u", PLAN_MAX_JOBS, in->user.name, PLAN_MAX_JOBS);
 			r = -E2BIG;
-		} else if (r == PLAN_RULE_JOB && computes_context(&p->jobs[p->n_jobs]) &&
+		} else if (r == PLAN_RULE_JOB && computes_context(&job) &&
 			   ++contexts > PLAN_MAX_CONTEXT_JOBS) {
 			if (ret != -E2BIG)
 				diag_add(diags, DIAG_ERROR, rule->file, rule->line,
@@ -215,8 +256,7 @@ int plan_make(const struct conf *conf, const struct plan_input *in,
 		}
 		p->verdicts[i] = r > 0 ? (enum plan_verdict)r : PLAN_RULE_ERROR;
 		if (r == PLAN_RULE_JOB) {
-			p->jobs[p->n_jobs].rule_index = i;
-			p->n_jobs++;
+			p->jobs[p->n_jobs++] = job;
 		} else if (r == -E2BIG || (r == -EINVAL && !ignore && ret == 0)) {
 			ret = r; /* the other rules are still looked at, for their diagnostics */
 		} else if (r < 0 && r != -EINVAL) {
@@ -228,6 +268,12 @@ int plan_make(const struct conf *conf, const struct plan_input *in,
 
 void plan_free(struct plan *p)
 {
+	while (p->strings) {
+		struct plan_chunk *next = p->strings->next;
+
+		free(p->strings);
+		p->strings = next;
+	}
 	free(p->jobs);
 	free(p->verdicts);
 	*p = (struct plan){ 0 };

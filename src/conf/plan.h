@@ -10,8 +10,8 @@
  *   plan_query()  the names the configuration needs resolved (one query);
  *                 over the limits of a query it fails, for every caller alike;
  *   (the caller answers the query: the module over the socket, NSS in the checker)
- *   plan_make()   the jobs, each a self-contained value: the configuration
- *                 and the name table may be freed right after it.
+ *   plan_make()   the jobs, whose strings belong to the plan: the
+ *                 configuration and the name table may be freed right after it.
  */
 #ifndef POLYNS_PLAN_H
 #define POLYNS_PLAN_H
@@ -34,9 +34,10 @@
 
 /*
  * One polydir of the session: everything the steps that touch files need.
- * The numbers come first and each path buffer starts on a page of its own:
- * a job is ~28 KiB, and a page is touched (made resident) only for the
- * strings written, not for the ones left empty (plan_wire.c, in the helper).
+ * Its strings are never NULL, each shorter than CONF_PATH_MAX, and owned
+ * elsewhere: by the plan's arena (plan_make()) or by the message a job was
+ * decoded from (plan_wire_get_job()).  So a job is a few hundred bytes in a
+ * few pages, not one 4 KiB buffer a path, and copying one is cheap.
  */
 struct plan_job {
 	size_t rule_index; /* the rule's position in the configuration */
@@ -52,14 +53,18 @@ struct plan_job {
 	uid_t create_uid;
 	gid_t create_gid;
 	unsigned long mount_flags; /* tmpfs: MS_NOSUID, MS_NODEV, MS_NOEXEC */
-	char file[CONF_PATH_MAX];  /* the rule's file and line, for messages */
-	struct expanded_rule x;    /* polydir (and the requester's), instance_prefix */
+	const char *file;   /* the rule's file and line, for messages */
+	const char *dir;    /* the polydir, expanded for the session's user */
+	const char *rdir;   /* with unmount_first: the requester's polydir; else "" */
+	const char *prefix; /* the instance prefix, expanded */
 	/* Instance name ("" for tmpfs, the mkdtemp template for tmpdir); with
-	   name_later, written once the polydir's SELinux label is known. */
-	char name[CONF_PATH_MAX];
-	char iscript[CONF_PATH_MAX];    /* the init script to run ("" with noinit) */
-	char mount_data[CONF_PATH_MAX]; /* tmpfs: other mount options, or "" */
+	   name_later "", the helper names the instance from the polydir's label. */
+	const char *name;
+	const char *iscript;    /* the init script to run ("" with noinit) */
+	const char *mount_data; /* tmpfs: other mount options, or "" */
 };
+
+struct plan_chunk; /* plan.c: where a plan's strings live */
 
 /* What became of each rule of the configuration. */
 enum plan_verdict {
@@ -84,6 +89,7 @@ struct plan {
 	size_t n_jobs;
 	enum plan_verdict *verdicts; /* one per rule, in configuration order */
 	size_t n_rules;
+	struct plan_chunk *strings; /* the jobs' strings */
 };
 
 /*

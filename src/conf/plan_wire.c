@@ -18,10 +18,10 @@ void plan_wire_put_job(struct wire_buf *b, const struct plan_job *j)
 	wire_put_u32(b, j->rule_flags);
 	wire_put_u32(b, (uint32_t)j->home_polydir | (uint32_t)j->name_later << 1 |
 			(uint32_t)j->setup << 2 | (uint32_t)j->unmount_first << 3);
-	wire_put_str(b, j->x.dir);
-	/* The requester's polydir matters only to unmnt_*: else not sent, and not made resident. */
-	wire_put_str(b, j->unmount_first ? j->x.rdir : "");
-	wire_put_str(b, j->x.prefix);
+	wire_put_str(b, j->dir);
+	/* The requester's polydir matters only to unmnt_*: else not sent. */
+	wire_put_str(b, j->unmount_first ? j->rdir : "");
+	wire_put_str(b, j->prefix);
 	wire_put_str(b, j->name);
 	wire_put_u32(b, (uint32_t)j->create_mode);
 	wire_put_u32(b, (uint32_t)j->create_uid);
@@ -38,29 +38,23 @@ void plan_wire_begin(struct wire_buf *b, enum wire_status status, size_t n_jobs)
 	wire_put_u32(b, n_jobs > PLAN_MAX_JOBS ? UINT32_MAX : (uint32_t)n_jobs);
 }
 
-/* A string into a field of the job: it must fit, and be absolute when asked. */
-static void get_into(struct wire_reader *rd, char *out, size_t len, bool may_be_empty,
-		     bool absolute)
+/* A string of the job, in the message: it must fit a path, and be absolute when asked. */
+static const char *get_path(struct wire_reader *rd, bool may_be_empty, bool absolute)
 {
 	const char *s = wire_get_str(rd, may_be_empty);
 	size_t n = strlen(s);
 
-	if (n >= len || (absolute && n > 0 && s[0] != '/')) {
+	if (n >= CONF_PATH_MAX || (absolute && n > 0 && s[0] != '/'))
 		rd->bad = true;
-		return;
-	}
-	/* Not over an empty buffer: its page (struct plan_job) stays untouched. */
-	if (n > 0 || out[0] != '\0')
-		memcpy(out, s, n + 1);
+	return s;
 }
 
 int plan_wire_get_job(struct wire_reader *rd, struct plan_job *j)
 {
 	uint32_t bools;
 
-	/* Field by field, strings up to their NUL: a job is 28 KiB, mostly unused. */
 	j->rule_index = (size_t)wire_get_u64(rd);
-	get_into(rd, j->file, sizeof(j->file), false, false);
+	j->file = get_path(rd, false, false);
 	j->line = wire_get_u32(rd);
 	j->method = (enum conf_method)wire_get_u32(rd);
 	j->rule_flags = wire_get_u32(rd);
@@ -69,21 +63,21 @@ int plan_wire_get_job(struct wire_reader *rd, struct plan_job *j)
 	j->name_later = bools & 2;
 	j->setup = bools & 4;
 	j->unmount_first = bools & 8;
-	get_into(rd, j->x.dir, sizeof(j->x.dir), false, true);
-	get_into(rd, j->x.rdir, sizeof(j->x.rdir), true, true);
+	j->dir = get_path(rd, false, true);
+	j->rdir = get_path(rd, true, true);
 	/* tmpfs ignores the instance prefix, as pam_namespace does: any text */
-	get_into(rd, j->x.prefix, sizeof(j->x.prefix), true, j->method != METHOD_TMPFS);
-	get_into(rd, j->name, sizeof(j->name), true, false);
+	j->prefix = get_path(rd, true, j->method != METHOD_TMPFS);
+	j->name = get_path(rd, true, false);
 	j->create_mode = (mode_t)wire_get_u32(rd);
 	j->create_uid = (uid_t)wire_get_u32(rd);
 	j->create_gid = (gid_t)wire_get_u32(rd);
-	get_into(rd, j->iscript, sizeof(j->iscript), true, true);
+	j->iscript = get_path(rd, true, true);
 	j->mount_flags = (unsigned long)wire_get_u64(rd);
-	get_into(rd, j->mount_data, sizeof(j->mount_data), true, false);
+	j->mount_data = get_path(rd, true, false);
 	if (j->method < METHOD_USER || j->method > METHOD_TMPFS || (j->rule_flags & ~RULE_ALL) ||
 	    bools > 15 || (j->create_mode & ~07777U) || (j->mount_flags & ~MOUNT_FLAGS_ALL) ||
 	    strchr(j->name, '/') || !(j->setup || j->unmount_first) ||
-	    (!j->unmount_first && j->x.rdir[0]))
+	    (!j->unmount_first && j->rdir[0]))
 		rd->bad = true;
 	return rd->bad ? -EBADMSG : 0;
 }

@@ -18,6 +18,7 @@
  * wire_finish() (-EMSGSIZE when the plan does not fit one message).
  * Reading: plan_wire_open() after wire_open() said MSG_PLAN, one
  * plan_wire_get_job() per job, then wire_done().  Each returns 0 or -EBADMSG.
+ * A decoded job's strings point into the message: it must outlive the job.
  */
 void plan_wire_begin(struct wire_buf *b, enum wire_status status, size_t n_jobs);
 void plan_wire_put_job(struct wire_buf *b, const struct plan_job *job);

@@ -50,12 +50,12 @@ static int check_home_owner(const struct polydir_job *job, const struct polydir_
 	if (fstat(fd, &st) < 0) {
 		int ret = -errno;
 
-		hlog(LOG_ERR, "polydir %s: %s", job->plan.x.dir, strerror(-ret));
+		hlog(LOG_ERR, "polydir %s: %s", job->plan.dir, strerror(-ret));
 		return ret;
 	}
 	if (st.st_uid != 0 && st.st_uid != env->uid) {
 		hlog(LOG_ERR, "polydir %s belongs to uid %u, neither the user nor root",
-		     job->plan.x.dir, (unsigned int)st.st_uid);
+		     job->plan.dir, (unsigned int)st.st_uid);
 		return -EPERM;
 	}
 	return 0;
@@ -99,28 +99,28 @@ static int open_polydir(const struct polydir_job *job, const struct polydir_env 
 {
 	const struct plan_job *p = &job->plan;
 	struct stat st;
-	int ret = walk_open(p->x.dir, WALK_POLY, 0, w);
+	int ret = walk_open(p->dir, WALK_POLY, 0, w);
 
 	/* Made with mode 0 and opened for reading: fchmod and fchown set it up. */
 	if (ret == -ENOENT && (p->rule_flags & RULE_CREATE))
-		ret = walk_open(p->x.dir, WALK_POLY | WALK_MKDIR | WALK_READ, 0, w);
+		ret = walk_open(p->dir, WALK_POLY | WALK_MKDIR | WALK_READ, 0, w);
 	if (ret < 0) {
 		char msg[512];
 
-		hlog(LOG_ERR, "polydir %s", walk_describe(msg, sizeof(msg), p->x.dir, w, ret));
+		hlog(LOG_ERR, "polydir %s", walk_describe(msg, sizeof(msg), p->dir, w, ret));
 		return ret;
 	}
 	if (!w->created)
 		return check_home_owner(job, env, w->fd);
-	ret = set_mode(p->x.dir, w->fd, p->create_mode, &st);
+	ret = set_mode(p->dir, w->fd, p->create_mode, &st);
 	if (ret == 0 && fchown(w->fd, p->create_uid, p->create_gid) < 0)
 		ret = -errno;
 	if (ret < 0) {
-		hlog(LOG_ERR, "polydir %s: setting up the new directory failed: %s", p->x.dir,
+		hlog(LOG_ERR, "polydir %s: setting up the new directory failed: %s", p->dir,
 		     strerror(-ret));
 		return ret;
 	}
-	hlog_debug("created polydir %s", p->x.dir);
+	hlog_debug("created polydir %s", p->dir);
 	return 0;
 }
 
@@ -297,7 +297,7 @@ static int setup_tmpfs(struct polydir_job *job, int poly_fd)
 				 p->mount_data[0] ? p->mount_data : NULL, &bad);
 
 	if (ret < 0) {
-		hlog(LOG_ERR, "mounting tmpfs on %s failed: %s%s%s", p->x.dir,
+		hlog(LOG_ERR, "mounting tmpfs on %s failed: %s%s%s", p->dir,
 		     strerror(-ret), bad ? "; options " : "", bad ? bad : "");
 		return ret;
 	}
@@ -325,7 +325,7 @@ static int label_instance(struct polydir_job *job, const struct polydir_env *env
 	fd = openat(poly_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ret = fd < 0 ? -errno : se->file_context(fd, &pcon);
 	if (ret < 0) {
-		hlog(LOG_ERR, "cannot read the SELinux context of %s: %s", p->x.dir,
+		hlog(LOG_ERR, "cannot read the SELinux context of %s: %s", p->dir,
 		     strerror(-ret));
 		return ret;
 	}
@@ -337,9 +337,12 @@ static int label_instance(struct polydir_job *job, const struct polydir_env *env
 	free(pcon);
 	if (ret == 0)
 		ret = instance_name(p->method, p->rule_flags & RULE_SHARED, env->user_name,
-				    job->label, env->gen_hash, p->name, sizeof(p->name));
+				    job->label, env->gen_hash, job->label_name,
+				    sizeof(job->label_name));
+	if (ret == 0)
+		p->name = job->label_name;
 	if (ret < 0)
-		hlog(LOG_ERR, "no SELinux instance context for %s: %s", p->x.dir,
+		hlog(LOG_ERR, "no SELinux instance context for %s: %s", p->dir,
 		     strerror(-ret));
 	return ret;
 }
@@ -380,16 +383,16 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 
 	if (fstat(poly->fd, &st) < 0) {
 		ret = -errno;
-		hlog(LOG_ERR, "polydir %s: %s", job->plan.x.dir, strerror(-ret));
+		hlog(LOG_ERR, "polydir %s: %s", job->plan.dir, strerror(-ret));
 		return ret;
 	}
 	ret = label_instance(job, env, poly->fd);
 	if (ret < 0)
 		return ret;
-	ret = instance_path_split(job->plan.x.prefix, job->plan.name, parent, sizeof(parent),
+	ret = instance_path_split(job->plan.prefix, job->plan.name, parent, sizeof(parent),
 				  base, sizeof(base));
 	if (ret < 0) {
-		hlog(LOG_ERR, "no valid instance path for %s: %s", job->plan.x.dir,
+		hlog(LOG_ERR, "no valid instance path for %s: %s", job->plan.dir,
 		     strerror(-ret));
 		return ret;
 	}
@@ -399,14 +402,14 @@ static int setup_instance(struct polydir_job *job, const struct polydir_env *env
 		/* base now holds the real name (tmpdir) */
 		if (concat(job->instance, sizeof(job->instance),
 			   strcmp(parent, "/") ? parent : "", "/", base) < 0 && ret == 0) {
-			hlog(LOG_ERR, "instance path for %s is too long", job->plan.x.dir);
+			hlog(LOG_ERR, "instance path for %s is too long", job->plan.dir);
 			ret = -ENAMETOOLONG;
 		}
 	}
 	if (ret == 0) {
 		ret = mount_bind_fd(inst_fd, poly->fd);
 		if (ret < 0) {
-			hlog(LOG_ERR, "mounting %s on %s failed: %s", job->instance, job->plan.x.dir,
+			hlog(LOG_ERR, "mounting %s on %s failed: %s", job->instance, job->plan.dir,
 			     strerror(-ret));
 			if (job->made_tmpdir) {
 				(void)unlinkat(pw.fd, base, AT_REMOVEDIR);
@@ -436,10 +439,10 @@ int polydir_setup(struct polydir_job *job, const struct polydir_env *env)
 		return ret;
 	job->safe_polydir = poly.safe_path;
 	/* For messages until the real instance path is known. */
-	if (concat(job->instance, sizeof(job->instance), job->plan.x.prefix, "",
+	if (concat(job->instance, sizeof(job->instance), job->plan.prefix, "",
 		   job->plan.name) < 0) {
 		(void)close(poly.fd);
-		hlog(LOG_ERR, "instance path for %s is too long", job->plan.x.dir);
+		hlog(LOG_ERR, "instance path for %s is too long", job->plan.dir);
 		return -ENAMETOOLONG;
 	}
 	if (job->plan.method == METHOD_TMPFS)
@@ -448,14 +451,14 @@ int polydir_setup(struct polydir_job *job, const struct polydir_env *env)
 		ret = setup_instance(job, env, &poly);
 	(void)close(poly.fd);
 	if (ret == 0)
-		hlog_debug("polyinstantiated %s with %s%s", job->plan.x.dir, job->instance,
+		hlog_debug("polyinstantiated %s with %s%s", job->plan.dir, job->instance,
 			   job->newdir ? " (new)" : "");
 	return ret;
 }
 
 int polydir_unmount_rdir(const struct polydir_job *job)
 {
-	return polydir_detach(job->plan.x.rdir);
+	return polydir_detach(job->plan.rdir);
 }
 
 int polydir_detach(const char *path)

@@ -17,14 +17,15 @@
 
 struct polydir_job {
 	char *label; /* SELinux context for a new instance, or NULL */
-	/* filled by polydir_setup (numbers first: see struct plan_job) */
+	/* filled by polydir_setup */
 	bool newdir;
 	bool safe_polydir, safe_instance;
 	bool made_tmpdir; /* a tmpdir instance to remove on failure or close */
 	int parent_fd;    /* with made_tmpdir: its parent, to undo without a new walk */
-	struct plan_job plan; /* what to do (plan.name is written with name_later) */
+	struct plan_job plan; /* what to do (with name_later, plan.name becomes label_name) */
 	char instance[CONF_PATH_MAX]; /* absolute instance path, or "tmpfs" */
 	char record[NAME_MAX + 1]; /* a tmpdir's pending record (pending.h), or "" */
+	char label_name[CONF_PATH_MAX]; /* name_later: the name made from the label */
 };
 
 struct polydir_env {

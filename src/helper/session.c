@@ -148,7 +148,7 @@ static void fill_reply(struct session_state *st, bool shared)
 
 		if (!job->plan.setup)
 			continue;
-		rp->polydirs[rp->n_polydirs++] = job->plan.x.dir;
+		rp->polydirs[rp->n_polydirs++] = job->plan.dir;
 		/* A shared set's tmpdirs belong to its registry entry. */
 		if (job->made_tmpdir && !shared)
 			rp->tmpdirs[rp->n_tmpdirs++] = job->instance;
@@ -156,7 +156,7 @@ static void fill_reply(struct session_state *st, bool shared)
 			continue;
 		rp->inits[rp->n_inits++] = (struct wire_init){
 			.script = job->plan.iscript,
-			.polydir = job->plan.x.dir, .instance = job->instance,
+			.polydir = job->plan.dir, .instance = job->instance,
 			.newdir = job->newdir, .safe_polydir = job->safe_polydir,
 			.safe_instance = job->plan.method != METHOD_TMPFS && job->safe_instance,
 		};
@@ -180,7 +180,7 @@ static void plan_digest(const struct wire_request *req, const struct session_sta
 
 		if (!job->plan.setup)
 			continue;
-		MD5Update(&md, (const uint8_t *)job->plan.x.dir, strlen(job->plan.x.dir) + 1);
+		MD5Update(&md, (const uint8_t *)job->plan.dir, strlen(job->plan.dir) + 1);
 		MD5Update(&md, (const uint8_t *)&method, sizeof(method));
 		MD5Update(&md, (const uint8_t *)name, strlen(name) + 1);
 	}

@@ -131,7 +131,7 @@ static void plan_tilde_list_polyinstantiates_only_listed(void **state)
 	assert_non_null(r);
 	run_plan(r, "/tmp /tmp-inst/ user ~alice\n", &in);
 	assert_int_equal(r->plan.n_jobs, 1);
-	assert_string_equal(r->plan.jobs[0].x.dir, "/tmp");
+	assert_string_equal(r->plan.jobs[0].dir, "/tmp");
 	run_free(r);
 
 	in = input(&bob, &bob);
@@ -158,8 +158,8 @@ static void plan_unmnt_remnt_unmounts_requester_then_sets_up(void **state)
 	assert_true(r->plan.jobs[0].unmount_first);
 	assert_true(r->plan.jobs[0].setup);
 	assert_true(r->plan.jobs[0].home_polydir);
-	assert_string_equal(r->plan.jobs[0].x.rdir, "/home/alice/tmp");
-	assert_string_equal(r->plan.jobs[0].x.dir, "/home/bob/tmp");
+	assert_string_equal(r->plan.jobs[0].rdir, "/home/alice/tmp");
+	assert_string_equal(r->plan.jobs[0].dir, "/home/bob/tmp");
 	run_free(r);
 	free(r);
 }
@@ -347,7 +347,7 @@ static void plan_ignore_config_error_skips_bad_rule(void **state)
 	assert_int_equal(r->plan_ret, 0);
 	assert_int_equal(r->diags.n_errors, 0);
 	assert_int_equal(r->plan.n_jobs, 1);
-	assert_string_equal(r->plan.jobs[0].x.dir, "/b");
+	assert_string_equal(r->plan.jobs[0].dir, "/b");
 	assert_int_equal(r->plan.jobs[0].rule_index, 2);
 	assert_true(has_diag(&r->diags, "t.conf:2: warning: instance_prefix"));
 	run_free(r);
@@ -410,8 +410,43 @@ static void plan_jobs_outlive_config(void **state)
 	assert_true(p.jobs[1].rule_flags & RULE_NOINIT);
 	assert_string_equal(p.jobs[2].iscript, "/etc/security/namespace.init");
 	assert_string_equal(p.jobs[2].name, "XXXXXX");
-	assert_string_equal(p.jobs[2].x.prefix, "/vt-inst/");
+	assert_string_equal(p.jobs[2].prefix, "/vt-inst/");
 	plan_free(&p);
+	free(r);
+}
+
+/*
+ * The plan keeps its strings in chunks: 40 rules whose polydir and prefix
+ * are about 2 KiB each fill several, and every job still reads its own.
+ */
+static void plan_strings_fill_many_chunks(void **state)
+{
+	enum { RULES = 40, LONG = 2000 };
+	struct plan_input in = input(&alice, &alice);
+	struct run *r = malloc(sizeof(*r));
+	char *text = malloc(RULES * (2 * LONG + 64));
+	char dir[LONG + 16], prefix[LONG + 16];
+	size_t at = 0;
+
+	(void)state;
+	assert_non_null(r);
+	assert_non_null(text);
+	for (int i = 0; i < RULES; i++)
+		at += (size_t)sprintf(text + at, "/%0*d /i%0*d/ user\n", LONG, i, LONG, i);
+	run_plan(r, text, &in);
+	assert_int_equal(r->plan_ret, 0);
+	assert_int_equal(r->plan.n_jobs, RULES);
+	for (int i = 0; i < RULES; i++) {
+		(void)snprintf(dir, sizeof(dir), "/%0*d", LONG, i);
+		(void)snprintf(prefix, sizeof(prefix), "/i%0*d/", LONG, i);
+		assert_string_equal(r->plan.jobs[i].dir, dir);
+		assert_string_equal(r->plan.jobs[i].prefix, prefix);
+		assert_string_equal(r->plan.jobs[i].name, "alice");
+		assert_string_equal(r->plan.jobs[i].rdir, "");
+		assert_string_equal(r->plan.jobs[i].file, "t.conf");
+	}
+	run_free(r);
+	free(text);
 	free(r);
 }
 
@@ -478,6 +513,7 @@ int main(void)
 		cmocka_unit_test(plan_ignore_config_error_skips_bad_rule),
 		cmocka_unit_test(plan_resolves_create_mode_owner_and_group),
 		cmocka_unit_test(plan_jobs_outlive_config),
+		cmocka_unit_test(plan_strings_fill_many_chunks),
 		cmocka_unit_test(plan_context_method_names_later_with_selinux),
 		cmocka_unit_test(name_table_answers_only_what_was_asked),
 	};

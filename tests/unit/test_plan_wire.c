@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The plan message between the plan child and the helper (plan_wire.c):
- * what goes through, what is refused, and what is left out to keep the
- * helper's pages untouched.
+ * what goes through, what is refused, and what is left out.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -24,17 +23,12 @@ static struct plan_job out;
 
 static void a_job(struct plan_job *j)
 {
-	memset(j, 0, sizeof(*j));
-	j->rule_index = 3;
-	(void)snprintf(j->file, sizeof(j->file), "/etc/security/namespace.conf");
-	j->line = 7;
-	j->method = METHOD_USER;
-	j->setup = true;
-	(void)snprintf(j->x.dir, sizeof(j->x.dir), "/tmp");
-	(void)snprintf(j->x.rdir, sizeof(j->x.rdir), "/tmp");
-	(void)snprintf(j->x.prefix, sizeof(j->x.prefix), "/tmp-inst/");
-	(void)snprintf(j->name, sizeof(j->name), "alice");
-	j->create_mode = 01777;
+	*j = (struct plan_job){
+		.rule_index = 3, .file = "/etc/security/namespace.conf", .line = 7,
+		.method = METHOD_USER, .setup = true, .dir = "/tmp", .rdir = "/tmp",
+		.prefix = "/tmp-inst/", .name = "alice", .iscript = "", .mount_data = "",
+		.create_mode = 01777,
+	};
 }
 
 /* Encode one job, decode it into out (zeroed first): 0 or -EBADMSG. */
@@ -67,8 +61,8 @@ static void job_goes_through(void **state)
 	assert_int_equal(round_trip(&j), 0);
 	assert_string_equal(out.file, j.file);
 	assert_int_equal(out.line, 7);
-	assert_string_equal(out.x.dir, "/tmp");
-	assert_string_equal(out.x.prefix, "/tmp-inst/");
+	assert_string_equal(out.dir, "/tmp");
+	assert_string_equal(out.prefix, "/tmp-inst/");
 	assert_string_equal(out.name, "alice");
 	assert_int_equal(out.create_mode, 01777);
 	assert_true(out.setup);
@@ -82,11 +76,11 @@ static void rdir_only_with_unmount_first(void **state)
 	(void)state;
 	a_job(&j);
 	assert_int_equal(round_trip(&j), 0);
-	assert_string_equal(out.x.rdir, "");
+	assert_string_equal(out.rdir, "");
 	j.unmount_first = true;
-	(void)snprintf(j.x.rdir, sizeof(j.x.rdir), "/home/bob/tmp");
+	j.rdir = "/home/bob/tmp";
 	assert_int_equal(round_trip(&j), 0);
-	assert_string_equal(out.x.rdir, "/home/bob/tmp");
+	assert_string_equal(out.rdir, "/home/bob/tmp");
 }
 
 /* A sender that puts an rdir where none belongs is refused, not half-read. */
@@ -130,7 +124,7 @@ static void relative_polydir_is_refused(void **state)
 
 	(void)state;
 	a_job(&j);
-	(void)snprintf(j.x.dir, sizeof(j.x.dir), "tmp");
+	j.dir = "tmp";
 	assert_int_equal(round_trip(&j), -EBADMSG);
 }
 
