@@ -126,6 +126,7 @@ int planner_send(const struct child *c, const struct wire_request *req)
 
 enum wire_status planner_finish(struct child *c, struct session_state *st)
 {
+	/* The jobs' strings point into it: it lives as long as the helper. */
 	static uint8_t msg[WIRE_MAX_MSG];
 	enum wire_status status = STATUS_SYSTEM_ERR;
 	size_t n_fds;
