@@ -84,6 +84,8 @@ end_live() {
 echo "new: $BUILD; old: $OLD; $ROUNDS rounds of $N sessions; ratio = median of per-round new/old open p50"
 polydirs 1 noinit; services share=session
 run "w1 one polydir"
+polydirs 1; services share=session
+run "w2 one polydir + namespace.init"
 polydirs 32 noinit; services share=session
 run "w3 32 polydirs"
 polydirs 1 noinit; services share=user
@@ -96,3 +98,11 @@ done
 end_live
 : >/etc/security/namespace.conf; services ns=ipc,uts,net
 run "w7 ns=ipc,uts,net, no polydir"
+# many mounts on the host, each copied into every session's namespace (the
+# mount namespace is this script's own: they go with it)
+polydirs 1 noinit; services share=session
+mkdir -p "$S/mnts"
+for i in $(seq 0 1999); do
+	mkdir "$S/mnts/$i" && mount -t tmpfs -o size=4k none "$S/mnts/$i" || exit 1
+done
+run "w4 2000 extra mounts"
