@@ -7,7 +7,7 @@ set -eu
 what=${1:-build}
 
 build_pkgs="gcc make pkg-config musl-tools linux-libc-dev libpam0g-dev libseccomp-dev libcap-ng-dev libselinux1-dev libmd-dev"
-check_pkgs="$build_pkgs libcmocka-dev clang clang-tidy cppcheck libclang-rt-14-dev libpam-modules util-linux strace openssh-server openssh-client python3 iproute2 bc login apparmor selinux-policy-dev checkpolicy"
+check_pkgs="$build_pkgs libcmocka-dev clang clang-tidy cppcheck libclang-rt-14-dev afl++ libpam-modules util-linux strace openssh-server openssh-client python3 iproute2 bc login apparmor selinux-policy-dev checkpolicy"
 fuzz_pkgs="clang libclang-rt-14-dev afl++"
 # The Debian package and its test (make package-check).
 package_pkgs="$build_pkgs build-essential debhelper dpkg-dev lintian"

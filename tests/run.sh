@@ -90,6 +90,29 @@ fuzz_smoke() { # TARGET
 for target in $(fuzz_var TARGETS); do
 	step "fuzz-smoke-$target" fuzz_smoke "$target"
 done
+# AFL++: the campaign build of each harness (fuzz/Makefile, afl-clang-fast with
+# ASan and UBSan), run by afl-fuzz over its seeds for about FUZZ_RUNS
+# executions with seed 1.  It fails when the build or afl-fuzz cannot run, when
+# nothing was executed, or when a crash or a hang was saved (kept in $out).
+afl_smoke() { # TARGET
+	local target=$1 name=${1#fuzz_} dict out=build/fuzz/afl-out/$1
+	dict=$(fuzz_var "DICT_$target")
+	rm -rf "$out" && mkdir -p build/fuzz/afl-out &&
+		AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+			afl-fuzz -E "$FUZZ_RUNS" -s 1 -i "fuzz/corpus/$name" -o "$out" ${dict:+-x "$dict"} \
+			-G "$(fuzz_var "MAXLEN_$target")" -- "build/fuzz/afl/$target" &&
+		grep -Eq '^execs_done +: [1-9]' "$out/default/fuzzer_stats" &&
+		grep -Eq '^saved_crashes +: 0$' "$out/default/fuzzer_stats" &&
+		grep -Eq '^saved_hangs +: 0$' "$out/default/fuzzer_stats"
+}
+afl_build() {
+	command -v afl-clang-fast >/dev/null || { echo "afl-clang-fast is missing (Debian: afl++)"; return 1; }
+	$MAKE -s -f fuzz/Makefile BUILDDIR=build/fuzz afl
+}
+step build-fuzz-afl afl_build
+for target in $(fuzz_var TARGETS); do
+	step "afl-smoke-$target" afl_smoke "$target"
+done
 for t in tests/integration/test_*.sh; do
 	name=$(basename "$t" .sh)
 	printf '== %s\n' "$name"
