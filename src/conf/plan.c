@@ -126,21 +126,22 @@ static int name_job(const struct plan_input *in, struct plan *p, struct plan_job
 	return r == 0 ? keep_path(p, name, &job->name) : r;
 }
 
-/* The expanded paths, kept with the plan (the requester's only when used). */
+/*
+ * The expanded paths, kept with the plan (the requester's only when used).
+ * They come from CONF_PATH_MAX buffers, so they fit: only -ENOMEM.
+ */
 static int keep_paths(struct plan *p, const struct expanded_rule *x, struct plan_job *job)
 {
-	int r = keep_path(p, x->dir, &job->dir);
-
-	if (r == 0)
-		r = keep_path(p, x->prefix, &job->prefix);
-	if (r == 0 && job->unmount_first)
-		r = keep_path(p, x->rdir, &job->rdir);
-	return r;
+	job->dir = keep(p, x->dir, strlen(x->dir));
+	job->prefix = keep(p, x->prefix, strlen(x->prefix));
+	job->rdir = job->unmount_first ? keep(p, x->rdir, strlen(x->rdir)) : "";
+	return job->dir && job->prefix && job->rdir ? 0 : -ENOMEM;
 }
 
 /* What the steps after the plan take from the rule, resolved. */
 static int fill_job(const struct conf_rule *rule, const struct resolved_rule *ids,
-		    const struct plan_input *in, struct plan *p, struct plan_job *job)
+		    const struct plan_input *in, const struct expanded_rule *x,
+		    struct plan *p, struct plan_job *job)
 {
 	const char *script = rule->iscript ? rule->iscript : (in->init ? in->init : "");
 	int r;
@@ -160,7 +161,7 @@ static int fill_job(const struct conf_rule *rule, const struct resolved_rule *id
 	r = keep_path(p, rule->flags & RULE_NOINIT ? "" : script, &job->iscript);
 	if (r == 0)
 		r = keep_path(p, rule->mount_data ? rule->mount_data : "", &job->mount_data);
-	return r;
+	return r == 0 ? keep_paths(p, x, job) : r;
 }
 
 /*
@@ -185,13 +186,14 @@ static int plan_rule(const struct conf_rule *rule, const struct plan_input *in,
 		r = -EINVAL;
 	} else if (!decide(rule, &ids, in, job)) {
 		r = PLAN_RULE_NOT_LISTED;
-	} else if ((r = fill_job(rule, &ids, in, p, job)) == -ENAMETOOLONG) {
-		diag_add(diags, level, rule->file, rule->line,
-			 "the init script path or the mount options are longer than %d bytes",
-			 CONF_PATH_MAX - 1);
-		r = -EINVAL;
-	} else if (r == 0) {
-		r = keep_paths(p, &x, job);
+	} else {
+		r = fill_job(rule, &ids, in, &x, p, job);
+		if (r == -ENAMETOOLONG) {
+			diag_add(diags, level, rule->file, rule->line,
+				 "the init script path or the mount options are longer "
+				 "than %d bytes", CONF_PATH_MAX - 1);
+			r = -EINVAL;
+		}
 	}
 	if (r == 0 && job->setup) {
 		r = name_job(in, p, job);
@@ -205,6 +207,22 @@ static int plan_rule(const struct conf_rule *rule, const struct plan_input *in,
 	}
 	resolved_rule_free(&ids);
 	return r == 0 ? PLAN_RULE_JOB : r;
+}
+
+/*
+ * Back to where the strings were before a rule that made no job: what the
+ * plan keeps is bounded by its jobs, whatever the configuration's length.
+ */
+static void forget_strings(struct plan *p, struct plan_chunk *mark, size_t used)
+{
+	while (p->strings != mark) {
+		struct plan_chunk *next = p->strings->next;
+
+		free(p->strings);
+		p->strings = next;
+	}
+	if (mark)
+		mark->used = used;
 }
 
 /* A context-method instance whose context the helper computes (with SELinux). */
@@ -237,6 +255,8 @@ int plan_make(const struct conf *conf, const struct plan_input *in,
 		struct plan_job job = { .rule_index = i, .file = "", .dir = "", .rdir = "",
 					.prefix = "", .name = "", .iscript = "",
 					.mount_data = "" };
+		struct plan_chunk *mark = p->strings;
+		size_t used = mark ? mark->used : 0;
 		int r = plan_rule(rule, in, res, p, &job, diags);
 
 		if (r == PLAN_RULE_JOB && p->n_jobs == PLAN_MAX_JOBS) {
@@ -255,6 +275,8 @@ int plan_make(const struct conf *conf, const struct plan_input *in,
 			r = -E2BIG;
 		}
 		p->verdicts[i] = r > 0 ? (enum plan_verdict)r : PLAN_RULE_ERROR;
+		if (r != PLAN_RULE_JOB)
+			forget_strings(p, mark, used);
 		if (r == PLAN_RULE_JOB) {
 			p->jobs[p->n_jobs++] = job;
 		} else if (r == -E2BIG || (r == -EINVAL && !ignore && ret == 0)) {

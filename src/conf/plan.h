@@ -36,8 +36,8 @@
  * One polydir of the session: everything the steps that touch files need.
  * Its strings are never NULL, each shorter than CONF_PATH_MAX, and owned
  * elsewhere: by the plan's arena (plan_make()) or by the message a job was
- * decoded from (plan_wire_get_job()).  So a job is a few hundred bytes in a
- * few pages, not one 4 KiB buffer a path, and copying one is cheap.
+ * decoded from (plan_wire_get_job()).  So a job is about 100 bytes, not a
+ * 4 KiB buffer a path, and a copy of it shares its strings.
  */
 struct plan_job {
 	size_t rule_index; /* the rule's position in the configuration */

@@ -38,15 +38,19 @@ void plan_wire_begin(struct wire_buf *b, enum wire_status status, size_t n_jobs)
 	wire_put_u32(b, n_jobs > PLAN_MAX_JOBS ? UINT32_MAX : (uint32_t)n_jobs);
 }
 
-/* A string of the job, in the message: it must fit a path, and be absolute when asked. */
+/*
+ * A string of the job, in the message: it must fit a path, and be absolute
+ * when asked.  A refused one is "", as wire_get_str() gives.
+ */
 static const char *get_path(struct wire_reader *rd, bool may_be_empty, bool absolute)
 {
 	const char *s = wire_get_str(rd, may_be_empty);
 	size_t n = strlen(s);
 
-	if (n >= CONF_PATH_MAX || (absolute && n > 0 && s[0] != '/'))
-		rd->bad = true;
-	return s;
+	if (n < CONF_PATH_MAX && !(absolute && n > 0 && s[0] != '/'))
+		return s;
+	rd->bad = true;
+	return "";
 }
 
 int plan_wire_get_job(struct wire_reader *rd, struct plan_job *j)
@@ -76,7 +80,8 @@ int plan_wire_get_job(struct wire_reader *rd, struct plan_job *j)
 	j->mount_data = get_path(rd, true, false);
 	if (j->method < METHOD_USER || j->method > METHOD_TMPFS || (j->rule_flags & ~RULE_ALL) ||
 	    bools > 15 || (j->create_mode & ~07777U) || (j->mount_flags & ~MOUNT_FLAGS_ALL) ||
-	    strchr(j->name, '/') || !(j->setup || j->unmount_first) ||
+	    strchr(j->name, '/') || (j->name_later && j->name[0]) ||
+	    !(j->setup || j->unmount_first) ||
 	    (!j->unmount_first && j->rdir[0]))
 		rd->bad = true;
 	return rd->bad ? -EBADMSG : 0;

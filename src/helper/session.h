@@ -16,7 +16,7 @@ struct session_state {
 	struct shared_ctx shared; /* share=user/group, or a set with a holder */
 	struct polydir_env env;   /* for every job; env.pending_fd -1 when unused */
 	struct procid caller;     /* env.caller */
-	struct wire_reply reply; /* points into jobs and the request */
+	struct wire_reply reply; /* points into jobs, the plan message and the request */
 };
 
 /*

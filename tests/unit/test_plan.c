@@ -424,7 +424,7 @@ static void plan_strings_fill_many_chunks(void **state)
 	enum { RULES = 40, LONG = 2000 };
 	struct plan_input in = input(&alice, &alice);
 	struct run *r = malloc(sizeof(*r));
-	char *text = malloc(RULES * (2 * LONG + 64));
+	char *text = malloc((size_t)RULES * (2 * LONG + 64));
 	char dir[LONG + 16], prefix[LONG + 16];
 	size_t at = 0;
 
@@ -445,6 +445,43 @@ static void plan_strings_fill_many_chunks(void **state)
 		assert_string_equal(r->plan.jobs[i].rdir, "");
 		assert_string_equal(r->plan.jobs[i].file, "t.conf");
 	}
+	run_free(r);
+	free(text);
+	free(r);
+}
+
+/*
+ * A rule that makes no job leaves nothing in the plan: 200 shared level
+ * rules, skipped without SELinux after their strings were kept, keep none.
+ */
+static void plan_keeps_no_strings_for_rules_without_jobs(void **state)
+{
+	enum { RULES = 200 };
+	struct plan_input in = input(&alice, &alice);
+	struct run *r = malloc(sizeof(*r));
+	char *text = malloc((size_t)RULES * 64);
+	size_t at = 0;
+
+	(void)state;
+	assert_non_null(r);
+	assert_non_null(text);
+	for (int i = 0; i < RULES; i++)
+		at += (size_t)sprintf(text + at, "/srv%d /srv%d-inst/ level:shared\n", i, i);
+	at += (size_t)sprintf(text + at, "/tmp /tmp-inst/ user\n");
+	run_plan(r, text, &in);
+	assert_int_equal(r->plan_ret, 0);
+	assert_int_equal(r->plan.verdicts[0], PLAN_RULE_SKIPPED);
+	assert_int_equal(r->plan.n_jobs, 1);
+	assert_string_equal(r->plan.jobs[0].dir, "/tmp");
+	assert_non_null(r->plan.strings);
+	run_free(r);
+
+	text[at - strlen("/tmp /tmp-inst/ user\n")] = '\0';
+	run_plan(r, text, &in);
+	assert_int_equal(r->plan_ret, 0);
+	assert_int_equal(r->plan.n_jobs, 0);
+	assert_int_equal(r->plan.verdicts[RULES - 1], PLAN_RULE_SKIPPED);
+	assert_null(r->plan.strings);
 	run_free(r);
 	free(text);
 	free(r);
@@ -514,6 +551,7 @@ int main(void)
 		cmocka_unit_test(plan_resolves_create_mode_owner_and_group),
 		cmocka_unit_test(plan_jobs_outlive_config),
 		cmocka_unit_test(plan_strings_fill_many_chunks),
+		cmocka_unit_test(plan_keeps_no_strings_for_rules_without_jobs),
 		cmocka_unit_test(plan_context_method_names_later_with_selinux),
 		cmocka_unit_test(name_table_answers_only_what_was_asked),
 	};

@@ -128,6 +128,61 @@ static void relative_polydir_is_refused(void **state)
 	assert_int_equal(round_trip(&j), -EBADMSG);
 }
 
+/* Every string shorter than CONF_PATH_MAX, as the buffers the helper fills from them. */
+static void strings_up_to_a_path_go_through(void **state)
+{
+	static char path[CONF_PATH_MAX + 1];
+	struct plan_job j;
+
+	(void)state;
+	a_job(&j);
+	memset(path, 'a', sizeof(path) - 1);
+	path[0] = '/';
+	path[CONF_PATH_MAX - 1] = '\0'; /* 4095 bytes */
+	j.dir = path;
+	assert_int_equal(round_trip(&j), 0);
+	assert_string_equal(out.dir, path);
+	path[CONF_PATH_MAX - 1] = 'a'; /* 4096 bytes */
+	assert_int_equal(round_trip(&j), -EBADMSG);
+	a_job(&j);
+	j.mount_data = path;
+	assert_int_equal(round_trip(&j), -EBADMSG);
+}
+
+/* An instance name is one path component; with name_later the helper makes it. */
+static void bad_names_are_refused(void **state)
+{
+	struct plan_job j;
+
+	(void)state;
+	a_job(&j);
+	j.name = "../../etc";
+	assert_int_equal(round_trip(&j), -EBADMSG);
+	a_job(&j); /* named "alice" */
+	j.name_later = true;
+	assert_int_equal(round_trip(&j), -EBADMSG);
+	j.name = "";
+	assert_int_equal(round_trip(&j), 0);
+	assert_true(out.name_later);
+}
+
+/* A relative init script is refused; tmpfs takes any prefix text, as pam_namespace does. */
+static void absolute_where_it_must_be(void **state)
+{
+	struct plan_job j;
+
+	(void)state;
+	a_job(&j);
+	j.iscript = "namespace.init";
+	assert_int_equal(round_trip(&j), -EBADMSG);
+	a_job(&j);
+	j.prefix = "tmp-inst";
+	assert_int_equal(round_trip(&j), -EBADMSG);
+	j.method = METHOD_TMPFS;
+	assert_int_equal(round_trip(&j), 0);
+	assert_string_equal(out.prefix, "tmp-inst");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +190,9 @@ int main(void)
 		cmocka_unit_test(rdir_only_with_unmount_first),
 		cmocka_unit_test(rdir_without_unmount_first_is_refused),
 		cmocka_unit_test(relative_polydir_is_refused),
+		cmocka_unit_test(strings_up_to_a_path_go_through),
+		cmocka_unit_test(bad_names_are_refused),
+		cmocka_unit_test(absolute_where_it_must_be),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
