@@ -162,6 +162,29 @@ echo "$S/ptmp $S/ptmp-inst/ user" >"$CONF"
 out=$(session polyns-alice conf -- sh -c "findmnt -n -o SOURCE $S/ptmp")
 grep -q "ptmp-inst/polyns-alice" <<<"$out" && ok session_with_polydir_gets_its_instance ||
 	not_ok session_with_polydir_gets_its_instance "$out"
+# Long polydirs (about 3000 bytes each): every job's paths go from the plan
+# child to the helper, and back to the module in the reply, whole.  Eight
+# fit; with twelve the reply (each polydir's path twice, for the init
+# script) would not fit one message, and with twenty-four the plan would not:
+# both sessions are refused, saying which.
+long_dir() { # N: a directory about 3000 bytes long under $S, made
+	local d=$S/long$1 k
+	for k in $(seq 15); do d=$d/$(printf "%0200d" "$k"); done
+	mkdir -p "$d" && echo "$d"
+}
+: >"$CONF"
+for i in $(seq 8); do echo "$(long_dir "$i") $S/li-$i/ user" >>"$CONF"; done
+out=$(session polyns-alice conf -- sh -c "while read -r d rest; do findmnt -n -o SOURCE \"\$d\"; done <$CONF")
+[ "$(grep -c '/li-[0-9]*/polyns-alice\]$' <<<"$out")" = 8 ] && ok session_with_long_polydirs_gets_every_instance ||
+	not_ok session_with_long_polydirs_gets_every_instance "$(tail -n 5 <<<"$out")"
+for i in $(seq 9 12); do echo "$(long_dir "$i") $S/li-$i/ user" >>"$CONF"; done
+expect_refused session_refuses_a_reply_over_one_message \
+	"the reply for 12 polydirs would not fit in one message of 65536 bytes" conf
+for i in $(seq 13 24); do echo "$(long_dir "$i") $S/li-$i/ user" >>"$CONF"; done
+expect_refused session_refuses_a_plan_over_one_message \
+	"helper: the session's plan does not fit one message \(65536 bytes\)" conf
+[ -e "$S/li-13" ] && not_ok plan_over_one_message_makes_nothing "$S/li-13 exists" ||
+	ok plan_over_one_message_makes_nothing
 # A polydir that cannot be set up is said once, naming it and the reason.
 echo "$S/no-such-polydir $S/nsp-inst/ user" >"$CONF"
 log_mark
