@@ -24,6 +24,7 @@
 #include "options.h"
 #include "pamstack.h"
 #include "plan.h"
+#include "plan_wire.h"
 #include "util.h"
 
 /* A session's umask is the caller's; shown modes assume the usual one. */
@@ -216,6 +217,11 @@ static int plan_for(const struct conf *conf, const struct session_user *u,
 	}
 	if (r == 0)
 		r = plan_make(conf, &in, &res, p, diags);
+	if (r == 0) {
+		static struct wire_buf b; /* what the plan child would send */
+
+		r = plan_wire_encode(&b, STATUS_OK, p, u->name, diags);
+	}
 	return r;
 }
 

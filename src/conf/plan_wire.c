@@ -97,3 +97,22 @@ int plan_wire_open(struct wire_reader *rd, enum wire_status *status, size_t *n_j
 	*n_jobs = count;
 	return 0;
 }
+
+int plan_wire_encode(struct wire_buf *b, enum wire_status status, const struct plan *p,
+		     const char *user, struct diag_list *diags)
+{
+	size_t n = status == STATUS_OK ? p->n_jobs : 0;
+
+	plan_wire_begin(b, status, n);
+	for (size_t i = 0; i < n; i++) {
+		plan_wire_put_job(b, &p->jobs[i]);
+		if (b->overflow) {
+			diag_add(diags, DIAG_ERROR, p->jobs[i].file, p->jobs[i].line,
+				 "with this entry the plan of a session of %s is longer "
+				 "than one message (%u bytes): its paths are too long", user,
+				 WIRE_MAX_MSG);
+			return -EMSGSIZE;
+		}
+	}
+	return wire_finish(b);
+}

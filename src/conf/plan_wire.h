@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "diag.h"
 #include "plan.h"
 #include "wire.h"
 
@@ -23,6 +24,15 @@
 void plan_wire_begin(struct wire_buf *b, enum wire_status status, size_t n_jobs);
 void plan_wire_put_job(struct wire_buf *b, const struct plan_job *job);
 int plan_wire_open(struct wire_reader *rd, enum wire_status *status, size_t *n_jobs);
+
+/*
+ * The whole of p, with status, as one message into b (a plan that failed
+ * goes with no job).  0, or -EMSGSIZE with an error diagnostic naming the
+ * entry with which the plan for user stops fitting: the helper's plan child
+ * and polyns-check say the same.
+ */
+int plan_wire_encode(struct wire_buf *b, enum wire_status status, const struct plan *p,
+		     const char *user, struct diag_list *diags);
 int plan_wire_get_job(struct wire_reader *rd, struct plan_job *job);
 
 #endif

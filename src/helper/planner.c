@@ -44,8 +44,6 @@ static int plan_main(int sock, void *arg)
 {
 	static struct wire_buf b;
 	static struct wire_request req; /* its strings point into msg below */
-	enum wire_status status;
-	struct plan p = { 0 };
 	int r = step_begin(STEP_PLAN);
 
 	(void)arg;
@@ -67,17 +65,7 @@ static int plan_main(int sock, void *arg)
 		return r;
 	}
 	step_entered(STEP_PLAN); /* only now is the configuration read */
-	status = session_plan(sock, &req, &p);
-	plan_wire_begin(&b, status, p.n_jobs);
-	for (size_t i = 0; i < p.n_jobs; i++)
-		plan_wire_put_job(&b, &p.jobs[i]);
-	r = wire_finish(&b);
-	plan_free(&p);
-	if (r < 0) {
-		hlog(LOG_ERR, "the session's plan does not fit one message (%u bytes)",
-		     WIRE_MAX_MSG);
-		return r;
-	}
+	(void)session_plan(sock, &req, &b); /* the status travels in b */
 	r = channel_send(sock, &b, NULL, 0);
 	if (r < 0)
 		hlog(LOG_ERR, "sending the plan failed: %s", strerror(-r));

@@ -13,6 +13,7 @@
 #include "hlog.h"
 #include "names.h"
 #include "options.h"
+#include "plan_wire.h"
 #include "planner.h"
 #include "procid.h"
 #include "registrar.h"
@@ -45,7 +46,7 @@ static void log_skipped(const struct conf *conf, const struct plan *p)
 				   conf_method_name(conf->rules[i].method));
 }
 
-enum wire_status session_plan(int sock, const struct wire_request *req, struct plan *p)
+enum wire_status session_plan(int sock, const struct wire_request *req, struct wire_buf *b)
 {
 	static struct name_table names;
 	const struct plan_input in = {
@@ -61,6 +62,8 @@ enum wire_status session_plan(int sock, const struct wire_request *req, struct p
 	struct name_resolver res = name_table_resolver(&names);
 	struct diag_list diags = { 0 };
 	struct conf conf = { 0 };
+	struct plan p = { 0 };
+	enum wire_status status;
 	int ret = conf_load(&conf, req->config, req->config_dir, ignore, &diags);
 
 	if (ret == 0)
@@ -72,17 +75,19 @@ enum wire_status session_plan(int sock, const struct wire_request *req, struct p
 			     strerror(-ret));
 	}
 	if (ret == 0)
-		ret = plan_make(&conf, &in, &res, p, &diags);
+		ret = plan_make(&conf, &in, &res, &p, &diags);
 	if (ret == 0)
-		log_skipped(&conf, p);
-	else
-		plan_free(p);
+		ret = plan_wire_encode(b, STATUS_OK, &p, in.user.name, &diags);
+	if (ret == 0)
+		log_skipped(&conf, &p);
+	status = ret == -EINVAL ? STATUS_SESSION_ERR : ret < 0 ? STATUS_SYSTEM_ERR : STATUS_OK;
+	if (ret < 0)
+		(void)plan_wire_encode(b, status, &p, in.user.name, &diags); /* no job: fits */
+	plan_free(&p);
 	log_diags(&diags);
 	diag_list_free(&diags);
 	conf_free(&conf);
-	if (ret == -EINVAL)
-		return STATUS_SESSION_ERR;
-	return ret < 0 ? STATUS_SYSTEM_ERR : STATUS_OK;
+	return status;
 }
 
 int session_prepare_polydirs(const struct wire_request *req, struct session_state *st)

@@ -181,8 +181,12 @@ for i in $(seq 9 12); do echo "$(long_dir "$i") $S/li-$i/ user" >>"$CONF"; done
 expect_refused session_refuses_a_reply_over_one_message \
 	"the reply for 12 polydirs would not fit in one message of 65536 bytes" conf
 for i in $(seq 13 24); do echo "$(long_dir "$i") $S/li-$i/ user" >>"$CONF"; done
-expect_refused session_refuses_a_plan_over_one_message \
-	"helper: the session's plan does not fit one message \(65536 bytes\)" conf
+plan_over="$CONF:2[0-4]: with this entry the plan of a session of polyns-alice is longer than one message \(65536 bytes\)"
+expect_refused session_refuses_a_plan_over_one_message "helper: $plan_over" conf
+out=$("$REPO/build/polyns-check" --config "$CONF" --config-dir "$CONFD" --user polyns-alice 2>&1 >/dev/null)
+check_rc=$?
+[ "$check_rc" = 1 ] && grep -qE "^$plan_over" <<<"$out" && ok check_names_the_entry_where_the_plan_overflows ||
+	not_ok check_names_the_entry_where_the_plan_overflows "polyns-check $check_rc" "$out"
 [ -e "$S/li-13" ] && not_ok plan_over_one_message_makes_nothing "$S/li-13 exists" ||
 	ok plan_over_one_message_makes_nothing
 # A polydir that cannot be set up is said once, naming it and the reason.

@@ -183,6 +183,54 @@ static void absolute_where_it_must_be(void **state)
 	assert_string_equal(out.prefix, "tmp-inst");
 }
 
+/*
+ * The whole plan: it fits, or the diagnostic names the entry with which it
+ * stops fitting; a plan that failed goes with its status and no job.
+ */
+static void plan_encodes_whole_or_names_the_entry_over(void **state)
+{
+	static char path[CONF_PATH_MAX];
+	static struct plan_job jobs[24];
+	struct plan p = { .jobs = jobs, .n_jobs = 24 };
+	struct diag_list diags = { 0 };
+	struct wire_reader rd;
+	enum wire_status status;
+	uint32_t type;
+	size_t n;
+
+	(void)state;
+	memset(path, 'a', 3000);
+	path[0] = '/';
+	for (unsigned int i = 0; i < 24; i++) {
+		a_job(&jobs[i]);
+		jobs[i].line = i + 1;
+		jobs[i].dir = path;
+	}
+	p.n_jobs = 12;
+	assert_int_equal(plan_wire_encode(&buf, STATUS_OK, &p, "alice", &diags), 0);
+	assert_int_equal(wire_open(buf.data, buf.len, &type, &rd), 0);
+	assert_int_equal(plan_wire_open(&rd, &status, &n), 0);
+	assert_int_equal(n, 12);
+	assert_int_equal(diags.n, 0);
+
+	p.n_jobs = 24;
+	assert_int_equal(plan_wire_encode(&buf, STATUS_OK, &p, "alice", &diags), -EMSGSIZE);
+	assert_int_equal(diags.n, 1);
+	assert_int_equal(diags.n_errors, 1);
+	/* a job is about 3120 bytes here: 20 fit in 64 KiB, the 21st is over */
+	assert_non_null(strstr(diags.v[0].text, "namespace.conf:21: with this entry the plan "
+						"of a session of alice is longer than one "
+						"message (65536 bytes)"));
+
+	assert_int_equal(plan_wire_encode(&buf, STATUS_SESSION_ERR, &p, "alice", &diags), 0);
+	assert_int_equal(wire_open(buf.data, buf.len, &type, &rd), 0);
+	assert_int_equal(plan_wire_open(&rd, &status, &n), 0);
+	assert_int_equal(status, STATUS_SESSION_ERR);
+	assert_int_equal(n, 0);
+	assert_int_equal(wire_done(&rd), 0);
+	diag_list_free(&diags);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +241,7 @@ int main(void)
 		cmocka_unit_test(strings_up_to_a_path_go_through),
 		cmocka_unit_test(bad_names_are_refused),
 		cmocka_unit_test(absolute_where_it_must_be),
+		cmocka_unit_test(plan_encodes_whole_or_names_the_entry_over),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
