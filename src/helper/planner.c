@@ -65,7 +65,7 @@ static int plan_main(int sock, void *arg)
 		return r;
 	}
 	step_entered(STEP_PLAN); /* only now is the configuration read */
-	(void)session_plan(sock, &req, &b); /* the status travels in b */
+	session_plan(sock, &req, &b);
 	r = channel_send(sock, &b, NULL, 0);
 	if (r < 0)
 		hlog(LOG_ERR, "sending the plan failed: %s", strerror(-r));

@@ -46,7 +46,7 @@ static void log_skipped(const struct conf *conf, const struct plan *p)
 				   conf_method_name(conf->rules[i].method));
 }
 
-enum wire_status session_plan(int sock, const struct wire_request *req, struct wire_buf *b)
+void session_plan(int sock, const struct wire_request *req, struct wire_buf *b)
 {
 	static struct name_table names;
 	const struct plan_input in = {
@@ -63,7 +63,6 @@ enum wire_status session_plan(int sock, const struct wire_request *req, struct w
 	struct diag_list diags = { 0 };
 	struct conf conf = { 0 };
 	struct plan p = { 0 };
-	enum wire_status status;
 	int ret = conf_load(&conf, req->config, req->config_dir, ignore, &diags);
 
 	if (ret == 0)
@@ -80,14 +79,15 @@ enum wire_status session_plan(int sock, const struct wire_request *req, struct w
 		ret = plan_wire_encode(b, STATUS_OK, &p, in.user.name, &diags);
 	if (ret == 0)
 		log_skipped(&conf, &p);
-	status = ret == -EINVAL ? STATUS_SESSION_ERR : ret < 0 ? STATUS_SYSTEM_ERR : STATUS_OK;
-	if (ret < 0)
+	if (ret < 0) {
+		enum wire_status status = ret == -EINVAL ? STATUS_SESSION_ERR : STATUS_SYSTEM_ERR;
+
 		(void)plan_wire_encode(b, status, &p, in.user.name, &diags); /* no job: fits */
+	}
 	plan_free(&p);
 	log_diags(&diags);
 	diag_list_free(&diags);
 	conf_free(&conf);
-	return status;
 }
 
 int session_prepare_polydirs(const struct wire_request *req, struct session_state *st)

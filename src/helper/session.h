@@ -27,10 +27,10 @@ struct session_state {
 /*
  * Read the configuration, ask about names on sock, plan the polydirs, and
  * encode the plan into b as the message for the helper (the plan child's
- * work).  Every problem is logged here; the status is also in b, whose jobs
- * are there only with STATUS_OK.
+ * work): its status, and its jobs only with STATUS_OK.  Every problem is
+ * logged here.
  */
-enum wire_status session_plan(int sock, const struct wire_request *req, struct wire_buf *b);
+void session_plan(int sock, const struct wire_request *req, struct wire_buf *b);
 
 /* The namespace types the session gets (polydirs and pid imply mnt). */
 unsigned int session_mask(const struct wire_request *req, const struct session_state *st);
